@@ -1,0 +1,47 @@
+"""Button payloads (Telegram's callback_data): short, versioned strings, parsed strictly.
+
+A payload that does not parse — stale from an old version, or forged — is None, and the
+dialogue answers it politely as expired.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+_ARG = re.compile(r"^[A-Za-z0-9_.-]{0,40}$")
+
+#: action name -> number of arguments it carries.
+ACTIONS: dict[str, int] = {
+    "read": 0,  # open the story where the reader left off
+    "part": 1,  # open a part, by id
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    """A decoded button payload."""
+
+    name: str
+    args: tuple[str, ...] = ()
+
+
+def encode(name: str, *args: str) -> str:
+    """The callback_data for action ``name``; ValueError if it could not be sent to Telegram."""
+    if ACTIONS.get(name) != len(args) or not all(_ARG.match(a) for a in args):
+        raise ValueError(f"bad action {name}{args}")
+    data = ":".join((name, *args))
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data too long: {data!r}")
+    return data
+
+
+def decode(data: str) -> Action | None:
+    """The action in ``data``, or None if it is not one this version of the bot sends."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    name, *args = data.split(":")
+    if ACTIONS.get(name) != len(args) or not all(_ARG.match(a) for a in args):
+        return None
+    return Action(name, tuple(args))

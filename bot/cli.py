@@ -1,0 +1,102 @@
+"""The ``essaybot`` command: run, console, check."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from bot.bootstrap import bootstrap, default_content_dir, load
+from bot.config import Config, ConfigError, load_config
+from bot.content import ContentError
+from bot.conversation import Reader
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    cli = argparse.ArgumentParser(
+        prog="essaybot",
+        description="A Telegram bot around the essay 'Marketing e IT: ha ancora senso che"
+        " siano separati?'. Without a command, starts the console.",
+    )
+    commands = cli.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
+    console = commands.add_parser("console", help="chat with the bot in this terminal")
+    console.add_argument("--lang", default="it", help="the reader's language (default: it)")
+    console.add_argument("--name", default="", help="the reader's first name")
+    console.add_argument(
+        "--user-id", type=int, default=0, help="the reader's id in the database (default: 0)"
+    )
+    check = commands.add_parser("check", help="validate the content files")
+    check.add_argument("directory", nargs="?", help="content folder (default: the shipped one)")
+    return cli
+
+
+def fail(message: str, code: int = 2) -> int:
+    """Print one line on stderr and return ``code``."""
+    print(f"essaybot: {message}", file=sys.stderr)
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``essaybot`` console script."""
+    args = parser().parse_args(argv)
+    command = args.command or "console"
+    try:
+        config = load_config()
+        if command == "check":
+            return check(config, args.directory)
+        if command == "run":
+            return run(config)
+        return console(config, args)
+    except ConfigError as error:
+        return fail(str(error))
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def check(config: Config, directory: str | None) -> int:
+    """Validate the content; one line per problem, or a one-line summary."""
+    from pathlib import Path
+
+    from bot.content import load_content
+
+    folder = Path(directory) if directory else config.content_dir or default_content_dir()
+    content = load_content(folder)
+    essay = content.essay
+    print(
+        f"content OK: {essay.total} parts, {len(content.phrases)} phrases"
+        f" in {len(content.languages)} languages ({', '.join(content.languages)})"
+    )
+    return 0
+
+
+def run(config: Config) -> int:
+    """Run on Telegram by long polling."""
+    from bot.logs import setup_logging
+    from bot.telegram_app import run as run_polling
+
+    token = config.require_token()
+    setup_logging(config.log_level, token)
+    services = bootstrap(config, load(config))
+    try:
+        run_polling(services)
+    finally:
+        services.close()
+    return 0
+
+
+def console(config: Config, args: argparse.Namespace) -> int:
+    """Chat in the terminal, through the same dialogue and database."""
+    from bot.console import Console
+
+    services = bootstrap(config)
+    reader = Reader(args.user_id, args.name, args.lang)
+    try:
+        return Console(services, reader, sys.stdin, sys.stdout, sys.stdin.isatty()).run()
+    finally:
+        services.close()

@@ -1,0 +1,89 @@
+"""The one module that reads the environment (and a ``.env`` file in the working directory)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,100}$")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DEFAULT_API_URL = "https://api.telegram.org"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line a person can act on."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting of the bot."""
+
+    token: str | None = field(default=None, repr=False)
+    api_url: str = DEFAULT_API_URL
+    database: str = "essaybot.sqlite3"
+    admin_ids: frozenset[int] = frozenset()
+    log_level: str = "INFO"
+    content_dir: Path | None = None
+
+    def require_token(self) -> str:
+        """The bot token, or ConfigError when it is not set."""
+        if self.token is None:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and put it in .env"
+                " (see .env.example)"
+            )
+        return self.token
+
+
+def _admin_ids(raw: str) -> frozenset[int]:
+    ids: set[int] = set()
+    for piece in raw.split(","):
+        piece = piece.strip()
+        if not piece:
+            continue
+        if not re.fullmatch(r"\d{1,20}", piece):
+            raise ConfigError(
+                f"ESSAYBOT_ADMIN_IDS must be Telegram user ids separated by commas, got {piece!r}"
+            )
+        ids.add(int(piece))
+    return frozenset(ids)
+
+
+def load_config(
+    environ: Mapping[str, str] | None = None, dotenv_path: Path | None = Path(".env")
+) -> Config:
+    """Read the settings from ``environ`` (default: the process environment) over ``.env``."""
+    values: dict[str, str] = {}
+    if dotenv_path is not None and dotenv_path.is_file():
+        values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str:
+        return values.get(name, "").strip()
+
+    token = get("TELEGRAM_BOT_TOKEN") or None
+    if token is not None and not TOKEN.match(token):
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN looks malformed: a token is digits, a colon and a secret,"
+            " as @BotFather gives it"
+        )
+    api_url = (get("TELEGRAM_API_URL") or DEFAULT_API_URL).rstrip("/")
+    if not re.match(r"^https?://[^/\s]+", api_url):
+        raise ConfigError(f"TELEGRAM_API_URL must start with http:// or https://, got {api_url!r}")
+    log_level = (get("ESSAYBOT_LOG_LEVEL") or "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(f"ESSAYBOT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+    content_dir = get("ESSAYBOT_CONTENT_DIR")
+    return Config(
+        token=token,
+        api_url=api_url,
+        database=get("ESSAYBOT_DATABASE") or "essaybot.sqlite3",
+        admin_ids=_admin_ids(get("ESSAYBOT_ADMIN_IDS")),
+        log_level=log_level,
+        content_dir=Path(content_dir) if content_dir else None,
+    )

@@ -1,0 +1,311 @@
+"""Content an author edits: the essay and every phrase, loaded from YAML and strictly checked.
+
+Loading never half-succeeds: either every file passes the schema, or :class:`ContentError` lists
+one readable line per problem, naming the file, the entry and what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot import markup
+from bot.phrases import BUTTONS, MAX_BUTTON_LABEL, MENU_COMMANDS, NOTICES, PHRASES
+
+MAX_PART = 1000
+COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+PART_ID = re.compile(r"^[a-z0-9-]{1,16}$")
+
+
+class ContentError(Exception):
+    """The content did not pass the schema; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Part:
+    """One page of the essay as a reader sees it: one or two paragraphs."""
+
+    id: str
+    number: int
+    paragraphs: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Essay:
+    """The essay: title, source and its parts in reading order."""
+
+    title: str
+    language: str
+    source_name: str
+    source_url: str
+    parts: tuple[Part, ...]
+
+    @property
+    def total(self) -> int:
+        return len(self.parts)
+
+    def part(self, number: int) -> Part | None:
+        """Part ``number`` (1-based), or None when out of range."""
+        return self.parts[number - 1] if 1 <= number <= len(self.parts) else None
+
+    def part_by_id(self, part_id: str) -> Part | None:
+        return next((p for p in self.parts if p.id == part_id), None)
+
+    @property
+    def full_text(self) -> str:
+        return "\n".join(p for part in self.parts for p in part.paragraphs)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything loaded from ``content/``."""
+
+    essay: Essay
+    languages: tuple[str, ...]
+    phrases: Mapping[str, Mapping[str, str]]
+    commands: Mapping[str, Mapping[str, str]]
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def language_for(self, code: str | None) -> str:
+        """The language to speak to a reader whose Telegram language is ``code``."""
+        short = (code or "").split("-")[0].lower()
+        return short if short in self.languages else self.default_language
+
+    def say(self, key: str, lang: str, **params: object) -> markup.Markup:
+        """Phrase ``key`` in ``lang`` as Telegram HTML, its placeholders filled and escaped."""
+        texts = self.phrases[key]
+        return markup.fill(texts.get(lang) or texts[self.default_language], params)
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, file: str, entry: str, problem: str) -> None:
+        self.lines.append(f"{file}: {entry}: {problem}")
+
+
+_UNREADABLE = object()
+
+
+def _read_yaml(path: Path, problems: _Problems) -> Any:
+    name = f"content/{path.name}"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        problems.add(name, "file", f"cannot be read ({error.strerror})")
+        return _UNREADABLE
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "file"
+        reason = getattr(error, "problem", None) or str(error)
+        problems.add(name, where, f"YAML syntax error: {reason}")
+        return _UNREADABLE
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _load_essay(raw: Any, problems: _Problems) -> Essay | None:
+    file = "content/essay.yaml"
+    if not isinstance(raw, dict):
+        problems.add(file, "file", "must be a mapping with title, language, source and parts")
+        return None
+    for key in sorted(set(raw) - {"title", "language", "source", "parts"}):
+        problems.add(file, str(key), "unknown key")
+    title = _text(raw.get("title"))
+    if title is None:
+        problems.add(file, "title", "missing or empty")
+    source = raw.get("source")
+    source_name = source_url = None
+    if not isinstance(source, dict):
+        problems.add(file, "source", "missing: needs name and url")
+    else:
+        source_name, source_url = _text(source.get("name")), _text(source.get("url"))
+        if source_name is None:
+            problems.add(file, "source.name", "missing or empty")
+        if source_url is None or not source_url.startswith(("https://", "http://")):
+            problems.add(file, "source.url", "missing or not an http(s) address")
+    parts = _load_parts(raw.get("parts"), problems)
+    language = _text(raw.get("language")) or ""
+    if not LANGUAGE_CODE.match(language):
+        problems.add(file, "language", "missing or not a two-letter code")
+    if title is None or source_name is None or source_url is None or not parts:
+        return None
+    return Essay(title, language, source_name, source_url, tuple(parts))
+
+
+def _load_parts(raw: Any, problems: _Problems) -> list[Part]:
+    file = "content/essay.yaml"
+    if not isinstance(raw, list) or not raw:
+        problems.add(file, "parts", "missing or empty: list the essay's parts")
+        return []
+    parts: list[Part] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw, start=1):
+        label = f"parts[{index}]"
+        if not isinstance(entry, dict):
+            problems.add(file, label, "must be a mapping with id and paragraphs")
+            continue
+        part_id = entry.get("id")
+        if not isinstance(part_id, str) or not PART_ID.match(part_id):
+            problems.add(file, label, "id missing or not made of a-z, 0-9 and '-'")
+            continue
+        label = f"part {part_id}"
+        if part_id in seen:
+            problems.add(file, label, "duplicate id")
+            continue
+        seen.add(part_id)
+        for key in sorted(set(entry) - {"id", "paragraphs"}):
+            problems.add(file, label, f"unknown key {key!r}")
+        paragraphs = entry.get("paragraphs")
+        if (
+            not isinstance(paragraphs, list)
+            or not 1 <= len(paragraphs) <= 2
+            or not all(_text(p) for p in paragraphs)
+        ):
+            problems.add(file, label, "paragraphs must list one or two non-empty paragraphs")
+            continue
+        part = Part(part_id, len(parts) + 1, tuple(p.strip() for p in paragraphs))
+        if len(part.text) > MAX_PART:
+            problems.add(
+                file, label, f"too long: {len(part.text)} characters (at most {MAX_PART})"
+            )
+            continue
+        parts.append(part)
+    return parts
+
+
+def _placeholders(template: str) -> set[str] | None:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError:
+        return None
+
+
+def _load_languages(raw: Any, problems: _Problems) -> tuple[str, ...]:
+    languages = raw.get("languages") if isinstance(raw, dict) else None
+    if (
+        not isinstance(languages, list)
+        or not languages
+        or not all(isinstance(c, str) and LANGUAGE_CODE.match(c) for c in languages)
+    ):
+        problems.add("content/messages.yaml", "languages", "must list two-letter codes")
+        return ()
+    if len(set(languages)) != len(languages):
+        problems.add("content/messages.yaml", "languages", "duplicate language")
+    return tuple(languages)
+
+
+def _check_phrase(key: str, lang: str, template: str, problems: _Problems) -> None:
+    file = "content/messages.yaml"
+    entry = f"{key} ({lang})"
+    names = _placeholders(template)
+    if names is None:
+        problems.add(file, entry, "unbalanced { or }: write {{ and }} for literal braces")
+        return
+    for name in sorted(names - PHRASES[key]):
+        allowed = ", ".join(sorted(PHRASES[key])) or "none"
+        problems.add(file, entry, f"unknown placeholder {{{name}}} (allowed: {allowed})")
+    for problem in markup.markup_problems(template):
+        problems.add(file, entry, problem)
+    sample = template.format_map({name: "x" for name in names}) if not names - PHRASES[key] else ""
+    if key in NOTICES and len(markup.to_plain(sample)) > markup.MAX_NOTICE:
+        problems.add(file, entry, f"too long for a button notice (at most {markup.MAX_NOTICE})")
+    if key in BUTTONS and (markup.to_plain(sample) != sample or len(sample) > MAX_BUTTON_LABEL):
+        problems.add(file, entry, f"a button label is plain text of 1-{MAX_BUTTON_LABEL} chars")
+
+
+def _localized(
+    file: str, key: str, value: Any, languages: tuple[str, ...], problems: _Problems
+) -> dict[str, str]:
+    if not isinstance(value, dict):
+        problems.add(file, key, "must map each language to a text")
+        return {}
+    result: dict[str, str] = {}
+    for lang in languages:
+        text = _text(value.get(lang))
+        if text is None:
+            problems.add(file, key, f"missing language {lang!r}")
+        else:
+            result[lang] = text
+    for extra in sorted(set(value) - set(languages)):
+        problems.add(file, key, f"language {extra!r} is not in `languages`")
+    return result
+
+
+def _load_messages(
+    raw: Any, problems: _Problems
+) -> tuple[tuple[str, ...], dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    file = "content/messages.yaml"
+    languages = _load_languages(raw, problems)
+    if not isinstance(raw, dict):
+        return languages, {}, {}
+    for key in sorted(set(raw) - {"languages", "commands", "messages"}):
+        problems.add(file, str(key), "unknown key")
+    messages = raw.get("messages")
+    if not isinstance(messages, dict):
+        problems.add(file, "messages", "missing: map each phrase to its texts")
+        messages = {}
+    phrases: dict[str, dict[str, str]] = {}
+    for key in PHRASES:
+        if key not in messages:
+            problems.add(file, key, "missing phrase")
+            continue
+        phrases[key] = _localized(file, key, messages[key], languages, problems)
+        for lang, template in phrases[key].items():
+            _check_phrase(key, lang, template, problems)
+    for key in sorted(set(messages) - set(PHRASES), key=str):
+        problems.add(file, str(key), "unknown phrase: the bot never says it (a typo?)")
+    commands = raw.get("commands")
+    if not isinstance(commands, dict):
+        problems.add(file, "commands", "missing: describe each command of the menu")
+        commands = {}
+    menu: dict[str, dict[str, str]] = {}
+    for name in MENU_COMMANDS:
+        if name not in commands:
+            problems.add(file, f"commands.{name}", "missing description")
+            continue
+        menu[name] = _localized(file, f"commands.{name}", commands[name], languages, problems)
+        for lang, text in menu[name].items():
+            if len(text) > 256:
+                problems.add(file, f"commands.{name} ({lang})", "longer than 256 characters")
+    for name in sorted(set(commands) - set(MENU_COMMANDS), key=str):
+        problem = "not a valid command name" if not COMMAND_NAME.match(str(name)) else "unknown"
+        problems.add(file, f"commands.{name}", f"{problem} command")
+    return languages, phrases, menu
+
+
+def load_content(directory: Path) -> Content:
+    """Load and validate every content file in ``directory``; raise ContentError on problems."""
+    problems = _Problems()
+    raw_essay = _read_yaml(directory / "essay.yaml", problems)
+    raw_messages = _read_yaml(directory / "messages.yaml", problems)
+    essay = None if raw_essay is _UNREADABLE else _load_essay(raw_essay, problems)
+    languages, phrases, commands = (
+        ((), {}, {}) if raw_messages is _UNREADABLE else _load_messages(raw_messages, problems)
+    )
+    if problems.lines or essay is None:
+        raise ContentError(problems.lines or ["content/essay.yaml: file: could not be loaded"])
+    return Content(essay, languages, phrases, commands)

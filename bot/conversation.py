@@ -1,0 +1,96 @@
+"""The vocabulary between the adapters and the dialogue: who speaks, what they sent, what to say.
+
+Nothing here knows Telegram: the adapters translate their input into these events and render
+these replies.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.markup import Markup
+
+
+@dataclass(frozen=True)
+class Reader:
+    """The person talking to the bot."""
+
+    user_id: int
+    first_name: str = ""
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command such as ``/story 3``: name ``story``, argument ``3``."""
+
+    name: str
+    argument: str = ""
+
+
+@dataclass(frozen=True)
+class Text:
+    """Free text the reader wrote."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Press:
+    """The reader pressed an inline button carrying ``data``."""
+
+    data: str
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """Something the bot does not read: a sticker, a photo, a voice note..."""
+
+    kind: str
+
+
+Event = Command | Text | Press | Unsupported
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: it either sends ``data`` back to the bot or opens ``url``."""
+
+    label: str
+    data: str | None = None
+    url: str | None = None
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to show. ``edit`` asks to replace the message whose button was pressed."""
+
+    text: Markup
+    buttons: Keyboard = ()
+    edit: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Everything the bot does in answer to one event: messages, and a short button notice."""
+
+    replies: tuple[Reply, ...] = ()
+    notice: str = ""
+
+
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?:\s+(.*))?$", re.DOTALL)
+
+
+def parse_command(text: str, bot_username: str | None = None) -> Command | None:
+    """``/story@bot 3`` as a Command; None if it is not a command or is meant for another bot."""
+    match = _COMMAND.match(text.strip())
+    if match is None:
+        return None
+    name, addressee, argument = match.groups()
+    if addressee and bot_username and addressee.lower() != bot_username.lower():
+        return None
+    return Command(name.lower(), (argument or "").strip())

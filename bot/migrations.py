@@ -1,0 +1,59 @@
+"""The SQLite schema, as named migrations applied in order and recorded in the database.
+
+Append only: never edit or reorder a migration that has shipped; add a new one at the end.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(function: Migration) -> Migration:
+    """Register ``function`` as the next migration, named after the function."""
+    MIGRATIONS.append((function.__name__, function))
+    return function
+
+
+@migration
+def m001_create_readers(db: sqlite3.Connection) -> None:
+    db.execute(
+        """
+        CREATE TABLE readers (
+            user_id INTEGER PRIMARY KEY,
+            first_name TEXT NOT NULL DEFAULT '',
+            language_code TEXT,
+            part_id TEXT,
+            furthest_part INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+def applied(db: sqlite3.Connection) -> list[str]:
+    """Names of the migrations already applied to ``db``, in order."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    return [row[0] for row in db.execute("SELECT name FROM _migrations ORDER BY rowid")]
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply every migration ``db`` lacks, each in its own transaction; return their names."""
+    done = set(applied(db))
+    ran: list[str] = []
+    for name, function in MIGRATIONS:
+        if name in done:
+            continue
+        with db:
+            function(db)
+            db.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, datetime('now'))", (name,)
+            )
+        ran.append(name)
+    return ran
