@@ -1,0 +1,42 @@
+"""Shared fixtures: the shipped content, and services built by the real composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.bootstrap import Services, bootstrap, default_content_dir
+from bot.config import Config
+from bot.content import Content, load_content
+from bot.conversation import Reader
+
+TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz"
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content(default_content_dir())
+
+
+@pytest.fixture
+def services(content: Content) -> Iterator[Services]:
+    built = bootstrap(Config(database=":memory:"), content)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def anna() -> Reader:
+    return Reader(1001, "Anna", "it")
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped content, for tests that break it on purpose."""
+    target = tmp_path / "content"
+    target.mkdir()
+    for source in default_content_dir().glob("*.yaml"):
+        (target / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    return target

@@ -1,0 +1,68 @@
+"""The essaybot command: check, and run's refusal to start without a valid token."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def essaybot(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ESSAYBOT_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env={**clean, **(env or {})},
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+def test_check_passes_on_the_shipped_content_with_a_one_line_summary(tmp_path: Path) -> None:
+    result = essaybot("check", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == 1
+    assert result.stdout.startswith("content OK: 7 parts")
+
+
+def test_check_names_each_problem_in_broken_content_and_exits_one(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    essay = content_copy / "essay.yaml"
+    essay.write_text(essay.read_text().replace("  - id: p2\n", "  - id: p1\n"))
+    messages = content_copy / "messages.yaml"
+    messages.write_text(messages.read_text().replace("    en: reader\n", ""))
+    result = essaybot("check", str(content_copy), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "content/essay.yaml: part p1: duplicate id",
+        "content/messages.yaml: anonymous_name: missing language 'en'",
+    ]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [({}, "TELEGRAM_BOT_TOKEN is not set"), ({"TELEGRAM_BOT_TOKEN": "oops"}, "malformed")],
+)
+def test_run_without_a_valid_token_says_so_in_one_line_and_exits_two(
+    tmp_path: Path, env: dict[str, str], words: str
+) -> None:
+    result = essaybot("run", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    assert words in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_the_token_can_come_from_a_dotenv_file_in_the_working_directory(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN=oops\n")
+    result = essaybot("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "malformed" in result.stderr

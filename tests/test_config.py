@@ -1,0 +1,52 @@
+"""Configuration comes from the environment over .env, and bad values get one clear line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import TOKEN
+
+from bot.config import ConfigError, load_config
+
+
+def test_defaults_need_no_token() -> None:
+    config = load_config({}, dotenv_path=None)
+    assert config.token is None
+    assert config.api_url == "https://api.telegram.org"
+    assert config.database == "essaybot.sqlite3"
+    assert config.admin_ids == frozenset()
+    assert config.log_level == "INFO"
+
+
+def test_the_environment_wins_over_the_dotenv_file(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\nESSAYBOT_DATABASE=from-file.db\n")
+    config = load_config({"ESSAYBOT_DATABASE": "from-env.db"}, dotenv_path=dotenv)
+    assert config.token == TOKEN
+    assert config.database == "from-env.db"
+
+
+def test_admin_ids_are_parsed_from_a_comma_separated_list() -> None:
+    config = load_config({"ESSAYBOT_ADMIN_IDS": " 12, 34 ,,56"}, dotenv_path=None)
+    assert config.admin_ids == frozenset({12, 34, 56})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("TELEGRAM_BOT_TOKEN", "not-a-token", "malformed"),
+        ("ESSAYBOT_ADMIN_IDS", "12,abc", "ESSAYBOT_ADMIN_IDS"),
+        ("ESSAYBOT_LOG_LEVEL", "LOUD", "ESSAYBOT_LOG_LEVEL"),
+        ("TELEGRAM_API_URL", "ftp://x", "TELEGRAM_API_URL"),
+    ],
+)
+def test_a_malformed_setting_is_named_in_one_line(name: str, value: str, words: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config({name: value}, dotenv_path=None)
+    assert words in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_the_token_is_never_part_of_the_config_repr() -> None:
+    assert TOKEN not in repr(load_config({"TELEGRAM_BOT_TOKEN": TOKEN}, dotenv_path=None))

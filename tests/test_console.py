@@ -1,0 +1,70 @@
+"""The terminal adapter, driven through piped stdin as a script would."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.bootstrap import Services
+from bot.console import Console
+from bot.conversation import Reader
+
+
+def chat(services: Services, lines: list[str], reader: Reader | None = None) -> str:
+    out = io.StringIO()
+    stdin = io.StringIO("".join(f"{line}\n" for line in lines))
+    code = Console(services, reader or Reader(0, "", "it"), stdin, out, prompt=False).run()
+    assert code == 0
+    return out.getvalue()
+
+
+def test_the_whole_essay_can_be_read_part_by_part_with_numbered_buttons(
+    services: Services,
+) -> None:
+    output = chat(services, ["/story", "1", "2", "2", "2", "2", "2"])
+    for number in range(1, 8):
+        assert f"{number}/7" in output
+    for paragraph in (p for part in services.content.essay.parts for p in part.paragraphs):
+        assert paragraph in output
+    assert output.rstrip().endswith("[1] ◀   [2] ⏮ Dall'inizio")
+
+
+def test_a_button_number_that_does_not_exist_is_explained(services: Services) -> None:
+    output = chat(services, ["/story", "5"])
+    assert "i pulsanti sono 1" in output
+
+
+def test_links_show_their_address_in_the_terminal(services: Services) -> None:
+    output = chat(services, ["/story 1"])
+    assert "Digital Marketing Lab <https://www.digitalmarketinglab.it/" in output
+
+
+def test_the_console_command_reads_piped_stdin_and_ends_cleanly(tmp_path: Path) -> None:
+    env = {**os.environ, "ESSAYBOT_DATABASE": str(tmp_path / "db.sqlite3")}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--name", "Eve"],
+        input="/start\n1\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Ciao Eve!" in run.stdout
+    assert "1/7" in run.stdout
+    assert run.stderr == ""
+    again = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        input="/story\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert "1/7" in again.stdout

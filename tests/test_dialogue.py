@@ -1,0 +1,135 @@
+"""The conversation core, driven directly: what the bot answers to each thing a reader sends."""
+
+from __future__ import annotations
+
+from bot import actions
+from bot.bootstrap import Services
+from bot.conversation import Command, Outcome, Press, Reader, Text, Unsupported
+from bot.markup import markup_problems, to_plain, visible_length
+
+
+def say(services: Services, reader: Reader, event: object, private: bool = True) -> Outcome:
+    return services.dialogue.handle(reader, event, private=private)  # type: ignore[arg-type]
+
+
+def datas(outcome: Outcome) -> list[str]:
+    return [b.data or "" for reply in outcome.replies for row in reply.buttons for b in row]
+
+
+def labels(outcome: Outcome) -> list[str]:
+    return [b.label for reply in outcome.replies for row in reply.buttons for b in row]
+
+
+def test_start_welcomes_the_reader_by_name_with_a_button_to_read(
+    services: Services, anna: Reader
+) -> None:
+    outcome = say(services, anna, Command("start"))
+    assert "Ciao Anna!" in outcome.replies[0].text
+    assert datas(outcome) == ["read"]
+
+
+def test_start_speaks_english_to_an_english_reader(services: Services) -> None:
+    outcome = say(services, Reader(5, "Bob", "en"), Command("start"))
+    assert "Hi Bob!" in outcome.replies[0].text
+    assert labels(outcome) == ["📖 Read the essay"]
+
+
+def test_a_new_reader_starts_the_story_at_part_one_without_a_back_button(
+    services: Services, anna: Reader
+) -> None:
+    outcome = say(services, anna, Command("story"))
+    reply = outcome.replies[0]
+    assert "C’era una volta" in reply.text
+    assert "1/7" in to_plain(reply.text)
+    assert datas(outcome) == ["part:p2"]
+    assert not reply.edit
+
+
+def test_next_edits_the_same_message_and_shows_both_arrows(
+    services: Services, anna: Reader
+) -> None:
+    outcome = say(services, anna, Press("part:p2"))
+    assert outcome.replies[0].edit
+    assert "2/7" in to_plain(outcome.replies[0].text)
+    assert labels(outcome) == ["◀", "▶"]
+    assert datas(outcome) == ["part:p1", "part:p3"]
+
+
+def test_the_last_part_has_no_next_button_and_ends_with_the_question(
+    services: Services, anna: Reader
+) -> None:
+    outcome = say(services, anna, Command("story", "7"))
+    text = to_plain(outcome.replies[0].text)
+    assert text.rstrip().endswith("Marketing e IT: ha ancora senso che siano separati?")
+    assert "▶" not in labels(outcome)
+    assert "◀" in labels(outcome)
+
+
+def test_the_story_resumes_where_the_reader_left_off(services: Services, anna: Reader) -> None:
+    say(services, anna, Command("story", "4"))
+    say(services, anna, Press("part:p5"))
+    outcome = say(services, anna, Command("story"))
+    assert "5/7" in to_plain(outcome.replies[0].text)
+    assert say(services, anna, Press("read")).replies[0].text == outcome.replies[0].text
+
+
+def test_a_part_out_of_range_gets_a_clear_message(services: Services, anna: Reader) -> None:
+    outcome = say(services, anna, Command("story", "9"))
+    assert to_plain(outcome.replies[0].text) == (
+        "Il saggio ha 7 parti: la parte 9 non c'è. Prova con /story 1."
+    )
+    assert "1/7" in to_plain(say(services, anna, Command("story")).replies[0].text)
+
+
+def test_a_story_argument_that_is_not_a_number_is_explained(
+    services: Services, anna: Reader
+) -> None:
+    outcome = say(services, anna, Command("story", "<b>tre</b>"))
+    assert "da 1 a 7" in outcome.replies[0].text
+    assert not markup_problems(outcome.replies[0].text)
+
+
+def test_a_forged_or_stale_button_answers_with_an_expired_notice_and_changes_nothing(
+    services: Services, anna: Reader
+) -> None:
+    say(services, anna, Command("story", "3"))
+    for data in ["part:p99", "part", "nonsense", "", "part:p1:extra", "x" * 300, "part:<b>"]:
+        outcome = say(services, anna, Press(data))
+        assert outcome.replies == ()
+        assert "scaduto" in outcome.notice
+    assert "3/7" in to_plain(say(services, anna, Command("story")).replies[0].text)
+
+
+def test_every_button_the_story_shows_fits_in_telegram_callback_data(
+    services: Services, anna: Reader
+) -> None:
+    for number in range(1, 8):
+        outcome = say(services, anna, Command("story", str(number)))
+        assert all(actions.decode(data) is not None for data in datas(outcome))
+        assert all(len(data.encode()) <= 64 for data in datas(outcome))
+        assert visible_length(outcome.replies[0].text) <= 4096
+        assert not markup_problems(outcome.replies[0].text)
+
+
+def test_unknown_commands_free_text_and_stickers_get_a_short_hint(
+    services: Services, anna: Reader
+) -> None:
+    assert "/foo" in to_plain(say(services, anna, Command("foo")).replies[0].text)
+    assert "/story" in to_plain(say(services, anna, Text("ciao")).replies[0].text)
+    assert "testo" in to_plain(say(services, anna, Unsupported("sticker")).replies[0].text)
+
+
+def test_in_a_group_only_start_is_answered_with_a_private_link(
+    services: Services, anna: Reader
+) -> None:
+    services.dialogue.bot_username = "essay_test_bot"
+    outcome = say(services, anna, Command("start"), private=False)
+    assert "https://t.me/essay_test_bot" in outcome.replies[0].text
+    assert outcome.replies[0].buttons[0][0].url == "https://t.me/essay_test_bot"
+    assert say(services, anna, Command("story"), private=False) == Outcome()
+    assert say(services, anna, Text("ciao"), private=False) == Outcome()
+
+
+def test_help_lists_the_commands(services: Services, anna: Reader) -> None:
+    text = to_plain(say(services, anna, Command("help")).replies[0].text)
+    assert "/story" in text and "/help" in text
