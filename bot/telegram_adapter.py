@@ -99,7 +99,7 @@ def event_of(message: Message, bot_username: str | None) -> Event | None:
     """The dialogue event for an incoming message; None for messages meant to be ignored."""
     if message.text is not None:
         if message.text.startswith("/"):
-            return parse_command(message.text, bot_username)
+            return parse_command(message.text, bot_username) or Text(message.text)
         return Text(message.text)
     attachment = message.effective_attachment
     if attachment is None:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fake_telegram import FakeBotAPI
 
 from bot.bootstrap import Services, bootstrap, default_content_dir
 from bot.config import Config
@@ -40,3 +41,25 @@ def content_copy(tmp_path: Path) -> Path:
     for source in default_content_dir().glob("*.yaml"):
         (target / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     return target
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeBotAPI]:
+    """A fake Bot API on 127.0.0.1; the test fails if it rejected a request nobody expected."""
+    with FakeBotAPI(token=TOKEN, username="essay_test_bot") as api:
+        yield api
+        api.assert_no_rejections()
+
+
+@pytest.fixture
+def telegram_services(fake: FakeBotAPI, content: Content, tmp_path: Path) -> Iterator[Services]:
+    """Services configured for the fake API, with a database file."""
+    config = Config(
+        token=TOKEN,
+        api_url=fake.base_url,
+        database=str(tmp_path / "bot.sqlite3"),
+        admin_ids=frozenset({42}),
+    )
+    built = bootstrap(config, content)
+    yield built
+    built.close()

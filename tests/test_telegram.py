@@ -1,0 +1,179 @@
+"""End to end: the real Telegram layer, over real HTTP, against the fake Bot API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from fake_telegram import FakeBotAPI
+from telegram_harness import polling
+
+from bot.bootstrap import Services
+
+
+@pytest.fixture
+async def bot(telegram_services: Services) -> AsyncIterator[Services]:
+    async with polling(telegram_services):
+        yield telegram_services
+
+
+def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
+    markup = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return [(b["text"], b.get("callback_data") or b.get("url", "")) for row in markup for b in row]
+
+
+async def press(
+    fake: FakeBotAPI, user: dict[str, Any], message_id: int, data: str
+) -> dict[str, Any]:
+    """Press a button and wait until the bot has answered the press."""
+    query_id = fake.press_button(user, message_id, data)
+    await fake.await_until(lambda: query_id in fake.callback_answers, description="an answer")
+    return fake.callback_answers[query_id]
+
+
+async def test_start_welcomes_the_reader_with_a_button_to_read(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    anna = fake.user(1001, "Anna", "it")
+    fake.send_text(anna, "/start")
+    welcome = await fake.await_reply(anna["id"])
+    assert welcome["text"].startswith("Ciao Anna!")
+    assert buttons(welcome) == [("📖 Leggi il saggio", "read")]
+    assert any(e["type"] == "bold" for e in welcome["entities"])
+
+
+async def test_the_story_pages_in_place_with_arrows_and_a_progress_mark(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    anna = fake.user(1001, "Anna", "it")
+    fake.send_text(anna, "/story")
+    first = await fake.await_reply(anna["id"])
+    assert "1/7" in first["text"]
+    assert buttons(first) == [("▶", "part:p2")]
+    await press(fake, anna, first["message_id"], "part:p2")
+    second = fake.message(anna["id"], first["message_id"])
+    assert "2/7" in second["text"]
+    assert buttons(second) == [("◀", "part:p1"), ("▶", "part:p3")]
+    assert len(fake.sent(anna["id"])) == 1
+    for number in range(3, 8):
+        await press(fake, anna, first["message_id"], f"part:p{number}")
+    last = fake.message(anna["id"], first["message_id"])
+    assert "7/7" in last["text"]
+    assert last["text"].endswith("Marketing e IT: ha ancora senso che siano separati?")
+    assert ("▶", "part:p8") not in buttons(last)
+    assert [text for text, _ in buttons(last)][0] == "◀"
+
+
+async def test_story_n_opens_that_part_and_out_of_range_is_explained(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    anna = fake.user(1001, "Anna", "it")
+    fake.send_text(anna, "/story 3")
+    assert "3/7" in (await fake.await_reply(anna["id"]))["text"]
+    fake.send_text(anna, "/story 12")
+    assert "la parte 12 non c'è" in (await fake.await_reply(anna["id"]))["text"]
+    fake.send_text(anna, "/story@essay_test_bot")
+    assert "3/7" in (await fake.await_reply(anna["id"]))["text"]
+
+
+async def test_pressing_the_same_button_twice_never_sends_an_identical_edit(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    anna = fake.user(1001, "Anna", "it")
+    fake.send_text(anna, "/story")
+    first = await fake.await_reply(anna["id"])
+    ids = [fake.press_button(anna, first["message_id"], "part:p2") for _ in range(3)]
+    await fake.await_until(lambda: all(i in fake.callback_answers for i in ids))
+    assert len(fake.calls("editMessageText")) == 1
+    assert "2/7" in fake.message(anna["id"], first["message_id"])["text"]
+
+
+async def test_a_button_on_an_old_message_still_works_and_a_forged_one_expires_politely(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    anna = fake.user(1001, "Anna", "it")
+    fake.send_text(anna, "/story 2")
+    old = await fake.await_reply(anna["id"])
+    fake.send_text(anna, "/story 5")
+    await fake.await_reply(anna["id"])
+    await press(fake, anna, old["message_id"], "part:p1")
+    assert "1/7" in fake.message(anna["id"], old["message_id"])["text"]
+    for forged in ("part:p99", "delete:everything", "x" * 64):
+        answer = await press(fake, anna, old["message_id"], forged)
+        assert "scaduto" in answer["text"]
+    assert "1/7" in fake.message(anna["id"], old["message_id"])["text"]
+
+
+async def test_stickers_photos_and_voice_notes_get_a_short_hint(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    anna = fake.user(1001, "Anna", "it")
+    for send in (fake.send_sticker, fake.send_photo, fake.send_voice):
+        send(anna)
+        hint = await fake.await_reply(anna["id"])
+        assert "solo messaggi di testo" in hint["text"]
+
+
+async def test_html_in_what_a_reader_writes_never_breaks_a_message(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    anna = fake.user(1001, "Anna", "it")
+    for text in ("<script>alert(1)</script> & <b>", "/story <b>", "/x<i>", "🙂" * 2048):
+        fake.send_text(anna, text)
+        await fake.await_reply(anna["id"])
+    assert len(fake.sent(anna["id"])) == 4
+
+
+async def test_english_readers_get_english_and_the_menu_is_registered_in_both_languages(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    bob = fake.user(2002, "Bob", "en")
+    fake.send_text(bob, "/help")
+    assert "/story" in (await fake.await_reply(bob["id"]))["text"]
+    assert [c["command"] for c in fake.commands()] == ["story", "help", "start"]
+    assert fake.commands("en")[0]["description"] == "Read the essay, one part at a time"
+    assert fake.commands("it")[0]["description"] == "Leggi il saggio, una parte alla volta"
+
+
+async def test_in_a_group_the_bot_answers_only_start_with_a_private_link(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    anna = fake.user(1001, "Anna", "it")
+    group = fake.group_chat(-100123, "Lettori")
+    fake.send_text(anna, "/story", chat=group)
+    fake.send_text(anna, "ciao a tutti", chat=group)
+    fake.send_text(anna, "/start@essay_test_bot", chat=group)
+    reply = await fake.await_reply(group["id"])
+    assert "https://t.me/essay_test_bot" in reply["text"]
+    await fake.await_delivered()
+    assert len(fake.sent(group["id"])) == 1
+
+
+async def test_a_reader_who_blocked_the_bot_does_not_stop_it_serving_others(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    anna, bob = fake.user(1001, "Anna", "it"), fake.user(2002, "Bob", "en")
+    fake.send_text(anna, "/start")
+    await fake.await_reply(anna["id"])
+    fake.block(anna["id"])
+    fake.send_text(anna, "/story")
+    await fake.await_request(
+        "sendMessage", lambda r: r.params.get("chat_id") == anna["id"], since=0
+    )
+    fake.send_text(bob, "/story")
+    assert "1/7" in (await fake.await_reply(bob["id"]))["text"]
+    fake.expect_rejection("sendMessage", error_code=403, contains="blocked")
+
+
+async def test_flood_limits_are_waited_out_and_no_reply_is_lost(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    anna = fake.user(1001, "Anna", "it")
+    fake.set_flood_limits(per_chat_per_second=2.0, global_per_second=30.0, burst=1.0)
+    for number in (1, 2, 3):
+        fake.send_text(anna, f"/story {number}")
+    await fake.await_until(lambda: len(fake.sent(anna["id"])) == 3, timeout=15)
+    assert [t.split("\n")[-1] for t in fake.texts(anna["id"])] == ["1/7", "2/7", "3/7"]
+    while fake.rejected:
+        fake.expect_rejection(error_code=429, contains="retry after")
