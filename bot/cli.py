@@ -69,8 +69,9 @@ def check(config: Config, directory: str | None) -> int:
     content = load_content(folder)
     essay = content.essay
     print(
-        f"content OK: {essay.total} parts, {len(content.phrases)} phrases"
-        f" in {len(content.languages)} languages ({', '.join(content.languages)})"
+        f"content OK: {essay.total} parts, {len(content.topics)} topics,"
+        f" {len(content.phrases)} phrases in {len(content.languages)} languages"
+        f" ({', '.join(content.languages)})"
     )
     return 0
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot import markup
 from bot.phrases import BUTTONS, MAX_BUTTON_LABEL, MENU_COMMANDS, NOTICES, PHRASES
+from bot.schema import UNREADABLE, Problems, localized, read_yaml, text_of
+from bot.topics import MatchingWords, Topic, load_matching, load_topics
 
 MAX_PART = 1000
 COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
@@ -67,7 +67,7 @@ class Essay:
         return next((p for p in self.parts if p.id == part_id), None)
 
     @property
-    def full_text(self) -> str:
+    def fulltext_of(self) -> str:
         return "\n".join(p for part in self.parts for p in part.paragraphs)
 
 
@@ -79,6 +79,12 @@ class Content:
     languages: tuple[str, ...]
     phrases: Mapping[str, Mapping[str, str]]
     commands: Mapping[str, Mapping[str, str]]
+    topics: tuple[Topic, ...]
+    matching: MatchingWords
+
+    def topic(self, topic_id: str) -> Topic | None:
+        """The topic with id ``topic_id``, if there is one."""
+        return next((t for t in self.topics if t.id == topic_id), None)
 
     @property
     def default_language(self) -> str:
@@ -95,46 +101,14 @@ class Content:
         return markup.fill(texts.get(lang) or texts[self.default_language], params)
 
 
-class _Problems:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def add(self, file: str, entry: str, problem: str) -> None:
-        self.lines.append(f"{file}: {entry}: {problem}")
-
-
-_UNREADABLE = object()
-
-
-def _read_yaml(path: Path, problems: _Problems) -> Any:
-    name = f"content/{path.name}"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        problems.add(name, "file", f"cannot be read ({error.strerror})")
-        return _UNREADABLE
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "file"
-        reason = getattr(error, "problem", None) or str(error)
-        problems.add(name, where, f"YAML syntax error: {reason}")
-        return _UNREADABLE
-
-
-def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def _load_essay(raw: Any, problems: _Problems) -> Essay | None:
+def _load_essay(raw: Any, problems: Problems) -> Essay | None:
     file = "content/essay.yaml"
     if not isinstance(raw, dict):
         problems.add(file, "file", "must be a mapping with title, language, source and parts")
         return None
     for key in sorted(set(raw) - {"title", "language", "source", "parts"}):
         problems.add(file, str(key), "unknown key")
-    title = _text(raw.get("title"))
+    title = text_of(raw.get("title"))
     if title is None:
         problems.add(file, "title", "missing or empty")
     source = raw.get("source")
@@ -142,13 +116,13 @@ def _load_essay(raw: Any, problems: _Problems) -> Essay | None:
     if not isinstance(source, dict):
         problems.add(file, "source", "missing: needs name and url")
     else:
-        source_name, source_url = _text(source.get("name")), _text(source.get("url"))
+        source_name, source_url = text_of(source.get("name")), text_of(source.get("url"))
         if source_name is None:
             problems.add(file, "source.name", "missing or empty")
         if source_url is None or not source_url.startswith(("https://", "http://")):
             problems.add(file, "source.url", "missing or not an http(s) address")
     parts = _load_parts(raw.get("parts"), problems)
-    language = _text(raw.get("language")) or ""
+    language = text_of(raw.get("language")) or ""
     if not LANGUAGE_CODE.match(language):
         problems.add(file, "language", "missing or not a two-letter code")
     if title is None or source_name is None or source_url is None or not parts:
@@ -156,7 +130,7 @@ def _load_essay(raw: Any, problems: _Problems) -> Essay | None:
     return Essay(title, language, source_name, source_url, tuple(parts))
 
 
-def _load_parts(raw: Any, problems: _Problems) -> list[Part]:
+def _load_parts(raw: Any, problems: Problems) -> list[Part]:
     file = "content/essay.yaml"
     if not isinstance(raw, list) or not raw:
         problems.add(file, "parts", "missing or empty: list the essay's parts")
@@ -183,7 +157,7 @@ def _load_parts(raw: Any, problems: _Problems) -> list[Part]:
         if (
             not isinstance(paragraphs, list)
             or not 1 <= len(paragraphs) <= 2
-            or not all(_text(p) for p in paragraphs)
+            or not all(text_of(p) for p in paragraphs)
         ):
             problems.add(file, label, "paragraphs must list one or two non-empty paragraphs")
             continue
@@ -204,7 +178,7 @@ def _placeholders(template: str) -> set[str] | None:
         return None
 
 
-def _load_languages(raw: Any, problems: _Problems) -> tuple[str, ...]:
+def _load_languages(raw: Any, problems: Problems) -> tuple[str, ...]:
     languages = raw.get("languages") if isinstance(raw, dict) else None
     if (
         not isinstance(languages, list)
@@ -218,7 +192,7 @@ def _load_languages(raw: Any, problems: _Problems) -> tuple[str, ...]:
     return tuple(languages)
 
 
-def _check_phrase(key: str, lang: str, template: str, problems: _Problems) -> None:
+def _check_phrase(key: str, lang: str, template: str, problems: Problems) -> None:
     file = "content/messages.yaml"
     entry = f"{key} ({lang})"
     names = _placeholders(template)
@@ -237,26 +211,8 @@ def _check_phrase(key: str, lang: str, template: str, problems: _Problems) -> No
         problems.add(file, entry, f"a button label is plain text of 1-{MAX_BUTTON_LABEL} chars")
 
 
-def _localized(
-    file: str, key: str, value: Any, languages: tuple[str, ...], problems: _Problems
-) -> dict[str, str]:
-    if not isinstance(value, dict):
-        problems.add(file, key, "must map each language to a text")
-        return {}
-    result: dict[str, str] = {}
-    for lang in languages:
-        text = _text(value.get(lang))
-        if text is None:
-            problems.add(file, key, f"missing language {lang!r}")
-        else:
-            result[lang] = text
-    for extra in sorted(set(value) - set(languages)):
-        problems.add(file, key, f"language {extra!r} is not in `languages`")
-    return result
-
-
 def _load_messages(
-    raw: Any, problems: _Problems
+    raw: Any, problems: Problems
 ) -> tuple[tuple[str, ...], dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     file = "content/messages.yaml"
     languages = _load_languages(raw, problems)
@@ -273,7 +229,7 @@ def _load_messages(
         if key not in messages:
             problems.add(file, key, "missing phrase")
             continue
-        phrases[key] = _localized(file, key, messages[key], languages, problems)
+        phrases[key] = localized(file, key, messages[key], languages, problems)
         for lang, template in phrases[key].items():
             _check_phrase(key, lang, template, problems)
     for key in sorted(set(messages) - set(PHRASES), key=str):
@@ -287,7 +243,7 @@ def _load_messages(
         if name not in commands:
             problems.add(file, f"commands.{name}", "missing description")
             continue
-        menu[name] = _localized(file, f"commands.{name}", commands[name], languages, problems)
+        menu[name] = localized(file, f"commands.{name}", commands[name], languages, problems)
         for lang, text in menu[name].items():
             if len(text) > 256:
                 problems.add(file, f"commands.{name} ({lang})", "longer than 256 characters")
@@ -299,13 +255,23 @@ def _load_messages(
 
 def load_content(directory: Path) -> Content:
     """Load and validate every content file in ``directory``; raise ContentError on problems."""
-    problems = _Problems()
-    raw_essay = _read_yaml(directory / "essay.yaml", problems)
-    raw_messages = _read_yaml(directory / "messages.yaml", problems)
-    essay = None if raw_essay is _UNREADABLE else _load_essay(raw_essay, problems)
+    problems = Problems()
+    raw_essay = read_yaml(directory / "essay.yaml", problems)
+    raw_messages = read_yaml(directory / "messages.yaml", problems)
+    essay = None if raw_essay is UNREADABLE else _load_essay(raw_essay, problems)
     languages, phrases, commands = (
-        ((), {}, {}) if raw_messages is _UNREADABLE else _load_messages(raw_messages, problems)
+        ((), {}, {}) if raw_messages is UNREADABLE else _load_messages(raw_messages, problems)
     )
+    parts = tuple(part.text for part in essay.parts) if essay else ()
+    topics: tuple[Topic, ...] = ()
+    matching = MatchingWords({}, {}, frozenset())
+    if languages and parts:
+        raw_topics = read_yaml(directory / "topics.yaml", problems)
+        if raw_topics is not UNREADABLE:
+            topics = load_topics(raw_topics, languages, parts, problems)
+        raw_matching = read_yaml(directory / "matching.yaml", problems)
+        if raw_matching is not UNREADABLE:
+            matching = load_matching(raw_matching, languages, problems)
     if problems.lines or essay is None:
         raise ContentError(problems.lines or ["content/essay.yaml: file: could not be loaded"])
-    return Content(essay, languages, phrases, commands)
+    return Content(essay, languages, phrases, commands, topics, matching)
