@@ -15,7 +15,11 @@ _ARG = re.compile(r"^[A-Za-z0-9_.-]{0,40}$")
 #: action name -> number of arguments it carries.
 ACTIONS: dict[str, int] = {
     "read": 0,  # open the story where the reader left off
-    "part": 1,  # open a part, by id
+    "part": 1,  # turn the page to a part, by id (edits the message)
+    "open": 1,  # open a part, by id, in a new message
+    "topic": 1,  # show a topic, by id
+    "topics": 0,  # the topic menu
+    "nomatch": 0,  # "none of these" under did-you-mean choices
 }
 
 

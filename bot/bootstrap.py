@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.config import Config
 from bot.content import Content, load_content
 from bot.dialogue import Dialogue
+from bot.matcher import Matcher
 from bot.store import Store
 
 
@@ -25,6 +26,7 @@ class Services:
     config: Config
     content: Content
     store: Store
+    matcher: Matcher
     dialogue: Dialogue
 
     def close(self) -> None:
@@ -40,4 +42,5 @@ def bootstrap(config: Config, content: Content | None = None) -> Services:
     """Build the services for ``config``; tests may pass ready ``content``."""
     content = content or load(config)
     store = Store(config.database)
-    return Services(config, content, store, Dialogue(content, store))
+    matcher = Matcher(content.topics, content.matching)
+    return Services(config, content, store, matcher, Dialogue(content, store, matcher))

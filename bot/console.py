@@ -76,8 +76,12 @@ class Console:
                 self.write(f"  {button.label}: {button.url}")
             if presses:
                 self.choices = presses
-                labels = "   ".join(f"[{i}] {b.label}" for i, b in enumerate(presses, 1))
-                self.write(f"\n  {labels}")
+                numbers = {id(b): i for i, b in enumerate(presses, 1)}
+                self.write("")
+                for row in reply.buttons:
+                    labels = [f"[{numbers[id(b)]}] {b.label}" for b in row if b.data]
+                    if labels:
+                        self.write("  " + "   ".join(labels))
                 if self.prompt:
                     self.write(to_plain(self.turn.say("console_choose")))
 

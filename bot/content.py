@@ -259,10 +259,12 @@ def load_content(directory: Path) -> Content:
     raw_essay = read_yaml(directory / "essay.yaml", problems)
     raw_messages = read_yaml(directory / "messages.yaml", problems)
     essay = None if raw_essay is UNREADABLE else _load_essay(raw_essay, problems)
+    essay_problems = len(problems.lines)
     languages, phrases, commands = (
         ((), {}, {}) if raw_messages is UNREADABLE else _load_messages(raw_messages, problems)
     )
-    parts = tuple(part.text for part in essay.parts) if essay else ()
+    # Topics quote the essay by part: check them only against an essay that loaded cleanly.
+    parts = tuple(part.text for part in essay.parts) if essay and not essay_problems else ()
     topics: tuple[Topic, ...] = ()
     matching = MatchingWords({}, {}, frozenset())
     if languages and parts:

@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot import actions
+from bot.asking import Asking
 from bot.content import Content
 from bot.conversation import Button, Command, Event, Outcome, Press, Reader, Reply, Text
+from bot.matcher import Matcher
 from bot.store import Store
 from bot.story import Story
 from bot.turn import Turn
@@ -21,20 +23,26 @@ ActionHandler = Callable[[Turn, tuple[str, ...]], Outcome]
 class Dialogue:
     """Answers every event a reader can send."""
 
-    def __init__(self, content: Content, store: Store) -> None:
+    def __init__(self, content: Content, store: Store, matcher: Matcher) -> None:
         self.content = content
         self.store = store
         self.story = Story(content, store)
+        self.asking = Asking(content, store, matcher)
         #: The bot's Telegram username, once the adapter knows it (for t.me links).
         self.bot_username: str | None = None
         self.commands: dict[str, CommandHandler] = {
             "start": self.start,
             "story": self.story.command,
             "help": lambda turn, _: turn.reply("help", title=content.essay.title),
+            "topics": lambda turn, _: self.asking.menu(turn),
         }
         self.actions: dict[str, ActionHandler] = {
             "read": lambda turn, _: self.story.show(turn, self.story.current(turn)),
             "part": lambda turn, args: self.story.open_part(turn, args[0]),
+            "open": lambda turn, args: self.story.open_part(turn, args[0], edit=False),
+            "topic": lambda turn, args: self.asking.show(turn, args[0]),
+            "topics": lambda turn, _: self.asking.menu(turn),
+            "nomatch": lambda turn, _: self.asking.menu(turn, "topics_menu"),
         }
 
     def turn(self, reader: Reader) -> Turn:
@@ -57,16 +65,24 @@ class Dialogue:
                 if action is None or action.name not in self.actions:
                     return turn.notice("notice_expired")
                 return self.actions[action.name](turn, action.args)
-            case Text():
-                return turn.reply("text_hint")
+            case Text(text):
+                return self.asking.ask(turn, text)
             case _:
                 return turn.reply("other_hint")
 
     def start(self, turn: Turn, payload: str) -> Outcome:
-        """The welcome, with a button to read the essay."""
-        name = turn.reader.first_name or turn.say("anonymous_name")
-        text = turn.say("welcome", name=name, title=self.content.essay.title)
-        return Outcome((Reply(text, ((turn.button("button_read", "read"),),)),))
+        """The welcome, with buttons to read and to browse topics; deep links open a topic
+        (``topic-<id>``) or a part (``part-<n>``)."""
+        kind, _, value = payload.partition("-")
+        if kind == "topic" and self.content.topic(value) is not None:
+            return self.asking.show(turn, value)
+        if kind == "part" and value.isdecimal() and len(value) < 4:
+            part = self.content.essay.part(int(value))
+            if part is not None:
+                return self.story.show(turn, part)
+        text = turn.say("welcome", name=turn.name, title=self.content.essay.title)
+        buttons = ((turn.button("button_read", "read"), turn.button("button_topics", "topics")),)
+        return Outcome((Reply(text, buttons),))
 
     def in_group(self, turn: Turn, event: Event) -> Outcome:
         """In a group the bot answers only /start, pointing to a private chat."""

@@ -35,6 +35,25 @@ def m001_create_readers(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m002_create_questions(db: sqlite3.Connection) -> None:
+    db.execute(
+        """
+        CREATE TABLE questions (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            topic TEXT,
+            score INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX questions_by_topic ON questions (topic)")
+
+
 def applied(db: sqlite3.Connection) -> list[str]:
     """Names of the migrations already applied to ``db``, in order."""
     db.execute(

@@ -19,7 +19,14 @@ PHRASES: dict[str, frozenset[str]] = {
         "story_out_of_range": {"number", "total"},
         "story_not_a_number": {"argument", "total"},
         "unknown_command": {"command"},
-        "text_hint": set(),
+        "question_unclear": set(),
+        "not_in_essay": set(),
+        "did_you_mean": set(),
+        "topics_menu": set(),
+        "topic_answer": {"name", "answer", "quote", "part"},
+        "smalltalk_hello": {"name"},
+        "smalltalk_thanks": set(),
+        "smalltalk_bye": set(),
         "other_hint": set(),
         "group_start": {"link"},
         "group_start_no_link": set(),
@@ -33,6 +40,10 @@ PHRASES: dict[str, frozenset[str]] = {
         "button_previous": set(),
         "button_next": set(),
         "button_restart": set(),
+        "button_topics": set(),
+        "button_topic": {"name"},
+        "button_read_part": {"part"},
+        "button_none_of_these": set(),
     }.items()
 }
 
@@ -43,4 +54,4 @@ BUTTONS = frozenset(key for key in PHRASES if key.startswith("button_"))
 MAX_BUTTON_LABEL = 40
 
 #: Commands shown in Telegram's command menu, in menu order; descriptions live in content.
-MENU_COMMANDS = ("story", "help", "start")
+MENU_COMMANDS = ("story", "topics", "help", "start")

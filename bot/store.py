@@ -70,6 +70,17 @@ class Store:
                 (user_id, first_name, language_code, stamp, stamp),
             )
 
+    def record_question(
+        self, user_id: int, text: str, lang: str, topic: str | None, score: int, outcome: str
+    ) -> None:
+        """Keep a reader's question with what it matched (the author reads the misses)."""
+        with self.db:
+            self.db.execute(
+                "INSERT INTO questions (user_id, text, lang, topic, score, outcome, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (user_id, text, lang, topic, score, outcome, now()),
+            )
+
     def set_position(self, user_id: int, part_id: str, number: int) -> None:
         """Remember that the reader is at part ``part_id`` (number ``number``)."""
         with self.db:

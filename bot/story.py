@@ -35,12 +35,12 @@ class Story:
             return turn.reply("story_out_of_range", number=int(argument), total=total)
         return self.show(turn, part)
 
-    def open_part(self, turn: Turn, part_id: str) -> Outcome:
-        """A ◀ or ▶ press: show part ``part_id`` in the same message."""
+    def open_part(self, turn: Turn, part_id: str, *, edit: bool = True) -> Outcome:
+        """A button press: show part ``part_id`` (by default in the same message, as ◀ ▶ do)."""
         part = self.essay.part_by_id(part_id)
         if part is None:
             return turn.notice("notice_expired")
-        return self.show(turn, part, edit=True)
+        return self.show(turn, part, edit=edit)
 
     def show(self, turn: Turn, part: Part, *, edit: bool = False) -> Outcome:
         """The reply showing ``part``, and remember it as the reader's position."""

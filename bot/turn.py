@@ -18,6 +18,11 @@ class Turn:
     lang: str
     content: Content
 
+    @property
+    def name(self) -> str:
+        """How to call the reader: their first name, or a friendly word."""
+        return self.reader.first_name or self.content.say("anonymous_name", self.lang)
+
     def say(self, key: str, **params: object) -> Markup:
         """Phrase ``key`` in the reader's language."""
         return self.content.say(key, self.lang, **params)

@@ -25,13 +25,13 @@ def test_start_welcomes_the_reader_by_name_with_a_button_to_read(
 ) -> None:
     outcome = say(services, anna, Command("start"))
     assert "Ciao Anna!" in outcome.replies[0].text
-    assert datas(outcome) == ["read"]
+    assert datas(outcome) == ["read", "topics"]
 
 
 def test_start_speaks_english_to_an_english_reader(services: Services) -> None:
     outcome = say(services, Reader(5, "Bob", "en"), Command("start"))
     assert "Hi Bob!" in outcome.replies[0].text
-    assert labels(outcome) == ["📖 Read the essay"]
+    assert labels(outcome) == ["📖 Read the essay", "🧭 Topics"]
 
 
 def test_a_new_reader_starts_the_story_at_part_one_without_a_back_button(
@@ -111,11 +111,8 @@ def test_every_button_the_story_shows_fits_in_telegram_callback_data(
         assert not markup_problems(outcome.replies[0].text)
 
 
-def test_unknown_commands_free_text_and_stickers_get_a_short_hint(
-    services: Services, anna: Reader
-) -> None:
+def test_unknown_commands_and_stickers_get_a_short_hint(services: Services, anna: Reader) -> None:
     assert "/foo" in to_plain(say(services, anna, Command("foo")).replies[0].text)
-    assert "/story" in to_plain(say(services, anna, Text("ciao")).replies[0].text)
     assert "testo" in to_plain(say(services, anna, Unsupported("sticker")).replies[0].text)
 
 

@@ -39,7 +39,7 @@ async def test_start_welcomes_the_reader_with_a_button_to_read(
     fake.send_text(anna, "/start")
     welcome = await fake.await_reply(anna["id"])
     assert welcome["text"].startswith("Ciao Anna!")
-    assert buttons(welcome) == [("📖 Leggi il saggio", "read")]
+    assert buttons(welcome) == [("📖 Leggi il saggio", "read"), ("🧭 Gli argomenti", "topics")]
     assert any(e["type"] == "bold" for e in welcome["entities"])
 
 
@@ -130,7 +130,7 @@ async def test_english_readers_get_english_and_the_menu_is_registered_in_both_la
     bob = fake.user(2002, "Bob", "en")
     fake.send_text(bob, "/help")
     assert "/story" in (await fake.await_reply(bob["id"]))["text"]
-    assert [c["command"] for c in fake.commands()] == ["story", "help", "start"]
+    assert [c["command"] for c in fake.commands()] == ["story", "topics", "help", "start"]
     assert fake.commands("en")[0]["description"] == "Read the essay, one part at a time"
     assert fake.commands("it")[0]["description"] == "Leggi il saggio, una parte alla volta"
 

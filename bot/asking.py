@@ -1,0 +1,91 @@
+"""Readers' questions about the essay: a topic's answer with the essay's own words, a few
+choices when unsure, or an honest "the essay doesn't talk about that" with the topic menu."""
+
+from __future__ import annotations
+
+from bot.content import Content
+from bot.conversation import Button, Keyboard, Outcome, Reply
+from bot.markup import Markup
+from bot.matcher import Match, Matcher, fold
+from bot.store import Store
+from bot.topics import Topic
+from bot.turn import Turn
+
+BUTTONS_PER_ROW = 2
+MAX_RELATED = 2
+
+
+class Asking:
+    """Answers questions and shows topics."""
+
+    def __init__(self, content: Content, store: Store, matcher: Matcher) -> None:
+        self.content = content
+        self.store = store
+        self.matcher = matcher
+
+    def ask(self, turn: Turn, question: str) -> Outcome:
+        """Answer a free-text question, and record it for the author."""
+        match = self.matcher.match(question)
+        outcome = self.reply(turn, question, match)
+        kind = (
+            "smalltalk"
+            if match.smalltalk
+            else "topic"
+            if match.topic
+            else "choices"
+            if match.choices
+            else "none"
+        )
+        self.store.record_question(
+            turn.reader.user_id, question, turn.lang, match.topic, match.score, kind
+        )
+        return outcome
+
+    def reply(self, turn: Turn, question: str, match: Match) -> Outcome:
+        """What to answer to ``question`` given the matcher's decision (records nothing)."""
+        if match.smalltalk:
+            return turn.reply(f"smalltalk_{match.smalltalk}", name=turn.name)
+        if match.topic:
+            return self.show(turn, match.topic)
+        if match.choices:
+            rows = [(self._topic_button(turn, choice.topic),) for choice in match.choices]
+            rows.append((turn.button("button_none_of_these", "nomatch"),))
+            return Outcome((Reply(turn.say("did_you_mean"), tuple(rows)),))
+        if not fold(question):
+            return turn.reply("question_unclear")
+        return self.menu(turn, "not_in_essay")
+
+    def show(self, turn: Turn, topic_id: str) -> Outcome:
+        """A topic's answer, the essay's sentence, a button to read that part, related topics."""
+        topic = self.content.topic(topic_id)
+        if topic is None:
+            return turn.notice("notice_expired")
+        text = topic.texts[turn.lang]
+        part = self.content.essay.part(topic.part)
+        body = turn.say(
+            "topic_answer", name=text.name, answer=text.answer, quote=topic.quote, part=topic.part
+        )
+        rows: list[tuple[Button, ...]] = []
+        if part is not None:
+            rows.append((turn.button("button_read_part", "open", part.id, part=topic.part),))
+        related = [self._topic_button(turn, other) for other in topic.related[:MAX_RELATED]]
+        if related:
+            rows.append(tuple(related))
+        return Outcome((Reply(body, tuple(rows)),))
+
+    def menu(self, turn: Turn, key: str = "topics_menu") -> Outcome:
+        """Phrase ``key`` with every topic as a button: the eras in order, then the roles."""
+        ordered = sorted(
+            self.content.topics, key=lambda t: ("era", "role", "question").index(t.kind)
+        )
+        buttons = [self._topic_button(turn, topic.id) for topic in ordered]
+        rows: Keyboard = tuple(
+            tuple(buttons[i : i + BUTTONS_PER_ROW])
+            for i in range(0, len(buttons), BUTTONS_PER_ROW)
+        )
+        return Outcome((Reply(Markup(turn.say(key)), rows),))
+
+    def _topic_button(self, turn: Turn, topic_id: str) -> Button:
+        topic: Topic | None = self.content.topic(topic_id)
+        name = topic.texts[turn.lang].name if topic else topic_id
+        return turn.button("button_topic", "topic", topic_id, name=name)
