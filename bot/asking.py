@@ -3,16 +3,37 @@ choices when unsure, or an honest "the essay doesn't talk about that" with the t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.content import Content
 from bot.conversation import Button, Keyboard, Outcome, Reply
 from bot.markup import Markup
-from bot.matcher import Match, Matcher, fold
+from bot.matcher import Candidate, Match, Matcher, fold
 from bot.store import Store
 from bot.topics import Topic
 from bot.turn import Turn
 
 BUTTONS_PER_ROW = 2
 MAX_RELATED = 2
+MAX_ALTERNATIVES = 3
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A question's answer with the matcher's decision behind it."""
+
+    lang: str
+    match: Match
+    outcome: Outcome
+
+    @property
+    def alternatives(self) -> tuple[Candidate, ...]:
+        """The choices offered, or the runners-up of a confident answer."""
+        if self.match.choices:
+            return self.match.choices
+        return tuple(c for c in self.match.ranking if c.topic != self.match.topic)[
+            :MAX_ALTERNATIVES
+        ]
 
 
 class Asking:
@@ -23,10 +44,15 @@ class Asking:
         self.store = store
         self.matcher = matcher
 
+    def preview(self, turn: Turn, question: str) -> Answer:
+        """What the bot answers to ``question``, without recording anything."""
+        match = self.matcher.match(question)
+        return Answer(turn.lang, match, self.reply(turn, question, match))
+
     def ask(self, turn: Turn, question: str) -> Outcome:
         """Answer a free-text question, and record it for the author."""
-        match = self.matcher.match(question)
-        outcome = self.reply(turn, question, match)
+        answer = self.preview(turn, question)
+        match, outcome = answer.match, answer.outcome
         kind = (
             "smalltalk"
             if match.smalltalk

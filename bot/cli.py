@@ -27,6 +27,10 @@ def parser() -> argparse.ArgumentParser:
     console.add_argument(
         "--user-id", type=int, default=0, help="the reader's id in the database (default: 0)"
     )
+    ask = commands.add_parser("ask", help="show what the bot answers to questions")
+    ask.add_argument("question", nargs="*", help="questions (default: one per line on stdin)")
+    ask.add_argument("--lang", default="it", choices=["it", "en"], help="the reader's language")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
     check = commands.add_parser("check", help="validate the content files")
     check.add_argument("directory", nargs="?", help="content folder (default: the shipped one)")
     return cli
@@ -48,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return check(config, args.directory)
         if command == "run":
             return run(config)
+        if command == "ask":
+            return ask(config, args)
         return console(config, args)
     except ConfigError as error:
         return fail(str(error))
@@ -73,6 +79,40 @@ def check(config: Config, directory: str | None) -> int:
         f" {len(content.phrases)} phrases in {len(content.languages)} languages"
         f" ({', '.join(content.languages)})"
     )
+    return 0
+
+
+def ask(config: Config, args: argparse.Namespace) -> int:
+    """Answer questions as the bot would, without recording them."""
+    import dataclasses
+    import json
+
+    from bot.markup import to_terminal
+
+    services = bootstrap(dataclasses.replace(config, database=":memory:"))
+    lines = args.question or (line.rstrip("\n") for line in iter(sys.stdin.readline, ""))
+    for question in lines:
+        if not question.strip():
+            continue
+        answer = services.dialogue.preview(Reader(0, "", args.lang), question)
+        reply = "\n\n".join(to_terminal(r.text) for r in answer.outcome.replies)
+        if args.json:
+            match = answer.match
+            record = {
+                "question": question,
+                "lang": answer.lang,
+                "topic": match.topic,
+                "score": match.score,
+                "alternatives": [
+                    {"topic": c.topic, "score": c.score} for c in answer.alternatives
+                ],
+                "reply": reply,
+            }
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+        else:
+            labels = [f"[{b.label}]" for r in answer.outcome.replies for row in r.buttons for b in row]
+            print(f"? {question}\n{reply}\n{' '.join(labels)}\n", flush=True)
+    services.close()
     return 0
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot import actions
-from bot.asking import Asking
+from bot.asking import Answer, Asking
 from bot.content import Content
 from bot.conversation import Button, Command, Event, Outcome, Press, Reader, Reply, Text
 from bot.matcher import Matcher
@@ -69,6 +69,10 @@ class Dialogue:
                 return self.asking.ask(turn, text)
             case _:
                 return turn.reply("other_hint")
+
+    def preview(self, reader: Reader, question: str) -> Answer:
+        """What the bot would answer to ``question`` from ``reader``, recording nothing."""
+        return self.asking.preview(self.turn(reader), question)
 
     def start(self, turn: Turn, payload: str) -> Outcome:
         """The welcome, with buttons to read and to browse topics; deep links open a topic

@@ -38,10 +38,12 @@ MAX_CHOICES = 3
 WEAK_WEIGHT = 0.5
 UNKNOWN_PENALTY = 0.25
 _ACRONYM = re.compile(r"^[A-Z0-9]{2,4}$")
+_DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")
 
 
 def fold(text: str) -> str:
     """Lower case, accents off, apostrophes and punctuation turned into spaces."""
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)  # C.D.O. -> CDO
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(re.sub(r"[\W_]+", " ", plain).split())
@@ -147,7 +149,9 @@ class Matcher:
                 tokens.append(word)
             elif word in self.acronyms:
                 ambiguous_in = {lang for lang, _ in self._stop_languages(word)}
-                context = any(self.only_in.get(w, frozenset()) & ambiguous_in for w in lower)
+                context = any(
+                    self.only_in.get(w, frozenset()) & ambiguous_in for w in lower if w != word
+                )
                 if original.isupper() or not context:
                     tokens.append(word)
         return tokens

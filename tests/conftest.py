@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from fake_telegram import FakeBotAPI
+from telegram_harness import polling
 
 from bot.bootstrap import Services, bootstrap, default_content_dir
 from bot.config import Config
@@ -63,3 +64,10 @@ def telegram_services(fake: FakeBotAPI, content: Content, tmp_path: Path) -> Ite
     built = bootstrap(config, content)
     yield built
     built.close()
+
+
+@pytest.fixture
+async def bot(telegram_services: Services) -> AsyncIterator[Services]:
+    """The real Telegram layer long-polling the fake Bot API."""
+    async with polling(telegram_services):
+        yield telegram_services

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
+from fake_telegram import FakeBotAPI
 from telegram import Update
 
 from bot.bootstrap import Services
@@ -28,3 +30,18 @@ async def polling(services: Services) -> AsyncIterator[None]:
             await application.updater.stop()
             await application.stop()
             application.bot_data.worker.shutdown()
+
+
+def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
+    """A message's inline buttons as (label, callback data or url)."""
+    markup = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return [(b["text"], b.get("callback_data") or b.get("url", "")) for row in markup for b in row]
+
+
+async def press(
+    fake: FakeBotAPI, user: dict[str, Any], message_id: int, data: str
+) -> dict[str, Any]:
+    """Press a button and wait until the bot has answered the press."""
+    query_id = fake.press_button(user, message_id, data)
+    await fake.await_until(lambda: query_id in fake.callback_answers, description="an answer")
+    return fake.callback_answers[query_id]

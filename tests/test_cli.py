@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -66,3 +67,29 @@ def test_the_token_can_come_from_a_dotenv_file_in_the_working_directory(tmp_path
     result = essaybot("run", cwd=tmp_path)
     assert result.returncode == 2
     assert "malformed" in result.stderr
+
+
+def test_ask_json_prints_one_object_per_question_from_arguments(tmp_path: Path) -> None:
+    result = essaybot("ask", "--json", "Cos'era il Millennium Bug?", "cio e cdo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert set(first) == {"question", "lang", "topic", "score", "alternatives", "reply"}
+    assert (first["topic"], first["score"], first["lang"]) == ("millennium-bug", 100, "it")
+    assert "stradominio" in first["reply"]
+    assert second["topic"] is None
+    assert {a["topic"] for a in second["alternatives"]} == {"cio", "cdo"}
+    assert not (tmp_path / "essaybot.sqlite3").exists()
+
+
+def test_ask_reads_questions_from_stdin_in_the_chosen_language(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--lang", "en", "--json"],
+        input="who is the CIO?\n\nricetta della carbonara\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["topic"], r["lang"]) for r in lines] == [("cio", "en"), (None, "en")]
+    assert lines[1]["reply"].startswith("The essay doesn't talk about that")

@@ -2,34 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Any
-
-import pytest
 from fake_telegram import FakeBotAPI
-from telegram_harness import polling
+from telegram_harness import buttons, press
 
 from bot.bootstrap import Services
-
-
-@pytest.fixture
-async def bot(telegram_services: Services) -> AsyncIterator[Services]:
-    async with polling(telegram_services):
-        yield telegram_services
-
-
-def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
-    markup = message.get("reply_markup", {}).get("inline_keyboard", [])
-    return [(b["text"], b.get("callback_data") or b.get("url", "")) for row in markup for b in row]
-
-
-async def press(
-    fake: FakeBotAPI, user: dict[str, Any], message_id: int, data: str
-) -> dict[str, Any]:
-    """Press a button and wait until the bot has answered the press."""
-    query_id = fake.press_button(user, message_id, data)
-    await fake.await_until(lambda: query_id in fake.callback_answers, description="an answer")
-    return fake.callback_answers[query_id]
 
 
 async def test_start_welcomes_the_reader_with_a_button_to_read(

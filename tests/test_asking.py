@@ -1,0 +1,141 @@
+"""Questions in the dialogue: answers from the essay, honest misses, choices, links and records."""
+
+from __future__ import annotations
+
+from bot.bootstrap import Services
+from bot.conversation import Command, Outcome, Press, Reader, Text
+from bot.markup import markup_problems, to_plain
+
+
+def say(services: Services, reader: Reader, event: object) -> Outcome:
+    return services.dialogue.handle(reader, event)  # type: ignore[arg-type]
+
+
+def buttons(outcome: Outcome) -> list[tuple[str, str]]:
+    return [(b.label, b.data or "") for r in outcome.replies for row in r.buttons for b in row]
+
+
+def test_a_question_gets_the_topic_answer_the_essay_sentence_and_a_read_button(
+    services: Services, anna: Reader
+) -> None:
+    outcome = say(services, anna, Text("Cos'era il Millennium Bug?"))
+    text = outcome.replies[0].text
+    assert "<b>Il Millennium Bug</b>" in text
+    assert "<blockquote>Ci furono anni di stradominio dell’IT" in text
+    assert "parte 4" in to_plain(text)
+    assert buttons(outcome) == [
+        ("📖 Leggi la parte 4", "open:p4"),
+        ("Internet e il marketing digitale", "topic:internet"),
+        ("La rivincita del Marketing", "topic:marketing-comeback"),
+    ]
+    assert markup_problems(text) == []
+
+
+def test_read_this_part_opens_the_story_at_that_part_in_a_new_message(
+    services: Services, anna: Reader
+) -> None:
+    outcome = say(services, anna, Press("open:p4"))
+    assert "4/7" in to_plain(outcome.replies[0].text)
+    assert not outcome.replies[0].edit
+    assert "4/7" in to_plain(say(services, anna, Command("story")).replies[0].text)
+
+
+def test_an_english_reader_gets_the_english_answer_with_the_italian_quote(
+    services: Services,
+) -> None:
+    outcome = say(services, Reader(5, "Bob", "en"), Text("who is the CIO?"))
+    text = to_plain(outcome.replies[0].text)
+    assert text.startswith("The CIO\nThe CIO, Chief Information Officer")
+    assert "il Chief Information Officer diventa Chief Digital Officer" in text
+
+
+def test_a_greeting_gets_a_friendly_reply_and_no_topic(services: Services, anna: Reader) -> None:
+    outcome = say(services, anna, Text("ciao"))
+    assert to_plain(outcome.replies[0].text).startswith("Ciao Anna!")
+    assert buttons(outcome) == []
+
+
+def test_a_question_the_essay_does_not_cover_is_told_so_with_the_topic_menu(
+    services: Services, anna: Reader
+) -> None:
+    outcome = say(services, anna, Text("ricetta della carbonara"))
+    assert "Il saggio non parla di questo" in to_plain(outcome.replies[0].text)
+    datas = [data for _, data in buttons(outcome)]
+    assert len(datas) == len(services.content.topics)
+    assert datas[:7] == [
+        "topic:separate-worlds",
+        "topic:databases",
+        "topic:internet",
+        "topic:millennium-bug",
+        "topic:marketing-comeback",
+        "topic:social-media",
+        "topic:digital-era",
+    ]
+
+
+def test_two_close_topics_offer_did_you_mean_buttons_and_none_of_these(
+    services: Services, anna: Reader
+) -> None:
+    outcome = say(services, anna, Text("cio e cdo"))
+    assert "Intendevi" in outcome.replies[0].text
+    assert sorted(buttons(outcome)) == sorted(
+        [("Il CDO", "topic:cdo"), ("Il CIO", "topic:cio"), ("Nessuno di questi", "nomatch")]
+    )
+    assert "Gli argomenti del saggio" in say(services, anna, Press("nomatch")).replies[0].text
+    assert "<b>Il CDO</b>" in say(services, anna, Press("topic:cdo")).replies[0].text
+
+
+def test_topics_lists_the_eras_in_order_then_the_roles(services: Services, anna: Reader) -> None:
+    outcome = say(services, anna, Command("topics"))
+    datas = [data for _, data in buttons(outcome)]
+    assert datas[7:] == [
+        "topic:marketing",
+        "topic:it",
+        "topic:executives",
+        "topic:cio",
+        "topic:cdo",
+        "topic:hybrid-roles",
+        "topic:the-question",
+    ]
+    assert all(len(row) <= 2 for row in outcome.replies[0].buttons)
+
+
+def test_deep_links_open_a_topic_or_a_part_and_unknown_ones_welcome(
+    services: Services, anna: Reader
+) -> None:
+    assert "<b>Il CDO</b>" in say(services, anna, Command("start", "topic-cdo")).replies[0].text
+    assert "3/7" in to_plain(say(services, anna, Command("start", "part-3")).replies[0].text)
+    for payload in ("topic-nope", "part-99", "part-x", "<b>", "x" * 64):
+        assert "Ciao Anna!" in say(services, anna, Command("start", payload)).replies[0].text
+
+
+def test_every_question_is_recorded_with_its_topic_and_score(
+    services: Services, anna: Reader
+) -> None:
+    for text in ("chi è il CDO?", "ricetta della carbonara", "cio e cdo", "grazie"):
+        say(services, anna, Text(text))
+    rows = services.store.db.execute(
+        "SELECT text, topic, score, outcome FROM questions ORDER BY id"
+    ).fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("chi è il CDO?", "cdo", 100, "topic"),
+        ("ricetta della carbonara", None, 0, "none"),
+        ("cio e cdo", None, 80, "choices"),
+        ("grazie", None, 0, "smalltalk"),
+    ]
+
+
+def test_a_message_of_only_emoji_or_punctuation_gets_a_hint(
+    services: Services, anna: Reader
+) -> None:
+    for text in ("🙂", "???", "..."):
+        assert "Scrivimi una domanda" in say(services, anna, Text(text)).replies[0].text
+
+
+def test_a_huge_question_is_answered_within_telegram_limits(
+    services: Services, anna: Reader
+) -> None:
+    outcome = say(services, anna, Text("millennium bug " * 270))
+    assert outcome.replies[0].text.count("Millennium") >= 1
+    stored = services.store.db.execute("SELECT length(text) FROM questions").fetchone()[0]
+    assert stored == len("millennium bug " * 270)

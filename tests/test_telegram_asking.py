@@ -1,0 +1,66 @@
+"""End to end: readers' questions, topics and deep links through the fake Bot API."""
+
+from __future__ import annotations
+
+from fake_telegram import FakeBotAPI
+from telegram_harness import buttons, press
+
+from bot.bootstrap import Services
+
+
+async def test_a_question_is_answered_with_the_essay_sentence_and_a_working_read_button(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    anna = fake.user(1001, "Anna", "it")
+    fake.send_text(anna, "Cos'era il Millennium Bug?")
+    answer = await fake.await_reply(anna["id"])
+    assert answer["text"].startswith("Il Millennium Bug\n")
+    assert "Ci furono anni di stradominio dell’IT" in answer["text"]
+    assert {e["type"] for e in answer["entities"]} >= {"bold", "blockquote", "italic"}
+    assert buttons(answer)[0] == ("📖 Leggi la parte 4", "open:p4")
+    await press(fake, anna, answer["message_id"], "open:p4")
+    part = fake.last_sent(anna["id"])
+    assert part["message_id"] != answer["message_id"]
+    assert "4/7" in part["text"]
+
+
+async def test_a_greeting_an_off_topic_question_and_a_close_call_are_each_handled(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    anna = fake.user(1001, "Anna", "it")
+    fake.send_text(anna, "ciao")
+    assert (await fake.await_reply(anna["id"]))["text"].startswith("Ciao Anna!")
+    fake.send_text(anna, "ricetta della carbonara")
+    miss = await fake.await_reply(anna["id"])
+    assert miss["text"].startswith("Il saggio non parla di questo")
+    assert len(buttons(miss)) == 14
+    fake.send_text(anna, "cio e cdo")
+    close = await fake.await_reply(anna["id"])
+    assert [data for _, data in buttons(close)] == ["topic:cdo", "topic:cio", "nomatch"]
+    await press(fake, anna, close["message_id"], "topic:cio")
+    assert fake.last_sent(anna["id"])["text"].startswith("Il CIO\n")
+
+
+async def test_topics_and_the_start_button_browse_the_topic_menu(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    bob = fake.user(2002, "Bob", "en")
+    fake.send_text(bob, "/start")
+    welcome = await fake.await_reply(bob["id"])
+    assert ("🧭 Topics", "topics") in buttons(welcome)
+    await press(fake, bob, welcome["message_id"], "topics")
+    menu = fake.last_sent(bob["id"])
+    assert menu["text"].startswith("The essay's topics")
+    assert buttons(menu)[0] == ("Separate lives", "topic:separate-worlds")
+    await press(fake, bob, menu["message_id"], "topic:social-media")
+    assert fake.last_sent(bob["id"])["text"].startswith("Social media and social business")
+
+
+async def test_deep_links_open_a_topic_or_a_part(fake: FakeBotAPI, bot: Services) -> None:
+    anna = fake.user(1001, "Anna", "it")
+    fake.send_text(anna, "/start topic-cdo")
+    assert (await fake.await_reply(anna["id"]))["text"].startswith("Il CDO\n")
+    fake.send_text(anna, "/start part-5")
+    assert "5/7" in (await fake.await_reply(anna["id"]))["text"]
+    fake.send_text(anna, "/start something-else")
+    assert (await fake.await_reply(anna["id"]))["text"].startswith("Ciao Anna!")
