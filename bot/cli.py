@@ -110,7 +110,9 @@ def ask(config: Config, args: argparse.Namespace) -> int:
             }
             print(json.dumps(record, ensure_ascii=False), flush=True)
         else:
-            labels = [f"[{b.label}]" for r in answer.outcome.replies for row in r.buttons for b in row]
+            labels = [
+                f"[{b.label}]" for r in answer.outcome.replies for row in r.buttons for b in row
+            ]
             print(f"? {question}\n{reply}\n{' '.join(labels)}\n", flush=True)
     services.close()
     return 0
