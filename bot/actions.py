@@ -20,6 +20,18 @@ ACTIONS: dict[str, int] = {
     "topic": 1,  # show a topic, by id
     "topics": 0,  # the topic menu
     "nomatch": 0,  # "none of these" under did-you-mean choices
+    "answer": 0,  # start answering the title's question (or see one's answer)
+    "stance": 1,  # choose a stance: separate, integrate, depends
+    "skip": 0,  # answer without a comment
+    "show": 1,  # how to be shown: name or anonymous
+    "replace": 0,  # replace one's answer
+    "delete": 0,  # ask to delete one's answer
+    "delete_yes": 0,  # delete it
+    "cancel": 0,  # leave the answering flow
+    "answers": 1,  # a page of published answers
+    "full": 1,  # one answer in full, by id
+    "mod": 2,  # an admin's verdict (approve, hide, ban) on an answer id
+    "forget_yes": 0,  # delete everything about the reader
 }
 
 

@@ -43,4 +43,11 @@ def bootstrap(config: Config, content: Content | None = None) -> Services:
     content = content or load(config)
     store = Store(config.database)
     matcher = Matcher(content.topics, content.matching)
-    return Services(config, content, store, matcher, Dialogue(content, store, matcher))
+    dialogue = Dialogue(
+        content,
+        store,
+        matcher,
+        admins=config.admin_ids,
+        pre_moderation=config.moderation == "pre",
+    )
+    return Services(config, content, store, matcher, dialogue)

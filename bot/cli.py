@@ -31,6 +31,10 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="*", help="questions (default: one per line on stdin)")
     ask.add_argument("--lang", default="it", choices=["it", "en"], help="the reader's language")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    commands.add_parser("stats", help="readers, reading funnel, answers, questions")
+    export = commands.add_parser("export", help="every answer, as CSV or JSON")
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument("--output", help="file to write (default: standard output)")
     check = commands.add_parser("check", help="validate the content files")
     check.add_argument("directory", nargs="?", help="content folder (default: the shipped one)")
     return cli
@@ -54,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run(config)
         if command == "ask":
             return ask(config, args)
+        if command == "stats":
+            return report(config)
+        if command == "export":
+            return export(config, args)
         return console(config, args)
     except ConfigError as error:
         return fail(str(error))
@@ -115,6 +123,34 @@ def ask(config: Config, args: argparse.Namespace) -> int:
             ]
             print(f"? {question}\n{reply}\n{' '.join(labels)}\n", flush=True)
     services.close()
+    return 0
+
+
+def report(config: Config) -> int:
+    """Print the author's statistics, as /stats shows them."""
+    from bot.markup import to_terminal
+    from bot.turn import Turn
+
+    services = bootstrap(config)
+    turn = Turn(Reader(0), services.content.default_language, services.content)
+    print(to_terminal(services.dialogue.moderation.report(turn)))
+    services.close()
+    return 0
+
+
+def export(config: Config, args: argparse.Namespace) -> int:
+    """Write every answer as CSV (UTF-8 with BOM, header row) or JSON."""
+    from bot.reports import export_csv, export_json
+
+    services = bootstrap(config)
+    data = (export_json if args.format == "json" else export_csv)(services.store)
+    services.close()
+    if args.output:
+        with open(args.output, "wb") as file:
+            file.write(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
     return 0
 
 

@@ -29,6 +29,7 @@ class Config:
     admin_ids: frozenset[int] = frozenset()
     log_level: str = "INFO"
     content_dir: Path | None = None
+    moderation: str = "post"
 
     def require_token(self) -> str:
         """The bot token, or ConfigError when it is not set."""
@@ -79,6 +80,11 @@ def load_config(
     if log_level not in LOG_LEVELS:
         raise ConfigError(f"ESSAYBOT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
     content_dir = get("ESSAYBOT_CONTENT_DIR")
+    moderation = (get("ESSAYBOT_MODERATION") or "post").lower()
+    if moderation not in ("post", "pre"):
+        raise ConfigError(
+            "ESSAYBOT_MODERATION must be post (publish at once) or pre (hold for approval)"
+        )
     return Config(
         token=token,
         api_url=api_url,
@@ -86,4 +92,5 @@ def load_config(
         admin_ids=_admin_ids(get("ESSAYBOT_ADMIN_IDS")),
         log_level=log_level,
         content_dir=Path(content_dir) if content_dir else None,
+        moderation=moderation,
     )

@@ -68,7 +68,13 @@ class Console:
             self.write(f"({outcome.notice})")
         for reply in outcome.replies:
             self.write(RULE)
+            if reply.chat_id is not None and reply.chat_id != self.reader.user_id:
+                self.write(f"(→ {reply.chat_id})")
             self.write(to_terminal(reply.text))
+            if reply.document is not None:
+                document = reply.document
+                self.write(f"[{document.filename}, {len(document.data)} bytes]")
+                self.write(document.data.decode("utf-8-sig", errors="replace").rstrip())
             buttons = [b for row in reply.buttons for b in row]
             links = [b for b in buttons if b.url]
             presses = [b for b in buttons if b.data]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import markup
-from bot.phrases import BUTTONS, MAX_BUTTON_LABEL, MENU_COMMANDS, NOTICES, PHRASES
+from bot.phrases import ADMIN_COMMANDS, BUTTONS, MAX_BUTTON_LABEL, MENU_COMMANDS, NOTICES, PHRASES
 from bot.schema import UNREADABLE, Problems, localized, read_yaml, text_of
 from bot.topics import MatchingWords, Topic, load_matching, load_topics
 
@@ -81,6 +81,7 @@ class Content:
     commands: Mapping[str, Mapping[str, str]]
     topics: tuple[Topic, ...]
     matching: MatchingWords
+    blocked_words: tuple[str, ...] = ()
 
     def topic(self, topic_id: str) -> Topic | None:
         """The topic with id ``topic_id``, if there is one."""
@@ -239,7 +240,7 @@ def _load_messages(
         problems.add(file, "commands", "missing: describe each command of the menu")
         commands = {}
     menu: dict[str, dict[str, str]] = {}
-    for name in MENU_COMMANDS:
+    for name in (*MENU_COMMANDS, *ADMIN_COMMANDS):
         if name not in commands:
             problems.add(file, f"commands.{name}", "missing description")
             continue
@@ -247,7 +248,7 @@ def _load_messages(
         for lang, text in menu[name].items():
             if len(text) > 256:
                 problems.add(file, f"commands.{name} ({lang})", "longer than 256 characters")
-    for name in sorted(set(commands) - set(MENU_COMMANDS), key=str):
+    for name in sorted(set(commands) - {*MENU_COMMANDS, *ADMIN_COMMANDS}, key=str):
         problem = "not a valid command name" if not COMMAND_NAME.match(str(name)) else "unknown"
         problems.add(file, f"commands.{name}", f"{problem} command")
     return languages, phrases, menu
@@ -274,6 +275,17 @@ def load_content(directory: Path) -> Content:
         raw_matching = read_yaml(directory / "matching.yaml", problems)
         if raw_matching is not UNREADABLE:
             matching = load_matching(raw_matching, languages, problems)
+    blocked = _load_blocked(read_yaml(directory / "moderation.yaml", problems), problems)
     if problems.lines or essay is None:
         raise ContentError(problems.lines or ["content/essay.yaml: file: could not be loaded"])
-    return Content(essay, languages, phrases, commands, topics, matching)
+    return Content(essay, languages, phrases, commands, topics, matching, blocked)
+
+
+def _load_blocked(raw: Any, problems: Problems) -> tuple[str, ...]:
+    if raw is UNREADABLE:
+        return ()
+    words = raw.get("blocked_words") if isinstance(raw, dict) else None
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        problems.add("content/moderation.yaml", "blocked_words", "must be a list of words")
+        return ()
+    return tuple(w.strip() for w in words)

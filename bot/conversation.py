@@ -66,12 +66,25 @@ Keyboard = tuple[tuple[Button, ...], ...]
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file to send, such as an export."""
+
+    filename: str
+    data: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True)
 class Reply:
-    """One message to show. ``edit`` asks to replace the message whose button was pressed."""
+    """One message to show. ``edit`` asks to replace the message whose button was pressed;
+    ``chat_id`` sends it to another chat (an admin's); ``document`` sends a file, with ``text``
+    as its caption."""
 
     text: Markup
     buttons: Keyboard = ()
     edit: bool = False
+    chat_id: int | None = None
+    document: Document | None = None
 
 
 @dataclass(frozen=True)

@@ -209,19 +209,36 @@ class Matcher:
         "digital" for "information")."""
         return all(max(fuzz.ratio(a, w) for w in window) >= LOOSE for a in alias.words)
 
-    def rank(self, tokens: list[str]) -> list[Candidate]:
-        """Every topic that matches ``tokens``, best first."""
-        weights = [WEAK_WEIGHT if t in self.weak else 1.0 for t in tokens]
+    def matched_aliases(self, tokens: list[str]) -> list[tuple[Alias, float, set[int]]]:
+        """The aliases that match ``tokens``, with their score and the tokens they cover."""
         near = [self.similar_words(token) for token in tokens]
         candidates = sorted({i for similar in near for w in similar for i in self.by_word[w]})
         clean = [{w: s for w, s in similar.items() if s > 0} for similar in near]
-        best: dict[str, float] = {}
-        covered: dict[str, set[int]] = {}
+        found = []
         for index in candidates:
             alias = self.aliases[index]
             score, where = self._alias_score(alias, tokens, clean)
-            if score < SIMILAR:
-                continue
+            if score >= SIMILAR:
+                found.append((alias, score, where))
+        return found
+
+    def mentions(self, text: str, limit: int = 2) -> list[str]:
+        """Topics a longer text (a reader's comment) names, by more than a subject word alone:
+        the ones whose aliases cover most of its words first."""
+        covered: dict[str, set[int]] = {}
+        tokens = self.tokens(text)
+        for alias, _, where in self.matched_aliases(tokens):
+            if not all(tokens[i] in self.weak for i in where):
+                covered.setdefault(alias.topic, set()).update(where)
+        ranked = sorted(covered, key=lambda topic: (-len(covered[topic]), topic))
+        return ranked[:limit]
+
+    def rank(self, tokens: list[str]) -> list[Candidate]:
+        """Every topic that matches ``tokens``, best first."""
+        weights = [WEAK_WEIGHT if t in self.weak else 1.0 for t in tokens]
+        best: dict[str, float] = {}
+        covered: dict[str, set[int]] = {}
+        for alias, score, where in self.matched_aliases(tokens):
             best[alias.topic] = max(best.get(alias.topic, 0.0), score)
             covered.setdefault(alias.topic, set()).update(where)
         known = set().union(*covered.values()) if covered else set()

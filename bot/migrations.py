@@ -54,6 +54,49 @@ def m002_create_questions(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX questions_by_topic ON questions (topic)")
 
 
+@migration
+def m003_create_answers(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE readers ADD COLUMN flow TEXT")
+    db.execute("ALTER TABLE readers ADD COLUMN flow_data TEXT")
+    db.execute("ALTER TABLE readers ADD COLUMN display TEXT")
+    db.execute(
+        """
+        CREATE TABLE answers (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL UNIQUE,
+            stance TEXT NOT NULL,
+            comment TEXT,
+            display_name TEXT,
+            lang TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX answers_by_status ON answers (status, created_at)")
+    db.execute(
+        """
+        CREATE TABLE submissions (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            fingerprint TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX submissions_by_user ON submissions (user_id, created_at)")
+    db.execute(
+        """
+        CREATE TABLE bans (
+            user_id INTEGER PRIMARY KEY,
+            banned_by INTEGER NOT NULL,
+            banned_at TEXT NOT NULL
+        )
+        """
+    )
+
+
 def applied(db: sqlite3.Connection) -> list[str]:
     """Names of the migrations already applied to ``db``, in order."""
     db.execute(

@@ -6,16 +6,14 @@ worker thread, so the event loop never waits on the disk).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from typing import Any
 
+from bot.answer_store import AnswerStore
 from bot.migrations import migrate
-
-
-def now() -> str:
-    """The current UTC time as ISO 8601, to the second."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
+from bot.timestamps import now
 
 
 @dataclass(frozen=True)
@@ -42,6 +40,7 @@ class Store:
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA busy_timeout=5000")
         migrate(self.db)
+        self.answers = AnswerStore(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -80,6 +79,59 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (user_id, text, lang, topic, score, outcome, now()),
             )
+
+    def flow(self, user_id: int) -> tuple[str | None, dict[str, Any]]:
+        """The multi-step flow the reader is in (such as writing an answer), and its data."""
+        row = self.db.execute(
+            "SELECT flow, flow_data FROM readers WHERE user_id = ?", (user_id,)
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None, {}
+        return row[0], json.loads(row[1] or "{}")
+
+    def set_flow(self, user_id: int, flow: str | None, data: dict[str, Any] | None = None) -> None:
+        """Enter ``flow`` with ``data`` (or leave any flow, with None); committed on return."""
+        payload = json.dumps(data, ensure_ascii=False) if flow is not None else None
+        with self.db:
+            self.db.execute(
+                "UPDATE readers SET flow = ?, flow_data = ? WHERE user_id = ?",
+                (flow, payload, user_id),
+            )
+
+    def display(self, user_id: int) -> str | None:
+        """How the reader chose to be shown next to answers: "name", "anonymous" or None."""
+        row = self.db.execute("SELECT display FROM readers WHERE user_id = ?", (user_id,))
+        found = row.fetchone()
+        return str(found[0]) if found and found[0] else None
+
+    def set_display(self, user_id: int, display: str) -> None:
+        with self.db:
+            self.db.execute("UPDATE readers SET display = ? WHERE user_id = ?", (display, user_id))
+
+    def personal_data(self, user_id: int) -> dict[str, Any]:
+        """Everything stored about a reader, for /mydata."""
+
+        def rows(sql: str) -> list[dict[str, Any]]:
+            return [dict(row) for row in self.db.execute(sql, (user_id,))]
+
+        readers = rows("SELECT * FROM readers WHERE user_id = ?")
+        answers = rows("SELECT * FROM answers WHERE user_id = ?")
+        return {
+            "reader": readers[0] if readers else None,
+            "answer": answers[0] if answers else None,
+            "submissions": rows("SELECT created_at FROM submissions WHERE user_id = ?"),
+            "questions": rows(
+                "SELECT text, lang, topic, score, outcome, created_at FROM questions"
+                " WHERE user_id = ? ORDER BY id"
+            ),
+            "banned": bool(rows("SELECT banned_at FROM bans WHERE user_id = ?")),
+        }
+
+    def forget(self, user_id: int) -> None:
+        """Delete everything stored about a reader (a ban stays, so it cannot be wiped away)."""
+        with self.db:
+            for table in ("answers", "submissions", "questions", "readers"):
+                self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
 
     def set_position(self, user_id: int, part_id: str, number: int) -> None:
         """Remember that the reader is at part ``part_id`` (number ``number``)."""

@@ -70,6 +70,8 @@ class Story:
         if following is not None:
             row.append(turn.button("button_next", "part", following.id))
         rows = [tuple(row)]
-        if following is None and part.number > 1:
-            rows.append((turn.button("button_restart", "part", self.essay.parts[0].id),))
+        if following is None:
+            rows.append((turn.button("button_answer", "answer"),))
+            if part.number > 1:
+                rows.append((turn.button("button_restart", "part", self.essay.parts[0].id),))
         return tuple(r for r in rows if r)

@@ -18,6 +18,7 @@ from telegram import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     LinkPreviewOptions,
     Message,
     Update,
@@ -133,15 +134,31 @@ async def render(
     """Send or edit the outcome's messages; always answer the button press, if any."""
     try:
         for reply in outcome.replies:
-            if reply.edit and query is not None and isinstance(query.message, Message):
-                await edit(context, query.message, reply)
-            else:
-                await send(context, chat_id, reply)
-    except Forbidden as error:
-        log.info("chat %s cannot be written to: %s", chat_id, error.message)
+            target = reply.chat_id if reply.chat_id is not None else chat_id
+            try:
+                if reply.edit and query is not None and isinstance(query.message, Message):
+                    await edit(context, query.message, reply)
+                elif reply.document is not None:
+                    await send_document(context, target, reply)
+                else:
+                    await send(context, target, reply)
+            except Forbidden as error:
+                log.info("chat %s cannot be written to: %s", target, error.message)
     finally:
         if query is not None:
             await answer(query, outcome.notice)
+
+
+async def send_document(context: EssayContext, chat_id: int, reply: Reply) -> None:
+    """Send ``reply``'s document, with its text as the caption."""
+    assert reply.document is not None
+    document = reply.document
+    await context.bot.send_document(
+        chat_id,
+        InputFile(document.data, filename=document.filename),
+        caption=reply.text,
+        parse_mode=ParseMode.HTML,
+    )
 
 
 async def edit(context: EssayContext, message: Message, reply: Reply) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
@@ -15,7 +16,7 @@ from telegram.ext import (
 )
 
 from bot.bootstrap import Services
-from bot.phrases import MENU_COMMANDS
+from bot.phrases import ADMIN_COMMANDS, MENU_COMMANDS
 from bot.telegram_adapter import BotData, EssayApp, EssayContext, on_button, on_error, on_message
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,16 @@ async def on_startup(application: EssayApp) -> None:
             for name in MENU_COMMANDS
         ]
         await application.bot.set_my_commands(commands, language_code=lang)
+    default = content.default_language
+    admin_menu = [
+        BotCommand(name, content.commands[name][default])
+        for name in (*MENU_COMMANDS, *ADMIN_COMMANDS)
+    ]
+    for admin in sorted(services.config.admin_ids):
+        try:
+            await application.bot.set_my_commands(admin_menu, scope=BotCommandScopeChat(admin))
+        except TelegramError as error:
+            log.warning("no admin menu for %s (has the admin started the bot?): %s", admin, error)
     log.info("essaybot is running as @%s", application.bot.username)
 
 

@@ -29,7 +29,7 @@ def test_the_whole_essay_can_be_read_part_by_part_with_numbered_buttons(
         assert f"{number}/7" in output
     for paragraph in (p for part in services.content.essay.parts for p in part.paragraphs):
         assert paragraph in output
-    assert output.rstrip().endswith("  [1] ◀\n  [2] ⏮ Dall'inizio")
+    assert output.rstrip().endswith("  [1] ◀\n  [2] 💬 Rispondi alla domanda\n  [3] ⏮ Dall'inizio")
 
 
 def test_a_button_number_that_does_not_exist_is_explained(services: Services) -> None:

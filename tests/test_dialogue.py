@@ -25,13 +25,13 @@ def test_start_welcomes_the_reader_by_name_with_a_button_to_read(
 ) -> None:
     outcome = say(services, anna, Command("start"))
     assert "Ciao Anna!" in outcome.replies[0].text
-    assert datas(outcome) == ["read", "topics"]
+    assert datas(outcome) == ["read", "topics", "answer"]
 
 
 def test_start_speaks_english_to_an_english_reader(services: Services) -> None:
     outcome = say(services, Reader(5, "Bob", "en"), Command("start"))
     assert "Hi Bob!" in outcome.replies[0].text
-    assert labels(outcome) == ["📖 Read the essay", "🧭 Topics"]
+    assert labels(outcome) == ["📖 Read the essay", "🧭 Topics", "💬 Answer the question"]
 
 
 def test_a_new_reader_starts_the_story_at_part_one_without_a_back_button(

@@ -15,7 +15,11 @@ async def test_start_welcomes_the_reader_with_a_button_to_read(
     fake.send_text(anna, "/start")
     welcome = await fake.await_reply(anna["id"])
     assert welcome["text"].startswith("Ciao Anna!")
-    assert buttons(welcome) == [("📖 Leggi il saggio", "read"), ("🧭 Gli argomenti", "topics")]
+    assert buttons(welcome) == [
+        ("📖 Leggi il saggio", "read"),
+        ("🧭 Gli argomenti", "topics"),
+        ("💬 Rispondi alla domanda", "answer"),
+    ]
     assert any(e["type"] == "bold" for e in welcome["entities"])
 
 
@@ -37,7 +41,11 @@ async def test_the_story_pages_in_place_with_arrows_and_a_progress_mark(
     last = fake.message(anna["id"], first["message_id"])
     assert "7/7" in last["text"]
     assert last["text"].endswith("Marketing e IT: ha ancora senso che siano separati?")
-    assert [text for text, _ in buttons(last)] == ["◀", "⏮ Dall'inizio"]
+    assert [text for text, _ in buttons(last)] == [
+        "◀",
+        "💬 Rispondi alla domanda",
+        "⏮ Dall'inizio",
+    ]
 
 
 async def test_story_n_opens_that_part_and_out_of_range_is_explained(
@@ -106,7 +114,17 @@ async def test_english_readers_get_english_and_the_menu_is_registered_in_both_la
     bob = fake.user(2002, "Bob", "en")
     fake.send_text(bob, "/help")
     assert "/story" in (await fake.await_reply(bob["id"]))["text"]
-    assert [c["command"] for c in fake.commands()] == ["story", "topics", "help", "start"]
+    assert [c["command"] for c in fake.commands()] == [
+        "story",
+        "topics",
+        "answer",
+        "answers",
+        "help",
+        "mydata",
+        "forget",
+        "cancel",
+        "start",
+    ]
     assert fake.commands("en")[0]["description"] == "Read the essay, one part at a time"
     assert fake.commands("it")[0]["description"] == "Leggi il saggio, una parte alla volta"
 

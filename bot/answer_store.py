@@ -1,0 +1,189 @@
+"""Readers' answers to the title's question, their submissions and bans, in SQLite.
+
+Every write is its own transaction, committed (synchronous=FULL) before the call returns, so a
+confirmation the bot sends afterwards is never a lie, even if the process is killed right after.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.timestamps import now
+
+STANCES = ("separate", "integrate", "depends")
+STATUSES = ("published", "pending", "hidden")
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """A reader's answer as stored."""
+
+    id: int
+    user_id: int
+    stance: str
+    comment: str | None
+    display_name: str | None
+    lang: str
+    status: str
+    created_at: str
+    updated_at: str
+
+
+_COLUMNS = "id, user_id, stance, comment, display_name, lang, status, created_at, updated_at"
+
+
+def fingerprint(text: str) -> str:
+    """What makes two comments "the same text": case and spacing do not count."""
+    return " ".join(text.casefold().split())
+
+
+class AnswerStore:
+    """Answers, submissions and bans, on the store's connection."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def _one(self, where: str, *args: object) -> AnswerRecord | None:
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM answers WHERE {where}", args).fetchone()
+        return AnswerRecord(*row) if row else None
+
+    def of_reader(self, user_id: int) -> AnswerRecord | None:
+        return self._one("user_id = ?", user_id)
+
+    def get(self, answer_id: int) -> AnswerRecord | None:
+        return self._one("id = ?", answer_id)
+
+    def save(
+        self,
+        user_id: int,
+        stance: str,
+        comment: str | None,
+        display_name: str | None,
+        lang: str,
+        status: str,
+    ) -> AnswerRecord:
+        """Create or replace the reader's answer, and count the submission; committed on return."""
+        stamp = now()
+        with self.db:
+            self.db.execute(
+                """
+                INSERT INTO answers
+                    (user_id, stance, comment, display_name, lang, status, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (user_id) DO UPDATE SET
+                    stance = excluded.stance, comment = excluded.comment,
+                    display_name = excluded.display_name, lang = excluded.lang,
+                    status = excluded.status, updated_at = excluded.updated_at
+                """,
+                (user_id, stance, comment, display_name, lang, status, stamp, stamp),
+            )
+            self.db.execute(
+                "INSERT INTO submissions (user_id, fingerprint, created_at) VALUES (?, ?, ?)",
+                (user_id, fingerprint(comment or f"({stance})"), stamp),
+            )
+        saved = self.of_reader(user_id)
+        assert saved is not None
+        return saved
+
+    def delete(self, user_id: int) -> bool:
+        with self.db:
+            return (
+                self.db.execute("DELETE FROM answers WHERE user_id = ?", (user_id,)).rowcount > 0
+            )
+
+    def set_status(self, answer_id: int, status: str) -> AnswerRecord | None:
+        with self.db:
+            self.db.execute(
+                "UPDATE answers SET status = ?, updated_at = ? WHERE id = ?",
+                (status, now(), answer_id),
+            )
+        return self.get(answer_id)
+
+    def recent_submissions(self, user_id: int, minutes: int) -> int:
+        """How many answers the reader submitted in the last ``minutes``."""
+        since = (datetime.now(UTC) - timedelta(minutes=minutes)).replace(microsecond=0)
+        row = self.db.execute(
+            "SELECT COUNT(*) FROM submissions WHERE user_id = ? AND created_at > ?",
+            (user_id, since.isoformat()),
+        ).fetchone()
+        return int(row[0])
+
+    def is_duplicate(self, user_id: int, comment: str) -> bool:
+        """Whether the reader already sent this text, or someone's answer already says it."""
+        mark = fingerprint(comment)
+        mine = self.db.execute(
+            "SELECT 1 FROM submissions WHERE user_id = ? AND fingerprint = ? LIMIT 1",
+            (user_id, mark),
+        ).fetchone()
+        if mine:
+            return True
+        return any(
+            fingerprint(row[0]) == mark
+            for row in self.db.execute(
+                "SELECT comment FROM answers WHERE comment IS NOT NULL AND length(comment) = ?",
+                (len(comment),),
+            )
+        )
+
+    def published(self, offset: int, limit: int) -> list[AnswerRecord]:
+        """Published answers, newest first."""
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM answers WHERE status = 'published'"
+            " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [AnswerRecord(*row) for row in rows]
+
+    def count(self, status: str = "published") -> int:
+        row = self.db.execute("SELECT COUNT(*) FROM answers WHERE status = ?", (status,))
+        return int(row.fetchone()[0])
+
+    def pending(self, limit: int = 20) -> list[AnswerRecord]:
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM answers WHERE status = 'pending' ORDER BY created_at LIMIT ?",
+            (limit,),
+        )
+        return [AnswerRecord(*row) for row in rows]
+
+    def tally(self, including: int | None = None) -> dict[str, int]:
+        """Published answers per stance (plus reader ``including``'s own, whatever its status)."""
+        counts = dict.fromkeys(STANCES, 0)
+        rows = self.db.execute(
+            "SELECT stance, COUNT(*) FROM answers WHERE status = 'published'"
+            " OR (user_id = ? AND status != 'hidden') GROUP BY stance",
+            (including if including is not None else -1,),
+        )
+        for stance, count in rows:
+            counts[stance] = int(count)
+        return counts
+
+    def other_view(self, user_id: int, stance: str) -> AnswerRecord | None:
+        """The newest published answer, with a comment, from someone of a different stance."""
+        return self._one(
+            "status = 'published' AND user_id != ? AND stance != ? AND comment IS NOT NULL"
+            " ORDER BY created_at DESC, id DESC LIMIT 1",
+            user_id,
+            stance,
+        )
+
+    def all(self) -> list[AnswerRecord]:
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM answers ORDER BY id")
+        return [AnswerRecord(*row) for row in rows]
+
+    def ban(self, user_id: int, by: int) -> None:
+        """Ban a reader from answering, and hide their answer."""
+        with self.db:
+            self.db.execute(
+                "INSERT OR IGNORE INTO bans (user_id, banned_by, banned_at) VALUES (?, ?, ?)",
+                (user_id, by, now()),
+            )
+            self.db.execute(
+                "UPDATE answers SET status = 'hidden', updated_at = ? WHERE user_id = ?",
+                (now(), user_id),
+            )
+
+    def is_banned(self, user_id: int) -> bool:
+        row = self.db.execute("SELECT 1 FROM bans WHERE user_id = ?", (user_id,)).fetchone()
+        return row is not None

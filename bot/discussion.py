@@ -1,0 +1,90 @@
+"""Showing readers' answers: one answer, the tally, and the paged list of published answers.
+
+Everything a reader wrote goes through the phrases' escaping: ``<b>``, ``&`` and ``<script>`` show
+literally and never break a message.
+"""
+
+from __future__ import annotations
+
+import math
+
+from bot.answer_store import STANCES, AnswerRecord
+from bot.conversation import Button, Outcome, Reply
+from bot.markup import Markup
+from bot.store import Store
+from bot.turn import Turn
+
+PAGE_SIZE = 5
+EXCERPT = 600
+
+
+class Discussion:
+    """Renders answers for readers."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.answers = store.answers
+
+    def item(self, turn: Turn, answer: AnswerRecord, excerpt: int | None = None) -> Markup:
+        """One answer: number, stance, name (or anonymous), date and comment."""
+        comment: object = turn.say("no_comment")
+        if answer.comment:
+            text = answer.comment
+            if excerpt is not None and len(text) > excerpt:
+                text = text[:excerpt].rstrip() + "…"
+            comment = text
+        return turn.say(
+            "answer_item",
+            number=answer.id,
+            stance=turn.say(f"stance_{answer.stance}"),
+            name=answer.display_name or turn.say("anonymous_author"),
+            date=answer.created_at[:10],
+            comment=comment,
+        )
+
+    def tally(self, turn: Turn, user_id: int) -> Markup:
+        """Counts and percentages per stance, the reader's own answer included."""
+        counts = self.answers.tally(including=user_id)
+        total = sum(counts.values())
+        lines = [turn.say("tally_title", total=total)]
+        for stance in STANCES:
+            percent = round(100 * counts[stance] / total) if total else 0
+            label = turn.say(f"stance_{stance}")
+            lines.append(
+                turn.say("tally_line", stance=label, count=counts[stance], percent=percent)
+            )
+        return Markup("\n".join(lines))
+
+    def page(self, turn: Turn, page: int, *, edit: bool = False) -> Outcome:
+        """Page ``page`` (0-based) of published answers, newest first, with ◀ ▶."""
+        total = self.answers.count()
+        if total == 0:
+            return turn.reply("answers_empty")
+        pages = math.ceil(total / PAGE_SIZE)
+        page = min(max(page, 0), pages - 1)
+        answers = self.answers.published(page * PAGE_SIZE, PAGE_SIZE)
+        title = turn.say("answers_title", total=total, page=page + 1, pages=pages)
+        items = [self.item(turn, a, excerpt=EXCERPT) for a in answers]
+        text = Markup("\n\n".join([title, *items]))
+        more = [
+            turn.button("button_full_answer", "full", str(a.id), number=a.id)
+            for a in answers
+            if a.comment and len(a.comment) > EXCERPT
+        ]
+        arrows: list[Button] = []
+        if page > 0:
+            arrows.append(turn.button("button_previous", "answers", str(page - 1)))
+        if page < pages - 1:
+            arrows.append(turn.button("button_next", "answers", str(page + 1)))
+        rows = tuple((b,) for b in more) + ((tuple(arrows),) if arrows else ())
+        return Outcome((Reply(text, rows, edit=edit),))
+
+    def full(self, turn: Turn, answer_id: str) -> Outcome:
+        """One published answer (or the reader's own) in full."""
+        answer = self.answers.get(int(answer_id)) if answer_id.isdecimal() else None
+        visible = answer is not None and (
+            answer.status == "published" or answer.user_id == turn.reader.user_id
+        )
+        if answer is None or not visible:
+            return turn.notice("notice_expired")
+        return Outcome((Reply(self.item(turn, answer)),))
