@@ -52,17 +52,32 @@ def fake() -> Iterator[FakeBotAPI]:
         api.assert_no_rejections()
 
 
-@pytest.fixture
-def telegram_services(fake: FakeBotAPI, content: Content, tmp_path: Path) -> Iterator[Services]:
-    """Services configured for the fake API, with a database file."""
-    config = Config(
+def telegram_config(fake: FakeBotAPI, tmp_path: Path, moderation: str = "post") -> Config:
+    return Config(
         token=TOKEN,
         api_url=fake.base_url,
         database=str(tmp_path / "bot.sqlite3"),
         admin_ids=frozenset({42}),
+        moderation=moderation,
     )
-    built = bootstrap(config, content)
+
+
+@pytest.fixture
+def telegram_services(fake: FakeBotAPI, content: Content, tmp_path: Path) -> Iterator[Services]:
+    """Services configured for the fake API, with a database file."""
+    built = bootstrap(telegram_config(fake, tmp_path), content)
     yield built
+    built.close()
+
+
+@pytest.fixture
+async def moderated_bot(
+    fake: FakeBotAPI, content: Content, tmp_path: Path
+) -> AsyncIterator[Services]:
+    """The bot with pre-moderation (admin 42), long-polling the fake Bot API."""
+    built = bootstrap(telegram_config(fake, tmp_path, "pre"), content)
+    async with polling(built):
+        yield built
     built.close()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -93,3 +95,55 @@ def test_ask_reads_questions_from_stdin_in_the_chosen_language(tmp_path: Path) -
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["topic"], r["lang"]) for r in lines] == [("cio", "en"), (None, "en")]
     assert lines[1]["reply"].startswith("The essay doesn't talk about that")
+
+
+def answered_database(tmp_path: Path) -> dict[str, str]:
+    """A database where one reader answered through the console; the env pointing at it."""
+    env = {"ESSAYBOT_DATABASE": str(tmp_path / "bot.sqlite3")}
+    chat = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--name", "Eve", "--user-id", "7"],
+        input="/story 2\nchi è il CDO?\nboh, la carbonara\n/answer\n2\nVirgole, è così & <b>\n1\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert "Grazie Eve!" in chat.stdout, chat.stdout
+    return env
+
+
+def test_stats_prints_the_funnel_the_tally_and_what_readers_asked(tmp_path: Path) -> None:
+    result = essaybot("stats", cwd=tmp_path, env=answered_database(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "Lettori: 1" in result.stdout
+    assert "parte 2: 1" in result.stdout
+    assert "Integrarli: 1 (100%)" in result.stdout
+    assert "Il CDO: 1" in result.stdout
+    assert "boh, la carbonara" in result.stdout
+
+
+def test_export_writes_csv_for_spreadsheets_and_json(tmp_path: Path) -> None:
+    env = answered_database(tmp_path)
+    result = essaybot("export", "--output", str(tmp_path / "out.csv"), cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    raw = (tmp_path / "out.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert list(rows[0]) == [
+        "id",
+        "stance",
+        "text",
+        "display_name",
+        "language",
+        "status",
+        "created_at",
+        "updated_at",
+    ]
+    assert (rows[0]["stance"], rows[0]["text"], rows[0]["display_name"]) == (
+        "integrate",
+        "Virgole, è così & <b>",
+        "Eve",
+    )
+    as_json = essaybot("export", "--format", "json", cwd=tmp_path, env=env)
+    assert json.loads(as_json.stdout)[0]["status"] == "published"

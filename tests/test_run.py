@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -36,12 +37,13 @@ def essaybot_run(fake: FakeBotAPI, folder: Path) -> Iterator[subprocess.Popen[st
         try:
             yield process
         finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                raise
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    raise
 
 
 def test_a_restarted_bot_resumes_the_story_where_the_reader_left_off(
@@ -62,3 +64,26 @@ def test_a_restarted_bot_resumes_the_story_where_the_reader_left_off(
     assert "getUpdates" in log  # PTB's debug lines are there...
     assert TOKEN not in log  # ...but never the token
     assert TOKEN.split(":")[1] not in log
+
+
+def test_a_confirmed_answer_survives_the_process_being_killed_right_after(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    anna = fake.user(1001, "Anna", "it")
+    with essaybot_run(fake, tmp_path) as process:
+        fake.send_text(anna, "/answer")
+        question = fake.wait_for_reply(anna["id"], timeout=30)
+        fake.press_button(anna, question["message_id"], "stance:integrate")
+        fake.wait_for_reply(anna["id"], after=question["message_id"], timeout=10)
+        fake.send_text(anna, "Integrati: lo dico e lo confermo.")
+        display = fake.wait_for_reply(anna["id"], timeout=10)
+        fake.press_button(anna, display["message_id"], "show:anonymous")
+        fake.wait_until(
+            lambda: fake.last_sent(anna["id"])["text"].startswith("Grazie"), timeout=10
+        )
+        process.kill()  # SIGKILL, the moment the confirmation has been sent
+        process.wait(timeout=10)
+    assert process.returncode == -signal.SIGKILL
+    db = sqlite3.connect(tmp_path / "bot.sqlite3")
+    row = db.execute("SELECT stance, comment, status FROM answers WHERE user_id = 1001").fetchone()
+    assert row == ("integrate", "Integrati: lo dico e lo confermo.", "published")

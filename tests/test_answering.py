@@ -1,0 +1,344 @@
+"""Answering the title's question, in the dialogue: the flow, the limits, the discussion."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.bootstrap import Services, bootstrap
+from bot.config import Config
+from bot.content import Content
+from bot.conversation import Command, Outcome, Press, Reader, Text
+from bot.markup import markup_problems, to_plain, visible_length
+
+
+def say(services: Services, reader: Reader, event: object) -> Outcome:
+    return services.dialogue.handle(reader, event)  # type: ignore[arg-type]
+
+
+def datas(outcome: Outcome) -> list[str]:
+    return [b.data or "" for r in outcome.replies for row in r.buttons for b in row]
+
+
+def text(outcome: Outcome) -> str:
+    return "\n".join(to_plain(r.text) for r in outcome.replies)
+
+
+def answer(
+    services: Services, reader: Reader, stance: str, comment: str | None, show: str = "name"
+) -> Outcome:
+    """Go through the whole flow."""
+    say(services, reader, Command("answer"))
+    say(services, reader, Press(f"stance:{stance}"))
+    outcome = say(services, reader, Press("skip") if comment is None else Text(comment))
+    if datas(outcome)[:1] == ["show:name"]:
+        outcome = say(services, reader, Press(f"show:{show}"))
+    return outcome
+
+
+@pytest.fixture
+def ben() -> Reader:
+    return Reader(2002, "Ben", "it")
+
+
+def test_the_question_offers_three_stances_always_in_the_same_order(
+    services: Services, anna: Reader
+) -> None:
+    for event in (Command("answer"), Press("answer")):
+        outcome = say(services, anna, event)
+        assert "Marketing e IT: ha ancora senso che siano separati?" in text(outcome)
+        assert datas(outcome) == ["stance:separate", "stance:integrate", "stance:depends"]
+    english = say(services, Reader(5, "Bob", "en"), Command("answer"))
+    assert [b.label for row in english.replies[0].buttons for b in row] == [
+        "Keep them separate",
+        "Integrate them",
+        "It depends",
+    ]
+
+
+def test_the_last_part_and_the_welcome_lead_to_answering(services: Services, anna: Reader) -> None:
+    assert "answer" in datas(say(services, anna, Command("story", "7")))
+    assert "answer" in datas(say(services, anna, Command("start")))
+
+
+def test_a_stance_and_a_comment_are_saved_then_confirmed_with_a_discussion(
+    services: Services, anna: Reader, ben: Reader
+) -> None:
+    answer(services, ben, "separate", "Meglio separati: ognuno fa il suo mestiere.")
+    say(services, anna, Command("answer"))
+    asked = say(services, anna, Press("stance:integrate"))
+    assert "Integrarli" in text(asked)
+    assert datas(asked) == ["skip", "cancel"]
+    shown = say(services, anna, Text("Integrati, come mostra il CDO e la trasformazione digitale"))
+    assert datas(shown) == ["show:name", "show:anonymous"]
+    assert services.store.answers.of_reader(anna.user_id) is None
+    outcome = say(services, anna, Press("show:name"))
+    saved = services.store.answers.of_reader(anna.user_id)
+    assert saved is not None
+    assert (saved.stance, saved.display_name, saved.status) == ("integrate", "Anna", "published")
+    reply = text(outcome)
+    assert reply.startswith("Grazie Anna! La tua risposta è salvata e pubblicata.")
+    assert "Tenerli separati: 1 (50%)" in reply and "Integrarli: 1 (50%)" in reply
+    assert "Sul tema L'era digitale il saggio dice" in reply
+    assert "guardarsi in cagnesco" in reply
+    assert "Un lettore la vede diversamente:" in reply
+    assert "Meglio separati: ognuno fa il suo mestiere." in reply
+    assert datas(outcome) == ["answers:0"]
+
+
+def test_a_comment_can_be_skipped_and_the_name_choice_is_asked_only_once(
+    services: Services, anna: Reader
+) -> None:
+    first = answer(services, anna, "depends", None, show="anonymous")
+    assert "Dipende: 1 (100%)" in text(first)
+    saved = services.store.answers.of_reader(anna.user_id)
+    assert saved is not None and saved.comment is None and saved.display_name is None
+    say(services, anna, Press("replace"))
+    say(services, anna, Press("stance:separate"))
+    second = say(services, anna, Text("Ho cambiato idea, meglio separati."))
+    assert "Grazie Anna!" in text(second)
+
+
+def test_answering_again_shows_the_current_answer_to_replace_or_delete(
+    services: Services, anna: Reader
+) -> None:
+    answer(services, anna, "separate", "Separati, per ora.")
+    first = services.store.answers.of_reader(anna.user_id)
+    current = say(services, anna, Command("answer"))
+    assert "La tua risposta attuale" in text(current)
+    assert "Separati, per ora." in text(current)
+    assert datas(current) == ["replace", "delete", "cancel"]
+    assert datas(say(services, anna, Press("replace")))[0] == "stance:separate"
+    say(services, anna, Press("stance:integrate"))
+    say(services, anna, Text("Integrati, dopo averci pensato."))
+    replaced = services.store.answers.of_reader(anna.user_id)
+    assert first is not None and replaced is not None
+    assert (replaced.id, replaced.stance) == (first.id, "integrate")
+    assert datas(say(services, anna, Press("delete"))) == ["delete_yes", "cancel"]
+    assert "cancellata" in text(say(services, anna, Press("delete_yes")))
+    assert services.store.answers.of_reader(anna.user_id) is None
+
+
+@pytest.mark.parametrize(
+    ("comment", "words"),
+    [
+        ("ok", "troppo corto"),
+        ("x" * 2001, "troppo lungo (2001 caratteri, al massimo 2000)"),
+        ("Che merda di domanda", "parole che qui non sono ammesse"),
+    ],
+)
+def test_a_refused_comment_says_why_and_echoes_the_text_back(
+    services: Services, anna: Reader, comment: str, words: str
+) -> None:
+    say(services, anna, Command("answer"))
+    say(services, anna, Press("stance:depends"))
+    refused = say(services, anna, Text(comment))
+    assert words in text(refused)
+    assert "Ecco il tuo testo, così non lo perdi:" in text(refused)
+    assert "".join(to_plain(r.text) for r in refused.replies[1:]).count(comment[:100]) >= 1
+    assert all(visible_length(r.text) <= 4096 for r in refused.replies)
+    assert services.store.answers.of_reader(anna.user_id) is None
+    accepted = say(services, anna, Text("Un commento accettabile."))
+    assert datas(accepted) == ["show:name", "show:anonymous"]
+
+
+def test_a_very_long_refused_text_comes_back_whole_across_messages(
+    services: Services, anna: Reader
+) -> None:
+    say(services, anna, Command("answer"))
+    say(services, anna, Press("stance:depends"))
+    comment = "".join(f"{i:05d} " for i in range(680))  # 4,080 characters
+    refused = say(services, anna, Text(comment))
+    echoed = "".join(to_plain(r.text).split("perdi:\n")[-1] for r in refused.replies[1:])
+    assert echoed == comment
+    assert all(visible_length(r.text) <= 4096 for r in refused.replies)
+
+
+def test_the_same_text_twice_is_refused(services: Services, anna: Reader, ben: Reader) -> None:
+    answer(services, ben, "separate", "Ognuno al suo posto.")
+    say(services, anna, Command("answer"))
+    say(services, anna, Press("stance:separate"))
+    refused = say(services, anna, Text("  ognuno al SUO posto. "))
+    assert "già stato inviato" in text(refused)
+    assert "ognuno al SUO posto." in text(refused)
+
+
+def test_more_than_three_submissions_in_ten_minutes_are_refused(
+    services: Services, anna: Reader
+) -> None:
+    for n in range(3):
+        answer(services, anna, "depends", f"Versione numero {n} della mia risposta.")
+    say(services, anna, Press("replace"))
+    say(services, anna, Press("stance:separate"))
+    refused = say(services, anna, Text("La quarta volta in pochi minuti."))
+    assert "Hai già inviato 3 risposte negli ultimi 10 minuti" in text(refused)
+    assert "La quarta volta in pochi minuti." in text(refused)
+    saved = services.store.answers.of_reader(anna.user_id)
+    assert saved is not None and saved.comment == "Versione numero 2 della mia risposta."
+
+
+def test_cancel_leaves_the_flow_at_any_point_and_gives_back_an_unsaved_comment(
+    services: Services, anna: Reader
+) -> None:
+    assert "Non c'è niente da annullare" in text(say(services, anna, Command("cancel")))
+    say(services, anna, Command("answer"))
+    say(services, anna, Press("stance:integrate"))
+    say(services, anna, Text("Un pensiero da non perdere."))
+    cancelled = say(services, anna, Command("cancel"))
+    assert "annullato" in text(cancelled)
+    assert "Un pensiero da non perdere." in text(cancelled)
+    assert services.store.answers.of_reader(anna.user_id) is None
+    assert services.store.flow(anna.user_id) == (None, {})
+    assert say(services, anna, Press("show:name")).notice != ""
+    assert "Il Millennium Bug" in text(say(services, anna, Text("millennium bug")))
+
+
+def test_answers_are_listed_newest_first_five_a_page_with_arrows(
+    services: Services, anna: Reader
+) -> None:
+    for n in range(12):
+        answer(services, Reader(100 + n, f"R{n}", "it"), "depends", f"Risposta numero {n:02d}.")
+    first = say(services, anna, Command("answers"))
+    page = text(first)
+    assert "(12), pagina 1/3" in page
+    assert page.index("Risposta numero 11") < page.index("Risposta numero 07")
+    assert "Risposta numero 06" not in page
+    assert datas(first) == ["answers:1"]
+    second = say(services, anna, Press("answers:1"))
+    assert second.replies[0].edit
+    assert datas(second) == ["answers:0", "answers:2"]
+    assert "Risposta numero 06" in text(second)
+
+
+def test_reader_text_with_html_is_shown_literally(services: Services, anna: Reader) -> None:
+    nasty = "<script>alert(1)</script> & <b>"
+    answer(services, anna, "separate", nasty)
+    page = say(services, anna, Command("answers"))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;" in page.replies[0].text
+    assert nasty in text(page)
+    assert markup_problems(page.replies[0].text) == []
+
+
+def test_a_long_comment_is_shortened_in_the_list_and_readable_in_full(
+    services: Services, anna: Reader
+) -> None:
+    long = "Parola " * 280
+    answer(services, anna, "depends", long.strip())
+    page = say(services, anna, Command("answers"))
+    assert "…" in text(page)
+    saved = services.store.answers.of_reader(anna.user_id)
+    assert saved is not None and f"full:{saved.id}" in datas(page)
+    assert long.strip() in text(say(services, anna, Press(f"full:{saved.id}")))
+
+
+def test_anonymous_readers_are_shown_as_anonymous(services: Services, anna: Reader) -> None:
+    answer(services, anna, "separate", "Preferisco non dire chi sono.", show="anonymous")
+    assert "· anonimo ·" in text(say(services, anna, Command("answers")))
+    assert "Anna" not in text(say(services, anna, Command("answers")))
+
+
+@pytest.fixture
+def moderated(content: Content) -> Iterator[Services]:
+    built = bootstrap(
+        Config(database=":memory:", admin_ids=frozenset({42}), moderation="pre"), content
+    )
+    yield built
+    built.close()
+
+
+def test_pre_moderation_holds_answers_until_an_admin_approves(
+    moderated: Services, anna: Reader
+) -> None:
+    author = Reader(42, "Autore", "it")
+    outcome = answer(moderated, anna, "integrate", "In attesa di approvazione.")
+    assert "quando l'autore l'avrà approvata" in text(outcome)
+    cards = [r for r in outcome.replies if r.chat_id == 42]
+    assert len(cards) == 1 and "Nuova risposta n. 1" in to_plain(cards[0].text)
+    assert [b.data for row in cards[0].buttons for b in row] == [
+        "mod:approve:1",
+        "mod:hide:1",
+        "mod:ban:1",
+    ]
+    assert "Ancora nessuna risposta" in text(say(moderated, anna, Command("answers")))
+    assert "In attesa di approvazione." in text(say(moderated, author, Command("pending")))
+    verdict = say(moderated, author, Press("mod:approve:1"))
+    assert "pubblicata" in verdict.notice and verdict.replies[0].edit
+    assert "In attesa di approvazione." in text(say(moderated, anna, Command("answers")))
+
+
+def test_a_forged_admin_button_from_a_reader_changes_nothing(
+    moderated: Services, anna: Reader, ben: Reader
+) -> None:
+    answer(moderated, anna, "integrate", "Da moderare, prego.")
+    for data in ("mod:approve:1", "mod:hide:1", "mod:ban:1"):
+        outcome = say(moderated, ben, Press(data))
+        assert outcome.replies == () and "non è per te" in outcome.notice
+    saved = moderated.store.answers.of_reader(anna.user_id)
+    assert saved is not None and saved.status == "pending"
+    assert not moderated.store.answers.is_banned(anna.user_id)
+    for command in ("pending", "stats", "export"):
+        assert "Non conosco il comando" in text(say(moderated, ben, Command(command)))
+
+
+def test_a_banned_reader_can_read_and_ask_but_not_answer(
+    moderated: Services, anna: Reader
+) -> None:
+    author = Reader(42, "Autore", "it")
+    answer(moderated, anna, "separate", "Prima del blocco.")
+    say(moderated, author, Press("mod:ban:1"))
+    saved = moderated.store.answers.of_reader(anna.user_id)
+    assert saved is not None and saved.status == "hidden"
+    assert "non inviare risposte" in text(say(moderated, anna, Command("answer")))
+    assert "non inviare risposte" in text(say(moderated, anna, Press("stance:depends")))
+    assert "1/7" in text(say(moderated, anna, Command("story", "1")))
+    assert "Il CDO" in text(say(moderated, anna, Text("chi è il CDO?")))
+
+
+def test_stats_show_readers_funnel_stances_topics_and_unanswered_questions(
+    moderated: Services, anna: Reader, ben: Reader
+) -> None:
+    author = Reader(42, "Autore", "it")
+    say(moderated, anna, Command("story", "3"))
+    say(moderated, ben, Command("story", "1"))
+    say(moderated, anna, Text("chi è il CDO?"))
+    say(moderated, ben, Text("ricetta della carbonara"))
+    answer(moderated, anna, "depends", "Dipende dal settore.")
+    report = text(say(moderated, author, Command("stats")))
+    assert "Lettori: 3" in report
+    assert "parte 1: 2" in report and "parte 3: 1" in report and "parte 4: 0" in report
+    assert "Dipende: 1 (100%)" in report
+    assert "Il CDO: 1" in report
+    assert "ricetta della carbonara" in report
+
+
+def test_export_sends_every_answer_as_a_csv_document(moderated: Services, anna: Reader) -> None:
+    answer(moderated, anna, "separate", 'Virgole, "virgolette" e accenti: è così.')
+    outcome = say(moderated, Reader(42, "Autore", "it"), Command("export"))
+    document = outcome.replies[0].document
+    assert document is not None and document.filename.endswith(".csv")
+    lines = document.data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "id,stance,text,display_name,language,status,created_at,updated_at"
+    assert '"Virgole, ""virgolette"" e accenti: è così."' in lines[1]
+    assert document.data.startswith(b"\xef\xbb\xbf")
+
+
+def test_mydata_sends_everything_and_forget_deletes_it_after_a_confirmation(
+    services: Services, anna: Reader, ben: Reader
+) -> None:
+    import json
+
+    answer(services, anna, "integrate", "I miei dati, per favore.")
+    say(services, anna, Text("chi è il CIO?"))
+    mine = say(services, anna, Command("mydata")).replies[0].document
+    assert mine is not None
+    data = json.loads(mine.data)
+    assert data["answer"]["comment"] == "I miei dati, per favore."
+    assert data["questions"][0]["text"] == "chi è il CIO?"
+    assert datas(say(services, anna, Command("forget"))) == ["forget_yes", "cancel"]
+    assert services.store.answers.of_reader(anna.user_id) is not None
+    assert "non ricordo più nulla" in text(say(services, anna, Press("forget_yes")))
+    assert services.store.personal_data(anna.user_id)["answer"] is None
+    assert services.store.personal_data(anna.user_id)["questions"] == []
+    assert "Ancora nessuna risposta" in text(say(services, ben, Command("answers")))
+    assert sum(services.store.answers.tally().values()) == 0

@@ -1,0 +1,128 @@
+"""End to end: answering, reading others, moderation and the reader's data, over the fake API."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from fake_telegram import FakeBotAPI
+from telegram_harness import buttons, press
+
+from bot.bootstrap import Services
+
+
+async def go_answer(fake: FakeBotAPI, user: dict[str, Any], stance: str, comment: str) -> dict:
+    """/answer, a stance, a comment, shown by name: returns the confirmation message."""
+    fake.send_text(user, "/answer")
+    question = await fake.await_reply(user["id"])
+    await press(fake, user, question["message_id"], f"stance:{stance}")
+    fake.send_text(user, comment)
+    display = await fake.await_reply(user["id"])
+    if buttons(display)[:1] and buttons(display)[0][1] == "show:name":
+        await press(fake, user, display["message_id"], "show:name")
+    return fake.last_sent(user["id"])
+
+
+async def test_the_story_leads_to_answering_and_the_answer_is_confirmed_and_discussed(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    fake.user(42, "Autore", "it")
+    fake.open_private_chat({"id": 42, "first_name": "Autore", "is_bot": False})
+    ben = fake.user(2002, "Ben", "it")
+    await go_answer(fake, ben, "separate", "Separati: ognuno il suo mestiere.")
+    anna = fake.user(1001, "Anna", "it")
+    fake.send_text(anna, "/story 7")
+    last = await fake.await_reply(anna["id"])
+    assert ("💬 Rispondi alla domanda", "answer") in buttons(last)
+    await press(fake, anna, last["message_id"], "answer")
+    question = fake.last_sent(anna["id"])
+    assert [d for _, d in buttons(question)] == [
+        "stance:separate",
+        "stance:integrate",
+        "stance:depends",
+    ]
+    await press(fake, anna, question["message_id"], "stance:integrate")
+    fake.send_text(anna, "<script>alert(1)</script> & <b> trasformazione digitale")
+    display = await fake.await_reply(anna["id"])
+    await press(fake, anna, display["message_id"], "show:name")
+    confirmation = fake.last_sent(anna["id"])
+    assert confirmation["text"].startswith("Grazie Anna! La tua risposta è salvata")
+    assert "Integrarli: 1 (50%)" in confirmation["text"]
+    assert "guardarsi in cagnesco" in confirmation["text"]
+    assert "Separati: ognuno il suo mestiere." in confirmation["text"]
+    await press(fake, anna, confirmation["message_id"], "answers:0")
+    listing = fake.last_sent(anna["id"])
+    assert "<script>alert(1)</script> & <b> trasformazione digitale" in listing["text"]
+    cards = [m for m in fake.sent(42) if "Nuova risposta" in m["text"]]
+    assert len(cards) == 2
+
+
+async def test_too_short_and_duplicate_comments_are_refused_with_the_text_echoed(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    anna = fake.user(1001, "Anna", "it")
+    fake.send_text(anna, "/answer")
+    question = await fake.await_reply(anna["id"])
+    await press(fake, anna, question["message_id"], "stance:depends")
+    fake.send_text(anna, "no")
+    await fake.await_until(lambda: "Ecco il tuo testo" in fake.last_sent(anna["id"])["text"])
+    texts = fake.texts(anna["id"])
+    assert "troppo corto" in texts[-2]
+    assert texts[-1].endswith("no")
+    fake.send_text(anna, "x" * 2500)
+    await fake.await_until(lambda: fake.last_sent(anna["id"])["text"].endswith("x" * 100))
+    assert "troppo lungo" in fake.texts(anna["id"])[-2]
+
+
+async def test_an_admin_approves_held_answers_and_a_forged_press_changes_nothing(
+    fake: FakeBotAPI, moderated_bot: Services
+) -> None:
+    fake.open_private_chat({"id": 42, "first_name": "Autore", "is_bot": False})
+    author = fake.user(42, "Autore", "it")
+    anna = fake.user(1001, "Anna", "it")
+    confirmation = await go_answer(fake, anna, "depends", "Dipende dall'azienda.")
+    assert "quando l'autore l'avrà approvata" in confirmation["text"]
+    card = await fake.await_until(
+        lambda: next((m for m in fake.sent(42) if "Nuova risposta" in m["text"]), None)
+    )
+    eve = fake.user(3003, "Eve", "it")
+    fake.send_text(eve, "/answers")
+    assert "Ancora nessuna risposta" in (await fake.await_reply(eve["id"]))["text"]
+    forged = fake.press_button(eve, card["message_id"], "mod:approve:1", chat_id=42)
+    await fake.await_until(lambda: forged in fake.callback_answers)
+    assert "non è per te" in fake.callback_answers[forged]["text"]
+    fake.send_text(eve, "/answers")
+    assert "Ancora nessuna risposta" in (await fake.await_reply(eve["id"]))["text"]
+    answered = await press(fake, author, card["message_id"], "mod:approve:1")
+    assert "pubblicata" in answered["text"]
+    assert "pubblicata" in fake.message(42, card["message_id"])["text"]
+    fake.send_text(eve, "/answers")
+    assert "Dipende dall'azienda." in (await fake.await_reply(eve["id"]))["text"]
+
+
+async def test_export_mydata_and_forget_over_telegram(
+    fake: FakeBotAPI, moderated_bot: Services
+) -> None:
+    fake.open_private_chat({"id": 42, "first_name": "Autore", "is_bot": False})
+    author = fake.user(42, "Autore", "it")
+    anna = fake.user(1001, "Anna", "it")
+    await go_answer(fake, anna, "separate", "Da esportare, con l'accento: è.")
+    fake.send_text(author, "/export")
+    export = await fake.await_request("sendDocument", lambda r: r.ok)
+    stored = fake.file(export.result["document"]["file_id"])
+    rows = list(csv.DictReader(io.StringIO(stored.content.decode("utf-8-sig"))))
+    assert rows[0]["text"] == "Da esportare, con l'accento: è."
+    assert rows[0]["status"] == "pending"
+    fake.send_text(anna, "/mydata")
+    mine = await fake.await_request(
+        "sendDocument", lambda r: r.ok and r.params.get("chat_id") in (1001, "1001")
+    )
+    data = json.loads(fake.file(mine.result["document"]["file_id"]).content)
+    assert data["answer"]["comment"] == "Da esportare, con l'accento: è."
+    fake.send_text(anna, "/forget")
+    confirm = await fake.await_reply(anna["id"])
+    await press(fake, anna, confirm["message_id"], "forget_yes")
+    assert "non ricordo più nulla" in fake.last_sent(anna["id"])["text"]
+    assert moderated_bot.store.answers.all() == []
