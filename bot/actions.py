@@ -25,6 +25,7 @@ ACTIONS: dict[str, int] = {
     "skip": 0,  # answer without a comment
     "show": 1,  # how to be shown: name or anonymous
     "replace": 0,  # replace one's answer
+    "redisplay": 0,  # change how one's answer shows its author
     "delete": 0,  # ask to delete one's answer
     "delete_yes": 0,  # delete it
     "cancel": 0,  # leave the answering flow

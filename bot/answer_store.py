@@ -87,6 +87,15 @@ class AnswerStore:
         assert saved is not None
         return saved
 
+    def set_display_name(self, user_id: int, display_name: str | None) -> AnswerRecord | None:
+        """Show the reader's answer under ``display_name`` (None: anonymous)."""
+        with self.db:
+            self.db.execute(
+                "UPDATE answers SET display_name = ?, updated_at = ? WHERE user_id = ?",
+                (display_name, now(), user_id),
+            )
+        return self.of_reader(user_id)
+
     def delete(self, user_id: int) -> bool:
         with self.db:
             return (

@@ -68,6 +68,7 @@ class Answering:
         )
         rows = (
             (turn.button("button_replace", "replace"), turn.button("button_delete", "delete")),
+            (turn.button("button_display", "redisplay"),),
             (turn.button("button_cancel", "cancel"),),
         )
         return Outcome((Reply(text, rows),))
@@ -131,21 +132,43 @@ class Answering:
                 turn, "comment_too_fast", comment, count=RATE_COUNT, minutes=RATE_MINUTES
             )
         if self.store.display(turn.reader.user_id) is None:
-            data = {"stance": stance, "comment": comment}
-            self.store.set_flow(turn.reader.user_id, "display", data)
-            rows = (
-                (turn.button("button_show_name", "show", "name", name=turn.name),),
-                (turn.button("button_anonymous", "show", "anonymous"),),
+            self.store.set_flow(
+                turn.reader.user_id, "display", {"stance": stance, "comment": comment}
             )
-            return Outcome((Reply(turn.say("ask_display"), rows),))
+            return self.ask_display(turn)
         return self.save(turn, stance, comment)
+
+    def ask_display(self, turn: Turn) -> Outcome:
+        """Ask whether to show the reader's first name or nothing next to their answer."""
+        rows = (
+            (turn.button("button_show_name", "show", "name", name=turn.name),),
+            (turn.button("button_anonymous", "show", "anonymous"),),
+        )
+        return Outcome((Reply(turn.say("ask_display"), rows),))
+
+    def redisplay(self, turn: Turn) -> Outcome:
+        """Change how an existing answer shows its author."""
+        if self.answers.of_reader(turn.reader.user_id) is None:
+            return turn.notice("notice_expired")
+        self.store.set_flow(turn.reader.user_id, "redisplay", {})
+        return self.ask_display(turn)
 
     def choose_display(self, turn: Turn, choice: str) -> Outcome:
         """The reader chose to be shown by name or anonymously: save the answer."""
-        flow, data = self.store.flow(turn.reader.user_id)
-        if flow != "display" or choice not in ("name", "anonymous"):
+        user = turn.reader.user_id
+        flow, data = self.store.flow(user)
+        if flow not in ("display", "redisplay") or choice not in ("name", "anonymous"):
             return turn.notice("notice_expired")
-        self.store.set_display(turn.reader.user_id, choice)
+        self.store.set_display(user, choice)
+        if flow == "redisplay":
+            self.store.set_flow(user, None)
+            name = turn.reader.first_name if choice == "name" else None
+            updated = self.answers.set_display_name(user, name or None)
+            if updated is None:
+                return turn.notice("notice_expired")
+            item = self.discussion.item(turn, updated)
+            status = turn.say(f"status_{updated.status}")
+            return Outcome((Reply(turn.say("display_changed", answer=item, status=status)),))
         comment = data.get("comment")
         return self.save(
             turn, str(data.get("stance")), comment if isinstance(comment, str) else None

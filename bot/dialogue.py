@@ -78,6 +78,7 @@ class Dialogue:
             "skip": lambda turn, _: answering.skip(turn),
             "show": lambda turn, args: answering.choose_display(turn, args[0]),
             "replace": lambda turn, _: answering.replace(turn),
+            "redisplay": lambda turn, _: answering.redisplay(turn),
             "delete": lambda turn, _: answering.ask_delete(turn),
             "delete_yes": lambda turn, _: answering.delete(turn),
             "cancel": lambda turn, _: answering.cancel(turn),

@@ -61,6 +61,8 @@ PHRASES: dict[str, frozenset[str]] = {
         "button_more_answers": set(),
         "current_answer": {"answer", "status"},
         "button_replace": set(),
+        "button_display": set(),
+        "display_changed": {"answer", "status"},
         "button_delete": set(),
         "status_published": set(),
         "status_pending": set(),

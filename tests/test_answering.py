@@ -108,7 +108,7 @@ def test_answering_again_shows_the_current_answer_to_replace_or_delete(
     current = say(services, anna, Command("answer"))
     assert "La tua risposta attuale" in text(current)
     assert "Separati, per ora." in text(current)
-    assert datas(current) == ["replace", "delete", "cancel"]
+    assert datas(current) == ["replace", "delete", "redisplay", "cancel"]
     assert datas(say(services, anna, Press("replace")))[0] == "stance:separate"
     say(services, anna, Press("stance:integrate"))
     say(services, anna, Text("Integrati, dopo averci pensato."))
@@ -342,3 +342,14 @@ def test_mydata_sends_everything_and_forget_deletes_it_after_a_confirmation(
     assert services.store.personal_data(anna.user_id)["questions"] == []
     assert "Ancora nessuna risposta" in text(say(services, ben, Command("answers")))
     assert sum(services.store.answers.tally().values()) == 0
+
+
+def test_a_reader_can_change_how_their_answer_is_shown(services: Services, anna: Reader) -> None:
+    answer(services, anna, "separate", "Con il mio nome, per ora.")
+    assert "· Anna ·" in text(say(services, anna, Command("answers")))
+    say(services, anna, Command("answer"))
+    assert datas(say(services, anna, Press("redisplay"))) == ["show:name", "show:anonymous"]
+    changed = say(services, anna, Press("show:anonymous"))
+    assert "· anonimo ·" in text(changed)
+    assert "· anonimo ·" in text(say(services, anna, Command("answers")))
+    assert services.store.answers.recent_submissions(anna.user_id, 10) == 1
