@@ -31,7 +31,7 @@ ACTIONS: dict[str, int] = {
     "cancel": 0,  # leave the answering flow
     "answers": 1,  # a page of published answers
     "full": 1,  # one answer in full, by id
-    "mod": 2,  # an admin's verdict (approve, hide, ban) on an answer id
+    "mod": 3,  # an admin's verdict (approve, hide, ban) on an answer id at a revision
     "forget_yes": 0,  # delete everything about the reader
 }
 

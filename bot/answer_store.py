@@ -10,7 +10,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from bot.fingerprints import fingerprint, revision
 from bot.timestamps import now
+from bot.transaction import transaction
 
 STANCES = ("separate", "integrate", "depends")
 STATUSES = ("published", "pending", "hidden")
@@ -30,13 +32,13 @@ class AnswerRecord:
     created_at: str
     updated_at: str
 
+    @property
+    def revision(self) -> str:
+        """Changes whenever what an admin reviews (stance, comment, name) changes."""
+        return revision(self.stance, self.comment, self.display_name)
+
 
 _COLUMNS = "id, user_id, stance, comment, display_name, lang, status, created_at, updated_at"
-
-
-def fingerprint(text: str) -> str:
-    """What makes two comments "the same text": case and spacing do not count."""
-    return " ".join(text.casefold().split())
 
 
 class AnswerStore:
@@ -66,18 +68,20 @@ class AnswerStore:
     ) -> AnswerRecord:
         """Create or replace the reader's answer, and count the submission; committed on return."""
         stamp = now()
-        with self.db:
+        mark = fingerprint(comment) if comment else None
+        with transaction(self.db):
             self.db.execute(
                 """
-                INSERT INTO answers
-                    (user_id, stance, comment, display_name, lang, status, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO answers (user_id, stance, comment, display_name, lang, status,
+                                     created_at, updated_at, fingerprint)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (user_id) DO UPDATE SET
                     stance = excluded.stance, comment = excluded.comment,
                     display_name = excluded.display_name, lang = excluded.lang,
-                    status = excluded.status, updated_at = excluded.updated_at
+                    status = excluded.status, updated_at = excluded.updated_at,
+                    fingerprint = excluded.fingerprint
                 """,
-                (user_id, stance, comment, display_name, lang, status, stamp, stamp),
+                (user_id, stance, comment, display_name, lang, status, stamp, stamp, mark),
             )
             self.db.execute(
                 "INSERT INTO submissions (user_id, fingerprint, created_at) VALUES (?, ?, ?)",
@@ -87,23 +91,26 @@ class AnswerStore:
         assert saved is not None
         return saved
 
-    def set_display_name(self, user_id: int, display_name: str | None) -> AnswerRecord | None:
-        """Show the reader's answer under ``display_name`` (None: anonymous)."""
-        with self.db:
+    def update_display(
+        self, user_id: int, display_name: str | None, status: str
+    ) -> AnswerRecord | None:
+        """Show the reader's answer under ``display_name`` (None: anonymous), with ``status``."""
+        with transaction(self.db):
             self.db.execute(
-                "UPDATE answers SET display_name = ?, updated_at = ? WHERE user_id = ?",
-                (display_name, now(), user_id),
+                "UPDATE answers SET display_name = ?, status = ?, updated_at = ?"
+                " WHERE user_id = ?",
+                (display_name, status, now(), user_id),
             )
         return self.of_reader(user_id)
 
     def delete(self, user_id: int) -> bool:
-        with self.db:
+        with transaction(self.db):
             return (
                 self.db.execute("DELETE FROM answers WHERE user_id = ?", (user_id,)).rowcount > 0
             )
 
     def set_status(self, answer_id: int, status: str) -> AnswerRecord | None:
-        with self.db:
+        with transaction(self.db):
             self.db.execute(
                 "UPDATE answers SET status = ?, updated_at = ? WHERE id = ?",
                 (status, now(), answer_id),
@@ -122,19 +129,12 @@ class AnswerStore:
     def is_duplicate(self, user_id: int, comment: str) -> bool:
         """Whether the reader already sent this text, or someone's answer already says it."""
         mark = fingerprint(comment)
-        mine = self.db.execute(
-            "SELECT 1 FROM submissions WHERE user_id = ? AND fingerprint = ? LIMIT 1",
-            (user_id, mark),
+        found = self.db.execute(
+            "SELECT 1 FROM submissions WHERE user_id = ? AND fingerprint = ?"
+            " UNION ALL SELECT 1 FROM answers WHERE fingerprint = ? LIMIT 1",
+            (user_id, mark, mark),
         ).fetchone()
-        if mine:
-            return True
-        return any(
-            fingerprint(row[0]) == mark
-            for row in self.db.execute(
-                "SELECT comment FROM answers WHERE comment IS NOT NULL AND length(comment) = ?",
-                (len(comment),),
-            )
-        )
+        return found is not None
 
     def published(self, offset: int, limit: int) -> list[AnswerRecord]:
         """Published answers, newest first."""
@@ -183,7 +183,7 @@ class AnswerStore:
 
     def ban(self, user_id: int, by: int) -> None:
         """Ban a reader from answering, and hide their answer."""
-        with self.db:
+        with transaction(self.db):
             self.db.execute(
                 "INSERT OR IGNORE INTO bans (user_id, banned_by, banned_at) VALUES (?, ?, ?)",
                 (user_id, by, now()),

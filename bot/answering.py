@@ -14,7 +14,7 @@ from bot.answer_store import STANCES, AnswerRecord
 from bot.content import Content
 from bot.conversation import Outcome, Reply
 from bot.discussion import EXCERPT, Discussion
-from bot.markup import Markup, quote
+from bot.markup import Markup, chunks, quote, units
 from bot.matcher import Matcher, fold
 from bot.moderation import Moderation
 from bot.store import Store
@@ -89,6 +89,8 @@ class Answering:
             return turn.notice("notice_expired")
         if self.answers.is_banned(turn.reader.user_id):
             return turn.reply("banned")
+        _, before = self.store.flow(turn.reader.user_id)
+        unsaved = before.get("comment")  # a comment written before choosing again
         self.store.set_flow(turn.reader.user_id, "comment", {"stance": stance})
         text = turn.say(
             "ask_comment",
@@ -97,16 +99,18 @@ class Answering:
             maximum=MAX_COMMENT,
         )
         rows = ((turn.button("button_skip", "skip"), turn.button("button_cancel", "cancel")),)
-        return Outcome((Reply(text, rows),))
+        echo = self.echo(turn, unsaved) if isinstance(unsaved, str) and unsaved else ()
+        return Outcome((*echo, Reply(text, rows)))
 
     def comment(self, turn: Turn, text: str, data: dict[str, Any]) -> Outcome:
         """The reader wrote their comment: check it, then go on (or say why not, echoing it)."""
         comment = text.strip()
+        length = units(comment)  # as Telegram counts characters: an emoji is two
         problem: tuple[str, dict[str, object]] | None = None
-        if len(comment) < MIN_COMMENT:
+        if length < MIN_COMMENT:
             problem = ("comment_too_short", {"minimum": MIN_COMMENT})
-        elif len(comment) > MAX_COMMENT:
-            problem = ("comment_too_long", {"maximum": MAX_COMMENT, "length": len(comment)})
+        elif length > MAX_COMMENT:
+            problem = ("comment_too_long", {"maximum": MAX_COMMENT, "length": length})
         elif self.blocked.search(fold(comment).lower()):
             problem = ("comment_blocked", {})
         elif self.answers.is_duplicate(turn.reader.user_id, comment):
@@ -161,33 +165,57 @@ class Answering:
             return turn.notice("notice_expired")
         self.store.set_display(user, choice)
         if flow == "redisplay":
-            self.store.set_flow(user, None)
-            name = turn.reader.first_name if choice == "name" else None
-            updated = self.answers.set_display_name(user, name or None)
-            if updated is None:
-                return turn.notice("notice_expired")
-            item = self.discussion.item(turn, updated)
-            status = turn.say(f"status_{updated.status}")
-            return Outcome((Reply(turn.say("display_changed", answer=item, status=status)),))
+            return self._redisplayed(turn)
         comment = data.get("comment")
         return self.save(
             turn, str(data.get("stance")), comment if isinstance(comment, str) else None
         )
+
+    def _redisplayed(self, turn: Turn) -> Outcome:
+        """Show an existing answer under the reader's new choice; admins see the change."""
+        user = turn.reader.user_id
+        self.store.set_flow(user, None)
+        current = self.answers.of_reader(user)
+        if current is None:
+            return turn.notice("notice_expired")
+        name = self._shown_name(turn)
+        updated = self.answers.update_display(user, name, self._status(current))
+        if updated is None:
+            return turn.notice("notice_expired")
+        item = self.discussion.item(turn, updated)
+        status = turn.say(f"status_{updated.status}")
+        replies = [Reply(turn.say("display_changed", answer=item, status=status))]
+        if name is None and self.store.display(user) == "name":
+            replies.insert(0, Reply(turn.say("name_blocked")))
+        return Outcome((*replies, *self.moderation.notify(turn, updated, edited=True)))
+
+    def _shown_name(self, turn: Turn) -> str | None:
+        """The reader's first name if they chose to be shown by it (and it is not offensive)."""
+        name = turn.reader.first_name
+        if self.store.display(turn.reader.user_id) != "name" or not name:
+            return None
+        return None if self.blocked.search(fold(name).lower()) else name
+
+    def _status(self, previous: AnswerRecord | None) -> str:
+        """Published at once, unless answers are held for approval or this one was hidden."""
+        if self.moderation.pre or (previous is not None and previous.status == "hidden"):
+            return "pending"
+        return "published"
 
     def save(self, turn: Turn, stance: str, comment: str | None) -> Outcome:
         """Store the answer (committed before anything is confirmed), then discuss it."""
         user = turn.reader.user_id
         if self.answers.is_banned(user):
             self.store.set_flow(user, None)
-            return turn.reply("banned")
+            return self.refuse(turn, "banned", comment)
         if self._too_fast(user):
             return self.refuse(
                 turn, "comment_too_fast", comment, count=RATE_COUNT, minutes=RATE_MINUTES
             )
-        edited = self.answers.of_reader(user) is not None
-        name = turn.reader.first_name if self.store.display(user) == "name" else None
-        status = "pending" if self.moderation.pre else "published"
-        saved = self.answers.save(user, stance, comment, name or None, turn.lang, status)
+        previous = self.answers.of_reader(user)
+        edited = previous is not None
+        status = self._status(previous)
+        saved = self.answers.save(user, stance, comment, self._shown_name(turn), turn.lang, status)
         self.store.set_flow(user, None)
         key = "answer_saved_pending" if status == "pending" else "answer_saved"
         discussion = self.discuss(turn, saved, turn.say(key, name=turn.name))
@@ -224,10 +252,18 @@ class Answering:
         return Outcome((Reply(turn.say("confirm_delete"), rows),))
 
     def delete(self, turn: Turn) -> Outcome:
+        """Delete the reader's answer (replacing the confirmation, so it cannot be pressed
+        again)."""
         if not self.answers.delete(turn.reader.user_id):
             return turn.notice("notice_expired")
         self.store.set_flow(turn.reader.user_id, None)
-        return turn.reply("answer_deleted")
+        return Outcome((Reply(turn.say("answer_deleted"), edit=True),))
+
+    def cancel_button(self, turn: Turn) -> Outcome:
+        """The Cancel button: leave the flow, or keep things as they are under a confirmation."""
+        if self.store.flow(turn.reader.user_id)[0] is None:
+            return Outcome((Reply(turn.say("kept"), edit=True),))
+        return self.cancel(turn)
 
     def cancel(self, turn: Turn, _: object = None) -> Outcome:
         """/cancel: leave the flow; a comment not yet saved is echoed back."""
@@ -251,6 +287,6 @@ class Answering:
 
     def echo(self, turn: Turn, text: str) -> tuple[Reply, ...]:
         """The reader's text, escaped, in as many messages as Telegram's limit needs."""
-        chunks = [text[i : i + ECHO_CHUNK] for i in range(0, len(text), ECHO_CHUNK)]
-        first = Markup(f"{turn.say('echo_intro')}\n{quote(chunks[0])}")
-        return (Reply(first), *(Reply(quote(chunk)) for chunk in chunks[1:]))
+        pieces = chunks(text, ECHO_CHUNK)
+        first = Markup(f"{turn.say('echo_intro')}\n{quote(pieces[0])}")
+        return (Reply(first), *(Reply(quote(piece)) for piece in pieces[1:]))

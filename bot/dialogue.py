@@ -81,10 +81,10 @@ class Dialogue:
             "redisplay": lambda turn, _: answering.redisplay(turn),
             "delete": lambda turn, _: answering.ask_delete(turn),
             "delete_yes": lambda turn, _: answering.delete(turn),
-            "cancel": lambda turn, _: answering.cancel(turn),
+            "cancel": lambda turn, _: answering.cancel_button(turn),
             "answers": lambda turn, args: self._page(turn, args[0]),
             "full": lambda turn, args: self.discussion.full(turn, args[0]),
-            "mod": lambda turn, args: moderation.verdict(turn, args[0], args[1]),
+            "mod": lambda turn, args: moderation.verdict(turn, *args),
             "forget_yes": lambda turn, _: self.privacy.forget(turn),
         }
 

@@ -10,12 +10,17 @@ import math
 
 from bot.answer_store import STANCES, AnswerRecord
 from bot.conversation import Button, Outcome, Reply
-from bot.markup import Markup
+from bot.markup import Markup, clip, units
 from bot.store import Store
 from bot.turn import Turn
 
 PAGE_SIZE = 5
 EXCERPT = 600
+
+
+def is_id(text: str) -> bool:
+    """Whether a button's argument can be a row id (forged ones may be anything)."""
+    return text.isdecimal() and len(text) <= 12
 
 
 class Discussion:
@@ -29,10 +34,7 @@ class Discussion:
         """One answer: number, stance, name (or anonymous), date and comment."""
         comment: object = turn.say("no_comment")
         if answer.comment:
-            text = answer.comment
-            if excerpt is not None and len(text) > excerpt:
-                text = text[:excerpt].rstrip() + "…"
-            comment = text
+            comment = clip(answer.comment, excerpt) if excerpt else answer.comment
         return turn.say(
             "answer_item",
             number=answer.id,
@@ -69,7 +71,7 @@ class Discussion:
         more = [
             turn.button("button_full_answer", "full", str(a.id), number=a.id)
             for a in answers
-            if a.comment and len(a.comment) > EXCERPT
+            if a.comment and units(a.comment) > EXCERPT
         ]
         arrows: list[Button] = []
         if page > 0:
@@ -81,7 +83,7 @@ class Discussion:
 
     def full(self, turn: Turn, answer_id: str) -> Outcome:
         """One published answer (or the reader's own) in full."""
-        answer = self.answers.get(int(answer_id)) if answer_id.isdecimal() else None
+        answer = self.answers.get(int(answer_id)) if is_id(answer_id) else None
         visible = answer is not None and (
             answer.status == "published" or answer.user_id == turn.reader.user_id
         )

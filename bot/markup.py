@@ -18,6 +18,8 @@ ALLOWED_TAGS = frozenset(
 MAX_TEXT = 4096
 #: Telegram's limit on a callback query answer.
 MAX_NOTICE = 200
+#: Telegram's limit on a document's caption.
+MAX_CAPTION = 1024
 
 
 class Markup(str):
@@ -76,9 +78,35 @@ def to_terminal(markup: str) -> str:
     return to_plain(_LINK.sub(lambda m: f"{m.group(2)} &lt;{m.group(1)}&gt;", markup))
 
 
+def units(text: str) -> int:
+    """Length of plain ``text`` as Telegram counts it: UTF-16 code units (an emoji is 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def visible_length(markup: str) -> int:
     """Length of ``markup`` as Telegram counts it: UTF-16 code units after entity parsing."""
-    return len(to_plain(markup).encode("utf-16-le")) // 2
+    return units(to_plain(markup))
+
+
+def chunks(text: str, size: int) -> list[str]:
+    """``text`` cut into pieces of at most ``size`` UTF-16 units, never inside a character."""
+    pieces: list[str] = []
+    start, used = 0, 0
+    for index, char in enumerate(text):
+        width = 2 if ord(char) > 0xFFFF else 1
+        if used + width > size:
+            pieces.append(text[start:index])
+            start, used = index, 0
+        used += width
+    pieces.append(text[start:])
+    return [p for p in pieces if p] or [""]
+
+
+def clip(text: str, size: int) -> str:
+    """``text`` shortened to at most ``size`` UTF-16 units, ending in "…" when cut."""
+    if units(text) <= size:
+        return text
+    return chunks(text, size - 1)[0].rstrip() + "…"
 
 
 class _Checker(HTMLParser):
@@ -112,3 +140,11 @@ def markup_problems(markup: str) -> list[str]:
     if re.search(r"<(?![a-zA-Z/])", markup):
         problems.append("a bare '<' must be written &lt;")
     return problems
+
+
+def fit(markup: str, limit: int = MAX_TEXT) -> Markup:
+    """``markup`` as it is if Telegram accepts its length, else its plain text clipped to fit
+    (formatting lost, never the message). The last line of defence, not a way to lay out text."""
+    if visible_length(markup) <= limit:
+        return Markup(markup)
+    return Markup(escape(clip(to_plain(markup), limit)))

@@ -8,6 +8,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from bot.fingerprints import fingerprint
+from bot.transaction import transaction
+
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
 
@@ -97,6 +100,23 @@ def m003_create_answers(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m004_hash_answer_fingerprints(db: sqlite3.Connection) -> None:
+    """Duplicate checks compare hashes: no copy of a comment outlives the comment itself."""
+    db.execute("ALTER TABLE answers ADD COLUMN fingerprint TEXT")
+    db.execute("CREATE INDEX answers_by_fingerprint ON answers (fingerprint)")
+    rows = db.execute("SELECT id, comment FROM answers WHERE comment IS NOT NULL").fetchall()
+    for answer_id, comment in rows:
+        db.execute(
+            "UPDATE answers SET fingerprint = ? WHERE id = ?", (fingerprint(comment), answer_id)
+        )
+    for submission_id, text in db.execute("SELECT id, fingerprint FROM submissions").fetchall():
+        db.execute(
+            "UPDATE submissions SET fingerprint = ? WHERE id = ?",
+            (fingerprint(text), submission_id),
+        )
+
+
 def applied(db: sqlite3.Connection) -> list[str]:
     """Names of the migrations already applied to ``db``, in order."""
     db.execute(
@@ -112,7 +132,7 @@ def migrate(db: sqlite3.Connection) -> list[str]:
     for name, function in MIGRATIONS:
         if name in done:
             continue
-        with db:
+        with transaction(db):
             function(db)
             db.execute(
                 "INSERT INTO _migrations (name, applied_at) VALUES (?, datetime('now'))", (name,)

@@ -8,8 +8,8 @@ import logging
 from bot.answer_store import STANCES, AnswerRecord
 from bot.content import Content
 from bot.conversation import Document, Outcome, Reply
-from bot.discussion import Discussion
-from bot.markup import Markup
+from bot.discussion import Discussion, is_id
+from bot.markup import Markup, clip
 from bot.reports import export_csv, stats
 from bot.store import Store
 from bot.turn import Turn
@@ -17,6 +17,7 @@ from bot.turn import Turn
 log = logging.getLogger(__name__)
 VERDICTS = {"approve": "published", "hide": "hidden"}
 MAX_PENDING = 10
+MISS_LENGTH = 120
 
 
 class Moderation:
@@ -52,12 +53,13 @@ class Moderation:
             answer=self.discussion.item(turn, answer),
             status=turn.say(f"status_{answer.status}"),
         )
+        tag = (str(answer.id), answer.revision)
         verdicts = [
-            turn.button(f"button_{verb}", "mod", verb, str(answer.id))
+            turn.button(f"button_{verb}", "mod", verb, *tag)
             for verb, status in VERDICTS.items()
             if answer.status != status
         ]
-        rows = (tuple(verdicts), (turn.button("button_ban", "mod", "ban", str(answer.id)),))
+        rows = (tuple(verdicts), (turn.button("button_ban", "mod", "ban", *tag),))
         return Reply(text, rows)
 
     def notify(self, turn: Turn, answer: AnswerRecord, *, edited: bool) -> tuple[Reply, ...]:
@@ -68,17 +70,25 @@ class Moderation:
             Reply(card.text, card.buttons, chat_id=admin) for admin in sorted(self.admins)
         )
 
-    def verdict(self, turn: Turn, verb: str, answer_id: str) -> Outcome:
-        """An admin's button: approve, hide, or ban the answer's author. Forged presses from
-        anyone else change nothing and are logged."""
+    def verdict(self, turn: Turn, verb: str, answer_id: str, seen: str) -> Outcome:
+        """An admin's button: approve, hide, or ban the answer's author. A card whose answer
+        changed since (``seen`` is the revision it showed) is refreshed instead, so nobody
+        approves a text they did not read. Forged presses from non-admins change nothing and are
+        logged."""
         if not self.is_admin(turn):
             log.warning(
                 "reader %s pressed an admin button (%s %s)", turn.reader.user_id, verb, answer_id
             )
             return turn.notice("notice_not_allowed")
-        answer = self.answers.get(int(answer_id)) if answer_id.isdecimal() else None
+        answer = self.answers.get(int(answer_id)) if is_id(answer_id) else None
         if answer is None or verb not in (*VERDICTS, "ban"):
             return turn.notice("notice_expired")
+        if answer.revision != seen:
+            card = self.card(turn, answer)
+            return Outcome(
+                (Reply(card.text, card.buttons, edit=True),),
+                notice=str(turn.say("notice_answer_changed")),
+            )
         if verb == "ban":
             self.answers.ban(answer.user_id, by=turn.reader.user_id)
             notice = turn.say("notice_banned", user_id=answer.user_id)
@@ -87,9 +97,10 @@ class Moderation:
             status = turn.say(f"status_{VERDICTS[verb]}")
             notice = turn.say("notice_moderated", number=answer.id, status=status)
         updated = self.answers.get(answer.id)
-        replies = (self.card(turn, updated),) if updated else ()
-        edited = tuple(Reply(r.text, r.buttons, edit=True) for r in replies)
-        return Outcome(edited, notice=str(notice))
+        if updated is None:
+            return Outcome(notice=str(notice))
+        card = self.card(turn, updated)
+        return Outcome((Reply(card.text, card.buttons, edit=True),), notice=str(notice))
 
     def pending(self, turn: Turn, _: str = "") -> Outcome:
         """/pending: the held answers, each with its buttons."""
@@ -126,7 +137,10 @@ class Moderation:
             turn.say("stats_topic_line", name=self._topic_name(turn, t), count=c)
             for t, c in numbers.topics
         ]
-        misses = [turn.say("stats_miss_line", date=d, text=q[:120]) for d, q in numbers.misses]
+        misses = [
+            turn.say("stats_miss_line", date=d, text=clip(q, MISS_LENGTH))
+            for d, q in numbers.misses
+        ]
         return turn.say(
             "stats_report",
             readers=numbers.readers,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot.answering import RATE_MINUTES
 from bot.conversation import Document, Outcome, Reply
 from bot.store import Store
 from bot.turn import Turn
@@ -32,5 +33,5 @@ class Privacy:
 
     def forget(self, turn: Turn) -> Outcome:
         """Delete everything about the reader."""
-        self.store.forget(turn.reader.user_id)
-        return turn.reply("forget_done")
+        self.store.forget(turn.reader.user_id, keep_minutes=RATE_MINUTES)
+        return Outcome((Reply(turn.say("forget_done"), edit=True),))

@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.answer_store import AnswerStore
 from bot.migrations import migrate
 from bot.timestamps import now
+from bot.transaction import transaction
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class Store:
     def touch_reader(self, user_id: int, first_name: str, language_code: str | None) -> None:
         """Record that the reader was seen, creating them on first contact."""
         stamp = now()
-        with self.db:
+        with transaction(self.db):
             self.db.execute(
                 """
                 INSERT INTO readers (user_id, first_name, language_code, created_at, seen_at)
@@ -73,7 +75,7 @@ class Store:
         self, user_id: int, text: str, lang: str, topic: str | None, score: int, outcome: str
     ) -> None:
         """Keep a reader's question with what it matched (the author reads the misses)."""
-        with self.db:
+        with transaction(self.db):
             self.db.execute(
                 "INSERT INTO questions (user_id, text, lang, topic, score, outcome, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -92,7 +94,7 @@ class Store:
     def set_flow(self, user_id: int, flow: str | None, data: dict[str, Any] | None = None) -> None:
         """Enter ``flow`` with ``data`` (or leave any flow, with None); committed on return."""
         payload = json.dumps(data, ensure_ascii=False) if flow is not None else None
-        with self.db:
+        with transaction(self.db):
             self.db.execute(
                 "UPDATE readers SET flow = ?, flow_data = ? WHERE user_id = ?",
                 (flow, payload, user_id),
@@ -105,7 +107,7 @@ class Store:
         return str(found[0]) if found and found[0] else None
 
     def set_display(self, user_id: int, display: str) -> None:
-        with self.db:
+        with transaction(self.db):
             self.db.execute("UPDATE readers SET display = ? WHERE user_id = ?", (display, user_id))
 
     def personal_data(self, user_id: int) -> dict[str, Any]:
@@ -116,26 +118,36 @@ class Store:
 
         readers = rows("SELECT * FROM readers WHERE user_id = ?")
         answers = rows("SELECT * FROM answers WHERE user_id = ?")
+        bans = rows("SELECT banned_at, banned_by FROM bans WHERE user_id = ?")
         return {
             "reader": readers[0] if readers else None,
             "answer": answers[0] if answers else None,
-            "submissions": rows("SELECT created_at FROM submissions WHERE user_id = ?"),
+            "submissions": rows(
+                "SELECT created_at, fingerprint FROM submissions WHERE user_id = ?"
+            ),
             "questions": rows(
                 "SELECT text, lang, topic, score, outcome, created_at FROM questions"
                 " WHERE user_id = ? ORDER BY id"
             ),
-            "banned": bool(rows("SELECT banned_at FROM bans WHERE user_id = ?")),
+            "ban": bans[0] if bans else None,
         }
 
-    def forget(self, user_id: int) -> None:
-        """Delete everything stored about a reader (a ban stays, so it cannot be wiped away)."""
-        with self.db:
-            for table in ("answers", "submissions", "questions", "readers"):
+    def forget(self, user_id: int, keep_minutes: int) -> None:
+        """Delete everything stored about a reader. A ban stays, and so do the last
+        ``keep_minutes`` of submissions (times and hashes only), so that neither the ban nor the
+        rate limit can be wiped away."""
+        since = (datetime.now(UTC) - timedelta(minutes=keep_minutes)).replace(microsecond=0)
+        with transaction(self.db):
+            for table in ("answers", "questions", "readers"):
                 self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+            self.db.execute(
+                "DELETE FROM submissions WHERE user_id = ? AND created_at <= ?",
+                (user_id, since.isoformat()),
+            )
 
     def set_position(self, user_id: int, part_id: str, number: int) -> None:
         """Remember that the reader is at part ``part_id`` (number ``number``)."""
-        with self.db:
+        with transaction(self.db):
             self.db.execute(
                 "UPDATE readers SET part_id = ?, furthest_part = MAX(furthest_part, ?)"
                 " WHERE user_id = ?",

@@ -39,7 +39,7 @@ from bot.conversation import (
     Unsupported,
     parse_command,
 )
-from bot.markup import to_plain
+from bot.markup import MAX_CAPTION, fit, to_plain
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -144,6 +144,8 @@ async def render(
                     await send(context, target, reply)
             except Forbidden as error:
                 log.info("chat %s cannot be written to: %s", target, error.message)
+            except BadRequest as error:
+                log.error("Telegram refused a message to chat %s: %s", target, error.message)
     finally:
         if query is not None:
             await answer(query, outcome.notice)
@@ -156,7 +158,7 @@ async def send_document(context: EssayContext, chat_id: int, reply: Reply) -> No
     await context.bot.send_document(
         chat_id,
         InputFile(document.data, filename=document.filename),
-        caption=reply.text,
+        caption=fit(reply.text, MAX_CAPTION),
         parse_mode=ParseMode.HTML,
     )
 
@@ -173,7 +175,7 @@ async def edit(context: EssayContext, message: Message, reply: Reply) -> None:
         return
     try:
         await message.edit_text(
-            reply.text,
+            fit(reply.text),
             parse_mode=ParseMode.HTML,
             reply_markup=markup,
             link_preview_options=NO_PREVIEW,
@@ -193,7 +195,7 @@ async def send(context: EssayContext, chat_id: int, reply: Reply) -> None:
     """Send ``reply`` as a new message."""
     sent = await context.bot.send_message(
         chat_id,
-        reply.text,
+        fit(reply.text),
         parse_mode=ParseMode.HTML,
         reply_markup=keyboard(reply.buttons),
         link_preview_options=NO_PREVIEW,

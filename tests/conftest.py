@@ -86,3 +86,21 @@ async def bot(telegram_services: Services) -> AsyncIterator[Services]:
     """The real Telegram layer long-polling the fake Bot API."""
     async with polling(telegram_services):
         yield telegram_services
+
+
+@pytest.fixture
+def moderated(content: Content) -> Iterator[Services]:
+    """Services with pre-moderation and admin 42, on an in-memory database."""
+    built = bootstrap(
+        Config(database=":memory:", admin_ids=frozenset({42}), moderation="pre"), content
+    )
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def content_services_with_admin(content: Content) -> Iterator[Services]:
+    """Services with post-moderation and admin 42, on an in-memory database."""
+    built = bootstrap(Config(database=":memory:", admin_ids=frozenset({42})), content)
+    yield built
+    built.close()

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from bot.bootstrap import Services, bootstrap
-from bot.config import Config
-from bot.content import Content
+from bot.answer_store import AnswerRecord
+from bot.bootstrap import Services
 from bot.conversation import Command, Outcome, Press, Reader, Text
 from bot.markup import markup_problems, to_plain, visible_length
 
@@ -238,13 +235,10 @@ def test_anonymous_readers_are_shown_as_anonymous(services: Services, anna: Read
     assert "Anna" not in text(say(services, anna, Command("answers")))
 
 
-@pytest.fixture
-def moderated(content: Content) -> Iterator[Services]:
-    built = bootstrap(
-        Config(database=":memory:", admin_ids=frozenset({42}), moderation="pre"), content
-    )
-    yield built
-    built.close()
+def held(services: Services, reader: Reader) -> AnswerRecord:
+    saved = services.store.answers.of_reader(reader.user_id)
+    assert saved is not None
+    return saved
 
 
 def test_pre_moderation_holds_answers_until_an_admin_approves(
@@ -255,14 +249,15 @@ def test_pre_moderation_holds_answers_until_an_admin_approves(
     assert "quando l'autore l'avrà approvata" in text(outcome)
     cards = [r for r in outcome.replies if r.chat_id == 42]
     assert len(cards) == 1 and "Nuova risposta n. 1" in to_plain(cards[0].text)
+    rev = held(moderated, anna).revision
     assert [b.data for row in cards[0].buttons for b in row] == [
-        "mod:approve:1",
-        "mod:hide:1",
-        "mod:ban:1",
+        f"mod:approve:1:{rev}",
+        f"mod:hide:1:{rev}",
+        f"mod:ban:1:{rev}",
     ]
     assert "Ancora nessuna risposta" in text(say(moderated, anna, Command("answers")))
     assert "In attesa di approvazione." in text(say(moderated, author, Command("pending")))
-    verdict = say(moderated, author, Press("mod:approve:1"))
+    verdict = say(moderated, author, Press(f"mod:approve:1:{rev}"))
     assert "pubblicata" in verdict.notice and verdict.replies[0].edit
     assert "In attesa di approvazione." in text(say(moderated, anna, Command("answers")))
 
@@ -271,7 +266,8 @@ def test_a_forged_admin_button_from_a_reader_changes_nothing(
     moderated: Services, anna: Reader, ben: Reader
 ) -> None:
     answer(moderated, anna, "integrate", "Da moderare, prego.")
-    for data in ("mod:approve:1", "mod:hide:1", "mod:ban:1"):
+    rev = held(moderated, anna).revision
+    for data in (f"mod:approve:1:{rev}", f"mod:hide:1:{rev}", f"mod:ban:1:{rev}"):
         outcome = say(moderated, ben, Press(data))
         assert outcome.replies == () and "non è per te" in outcome.notice
     saved = moderated.store.answers.of_reader(anna.user_id)
@@ -286,7 +282,7 @@ def test_a_banned_reader_can_read_and_ask_but_not_answer(
 ) -> None:
     author = Reader(42, "Autore", "it")
     answer(moderated, anna, "separate", "Prima del blocco.")
-    say(moderated, author, Press("mod:ban:1"))
+    say(moderated, author, Press(f"mod:ban:1:{held(moderated, anna).revision}"))
     saved = moderated.store.answers.of_reader(anna.user_id)
     assert saved is not None and saved.status == "hidden"
     assert "non inviare risposte" in text(say(moderated, anna, Command("answer")))

@@ -90,12 +90,13 @@ async def test_an_admin_approves_held_answers_and_a_forged_press_changes_nothing
     eve = fake.user(3003, "Eve", "it")
     fake.send_text(eve, "/answers")
     assert "Ancora nessuna risposta" in (await fake.await_reply(eve["id"]))["text"]
-    forged = fake.press_button(eve, card["message_id"], "mod:approve:1", chat_id=42)
+    approve = next(data for _, data in buttons(card) if data.startswith("mod:approve:"))
+    forged = fake.press_button(eve, card["message_id"], approve, chat_id=42)
     await fake.await_until(lambda: forged in fake.callback_answers)
     assert "non è per te" in fake.callback_answers[forged]["text"]
     fake.send_text(eve, "/answers")
     assert "Ancora nessuna risposta" in (await fake.await_reply(eve["id"]))["text"]
-    answered = await press(fake, author, card["message_id"], "mod:approve:1")
+    answered = await press(fake, author, card["message_id"], approve)
     assert "pubblicata" in answered["text"]
     assert "pubblicata" in fake.message(42, card["message_id"])["text"]
     fake.send_text(eve, "/answers")
