@@ -104,6 +104,10 @@ class Dialogue:
         self.store.touch_reader(reader.user_id, reader.first_name, reader.language_code)
         match event:
             case Command(name, argument):
+                if name != "cancel" and self.store.flow(reader.user_id)[0] == "comment":
+                    # another command leaves "write your comment" (nothing is written yet), so
+                    # later free text is a question again
+                    self.store.set_flow(reader.user_id, None)
                 handler = self.commands.get(name)
                 if handler is None and reader.user_id in self.moderation.admins:
                     handler = self.admin_commands.get(name)

@@ -198,3 +198,18 @@ def test_a_failed_transaction_leaves_nothing_behind() -> None:
         db.execute("INSERT INTO t VALUES (1)")
         raise RuntimeError("boom")
     assert db.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 0
+
+
+def test_another_command_leaves_the_comment_step_so_questions_are_questions_again(
+    services: Services, anna: Reader
+) -> None:
+    say(services, anna, Command("answer"))
+    say(services, anna, Press("stance:integrate"))
+    say(services, anna, Command("story", "2"))
+    assert "Il CDO" in text(say(services, anna, Text("chi è il CDO?")))
+    assert services.store.answers.of_reader(anna.user_id) is None
+    say(services, anna, Press("stance:integrate"))
+    assert datas(say(services, anna, Text("Ora sì, il mio commento."))) == [
+        "show:name",
+        "show:anonymous",
+    ]
