@@ -42,16 +42,6 @@ def fill(template: str, params: dict[str, object]) -> Markup:
     )
 
 
-def bold(text: str) -> Markup:
-    """``text`` escaped and in bold."""
-    return Markup(f"<b>{escape(text)}</b>")
-
-
-def italic(text: str) -> Markup:
-    """``text`` escaped and in italics."""
-    return Markup(f"<i>{escape(text)}</i>")
-
-
 def quote(text: str) -> Markup:
     """``text`` escaped, as a block quotation."""
     return Markup(f"<blockquote>{escape(text)}</blockquote>")

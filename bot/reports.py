@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from bot.answer_store import STANCES
 from bot.store import Store
@@ -105,6 +105,3 @@ def export_json(store: Store) -> bytes:
     """The answers as a JSON array."""
     return (json.dumps(export_rows(store), ensure_ascii=False, indent=2) + "\n").encode()
 
-
-def stats_json(store: Store, parts: int) -> str:
-    return json.dumps(asdict(stats(store, parts)), ensure_ascii=False, indent=2)
