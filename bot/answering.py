@@ -197,8 +197,9 @@ class Answering:
         return None if self.blocked.search(fold(name).lower()) else name
 
     def _status(self, previous: AnswerRecord | None) -> str:
-        """Published at once, unless answers are held for approval or this one was hidden."""
-        if self.moderation.pre or (previous is not None and previous.status == "hidden"):
+        """Published at once, unless answers are held for approval, or this one was hidden or is
+        still waiting for an admin (a change never skips a pending review)."""
+        if self.moderation.pre or (previous is not None and previous.status != "published"):
             return "pending"
         return "published"
 

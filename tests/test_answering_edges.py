@@ -145,6 +145,10 @@ def test_a_hidden_answer_replaced_by_its_reader_waits_for_an_admin(
     say(services, anna, Press("stance:separate"))
     say(services, anna, Text("Riscritta dopo essere stata nascosta."))
     assert held(services, anna).status == "pending"
+    say(services, anna, Command("answer"))
+    say(services, anna, Press("redisplay"))
+    say(services, anna, Press("show:anonymous"))
+    assert held(services, anna).status == "pending"
 
 
 def test_the_cancel_button_under_a_confirmation_keeps_everything(
