@@ -104,4 +104,3 @@ def export_csv(store: Store) -> bytes:
 def export_json(store: Store) -> bytes:
     """The answers as a JSON array."""
     return (json.dumps(export_rows(store), ensure_ascii=False, indent=2) + "\n").encode()
-
