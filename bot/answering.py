@@ -240,9 +240,6 @@ class Answering:
 
     # --- editing, deleting, cancelling -------------------------------------------------------
 
-    def replace(self, turn: Turn) -> Outcome:
-        return self.question(turn)
-
     def ask_delete(self, turn: Turn) -> Outcome:
         if self.answers.of_reader(turn.reader.user_id) is None:
             return turn.notice("notice_expired")

@@ -140,10 +140,10 @@ def report(config: Config) -> int:
 
 def export(config: Config, args: argparse.Namespace) -> int:
     """Write every answer as CSV (UTF-8 with BOM, header row) or JSON."""
-    from bot.reports import export_csv, export_json
+    from bot.reports import export_csv, export_json, export_rows
 
     services = bootstrap(config)
-    data = (export_json if args.format == "json" else export_csv)(services.store)
+    data = (export_json if args.format == "json" else export_csv)(export_rows(services.store))
     services.close()
     if args.output:
         with open(args.output, "wb") as file:

@@ -66,10 +66,6 @@ class Essay:
     def part_by_id(self, part_id: str) -> Part | None:
         return next((p for p in self.parts if p.id == part_id), None)
 
-    @property
-    def fulltext_of(self) -> str:
-        return "\n".join(p for part in self.parts for p in part.paragraphs)
-
 
 @dataclass(frozen=True)
 class Content:

@@ -5,7 +5,6 @@ It imports nothing from Telegram; the adapters (Telegram, the console) translate
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from bot import actions
@@ -21,7 +20,6 @@ from bot.store import Store
 from bot.story import Story
 from bot.turn import Turn
 
-log = logging.getLogger(__name__)
 CommandHandler = Callable[[Turn, str], Outcome]
 ActionHandler = Callable[[Turn, tuple[str, ...]], Outcome]
 
@@ -77,7 +75,7 @@ class Dialogue:
             "stance": lambda turn, args: answering.choose(turn, args[0]),
             "skip": lambda turn, _: answering.skip(turn),
             "show": lambda turn, args: answering.choose_display(turn, args[0]),
-            "replace": lambda turn, _: answering.replace(turn),
+            "replace": lambda turn, _: answering.question(turn),
             "redisplay": lambda turn, _: answering.redisplay(turn),
             "delete": lambda turn, _: answering.ask_delete(turn),
             "delete_yes": lambda turn, _: answering.delete(turn),

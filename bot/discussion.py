@@ -23,6 +23,20 @@ def is_id(text: str) -> bool:
     return text.isdecimal() and len(text) <= 12
 
 
+def tally_lines(turn: Turn, counts: dict[str, int]) -> list[Markup]:
+    """One line per stance, in order: its label, count and percentage of ``counts``."""
+    total = sum(counts.values())
+    return [
+        turn.say(
+            "tally_line",
+            stance=turn.say(f"stance_{stance}"),
+            count=counts[stance],
+            percent=round(100 * counts[stance] / total) if total else 0,
+        )
+        for stance in STANCES
+    ]
+
+
 class Discussion:
     """Renders answers for readers."""
 
@@ -47,15 +61,8 @@ class Discussion:
     def tally(self, turn: Turn, user_id: int) -> Markup:
         """Counts and percentages per stance, the reader's own answer included."""
         counts = self.answers.tally(including=user_id)
-        total = sum(counts.values())
-        lines = [turn.say("tally_title", total=total)]
-        for stance in STANCES:
-            percent = round(100 * counts[stance] / total) if total else 0
-            label = turn.say(f"stance_{stance}")
-            lines.append(
-                turn.say("tally_line", stance=label, count=counts[stance], percent=percent)
-            )
-        return Markup("\n".join(lines))
+        title = turn.say("tally_title", total=sum(counts.values()))
+        return Markup("\n".join([title, *tally_lines(turn, counts)]))
 
     def page(self, turn: Turn, page: int, *, edit: bool = False) -> Outcome:
         """Page ``page`` (0-based) of published answers, newest first, with ◀ ▶."""

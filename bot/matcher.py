@@ -148,16 +148,13 @@ class Matcher:
             if word not in self.stopwords:
                 tokens.append(word)
             elif word in self.acronyms:
-                ambiguous_in = {lang for lang, _ in self._stop_languages(word)}
+                ambiguous_in = {lang for lang, stops in self.by_language.items() if word in stops}
                 context = any(
                     self.only_in.get(w, frozenset()) & ambiguous_in for w in lower if w != word
                 )
                 if original.isupper() or not context:
                     tokens.append(word)
         return tokens
-
-    def _stop_languages(self, word: str) -> list[tuple[str, frozenset[str]]]:
-        return [(lang, stops) for lang, stops in self.by_language.items() if word in stops]
 
     def similar_words(self, token: str) -> dict[str, float]:
         """Alias words like ``token``, with their similarity: exact for short words and

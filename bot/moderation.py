@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import logging
 
-from bot.answer_store import STANCES, AnswerRecord
+from bot.answer_store import AnswerRecord
 from bot.content import Content
 from bot.conversation import Document, Outcome, Reply
-from bot.discussion import Discussion, is_id
+from bot.discussion import Discussion, is_id, tally_lines
 from bot.markup import Markup, clip
-from bot.reports import export_csv, stats
+from bot.reports import export_csv, export_rows, stats
 from bot.store import Store
 from bot.turn import Turn
 
@@ -123,16 +123,7 @@ class Moderation:
             return Markup("\n".join(items)) if items else none
 
         funnel = [turn.say("stats_funnel_line", number=n, count=c) for n, c in numbers.funnel]
-        total = sum(numbers.tally.values())
-        tally = [
-            turn.say(
-                "tally_line",
-                stance=turn.say(f"stance_{s}"),
-                count=numbers.tally[s],
-                percent=round(100 * numbers.tally[s] / total) if total else 0,
-            )
-            for s in STANCES
-        ]
+        tally = tally_lines(turn, numbers.tally)
         topics = [
             turn.say("stats_topic_line", name=self._topic_name(turn, t), count=c)
             for t, c in numbers.topics
@@ -156,7 +147,8 @@ class Moderation:
 
     def export(self, turn: Turn, _: str = "") -> Outcome:
         """/export: every answer as a CSV document."""
-        data = export_csv(self.store)
-        caption = turn.say("export_caption", count=len(self.answers.all()))
+        rows = export_rows(self.store)
+        data = export_csv(rows)
+        caption = turn.say("export_caption", count=len(rows))
         document = Document("essaybot-answers.csv", data, "text/csv")
         return Outcome((Reply(caption, document=document),))

@@ -92,15 +92,15 @@ def export_rows(store: Store) -> list[dict[str, object]]:
     ]
 
 
-def export_csv(store: Store) -> bytes:
-    """The answers as CSV a spreadsheet opens correctly: UTF-8 with a BOM, a header row."""
+def export_csv(rows: list[dict[str, object]]) -> bytes:
+    """Rows as CSV a spreadsheet opens correctly: UTF-8 with a BOM, a header row."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(export_rows(store))
+    writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def export_json(store: Store) -> bytes:
-    """The answers as a JSON array."""
-    return (json.dumps(export_rows(store), ensure_ascii=False, indent=2) + "\n").encode()
+def export_json(rows: list[dict[str, object]]) -> bytes:
+    """Rows as a JSON array."""
+    return (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode()
