@@ -98,7 +98,11 @@ class Matcher:
         self.by_language = vocabulary.by_language
         self.weak = frozenset(w.lower() for w in vocabulary.weak)
         self.smalltalk = self._smalltalk(vocabulary.smalltalk)
-        self.smalltalk_words = {w for phrase in self.smalltalk for w in phrase.split()}
+        # each small-talk word, with the kind of the first phrase it appears in
+        self.smalltalk_words: dict[str, str] = {}
+        for phrase, kind in self.smalltalk.items():
+            for word in phrase.split():
+                self.smalltalk_words.setdefault(word, kind)
         self.aliases: list[Alias] = []
         for topic in topics:
             for text in topic.texts.values():
@@ -257,8 +261,7 @@ class Matcher:
         ranking = tuple(self.rank(tokens))
         if not ranking:
             if folded and all(w in self.smalltalk_words for w in folded.split()):
-                first = next(p for p in self.smalltalk if p.split()[0] == folded.split()[0])
-                return Match(smalltalk=self.smalltalk[first])
+                return Match(smalltalk=self.smalltalk_words[folded.split()[0]])
             return Match()
         top = ranking[0]
         runner_up = ranking[1].score if len(ranking) > 1 else 0

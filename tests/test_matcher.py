@@ -119,6 +119,9 @@ def test_a_longer_alias_beats_a_single_shared_word(matcher: Matcher) -> None:
         ("buongiorno", "hello"),
         ("ciao ciao", "bye"),
         ("ok grazie", "thanks"),
+        ("mille grazie", "thanks"),
+        ("pomeriggio", "hello"),
+        ("you", "hello"),
     ],
 )
 def test_greetings_and_thanks_are_small_talk_never_a_topic(
