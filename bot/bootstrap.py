@@ -1,4 +1,5 @@
-"""The composition root: builds config, content, store and dialogue for every entry point."""
+"""The composition root: builds config, content, store and dialogue for every entry point and
+for the tests."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Config
-from bot.content import Content, load_content
-from bot.dialogue import Dialogue
-from bot.matcher import Matcher
-from bot.store import Store
+from bot.content.catalog import Content
+from bot.content.loader import load_content
+from bot.core import registry
+from bot.core.dialogue import Dialogue
+from bot.core.matcher import Matcher
+from bot.model.clock import Clock, system_clock
+from bot.storage.store import Store
 
 
 def default_content_dir() -> Path:
@@ -21,7 +25,7 @@ def default_content_dir() -> Path:
 
 @dataclass
 class Services:
-    """Everything an adapter needs, built once."""
+    """Everything an entry point needs, built once."""
 
     config: Config
     content: Content
@@ -33,15 +37,19 @@ class Services:
         self.store.close()
 
 
-def load(config: Config) -> Content:
-    """The content the configuration points at (ContentError if it is broken)."""
-    return load_content(config.content_dir or default_content_dir())
+def load(config: Config, directory: Path | None = None) -> Content:
+    """The content in ``directory``, else where the configuration points (ContentError if it is
+    broken). It must describe every command the core declares."""
+    folder = directory or config.content_dir or default_content_dir()
+    return load_content(folder, tuple(registry.COMMANDS))
 
 
-def bootstrap(config: Config, content: Content | None = None) -> Services:
-    """Build the services for ``config``; tests may pass ready ``content``."""
+def bootstrap(
+    config: Config, content: Content | None = None, *, clock: Clock = system_clock
+) -> Services:
+    """Build the services for ``config``; tests may pass ready ``content`` and a clock."""
     content = content or load(config)
-    store = Store(config.database)
+    store = Store(config.database, clock)
     matcher = Matcher(content.topics, content.matching)
     dialogue = Dialogue(
         content,
@@ -49,5 +57,6 @@ def bootstrap(config: Config, content: Content | None = None) -> Services:
         matcher,
         admins=config.admin_ids,
         pre_moderation=config.moderation == "pre",
+        clock=clock,
     )
     return Services(config, content, store, matcher, dialogue)

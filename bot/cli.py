@@ -6,10 +6,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.bootstrap import bootstrap, default_content_dir, load
+from bot.bootstrap import bootstrap, load
 from bot.config import Config, ConfigError, load_config
-from bot.content import ContentError
-from bot.conversation import Reader
+from bot.content.loader import ContentError
+from bot.core.events import Reader
 
 
 def parser() -> argparse.ArgumentParser:
@@ -77,10 +77,7 @@ def check(config: Config, directory: str | None) -> int:
     """Validate the content; one line per problem, or a one-line summary."""
     from pathlib import Path
 
-    from bot.content import load_content
-
-    folder = Path(directory) if directory else config.content_dir or default_content_dir()
-    content = load_content(folder)
+    content = load(config, Path(directory) if directory else None)
     essay = content.essay
     print(
         f"content OK: {essay.total} parts, {len(content.topics)} topics,"
@@ -95,31 +92,31 @@ def ask(config: Config, args: argparse.Namespace) -> int:
     import dataclasses
     import json
 
-    from bot.markup import to_terminal
+    from bot.content.markup import to_terminal
 
     services = bootstrap(dataclasses.replace(config, database=":memory:"))
     lines = args.question or (line.rstrip("\n") for line in iter(sys.stdin.readline, ""))
     for question in lines:
         if not question.strip():
             continue
-        answer = services.dialogue.preview(Reader(0, "", args.lang), question)
-        reply = "\n\n".join(to_terminal(r.text) for r in answer.outcome.replies)
+        lookup = services.dialogue.preview(Reader(0, "", args.lang), question)
+        reply = "\n\n".join(to_terminal(r.text) for r in lookup.outcome.replies)
         if args.json:
-            match = answer.match
+            match = lookup.match
             record = {
                 "question": question,
-                "lang": answer.lang,
+                "lang": lookup.lang,
                 "topic": match.topic,
                 "score": match.score,
                 "alternatives": [
-                    {"topic": c.topic, "score": c.score} for c in answer.alternatives
+                    {"topic": c.topic, "score": c.score} for c in lookup.alternatives
                 ],
                 "reply": reply,
             }
             print(json.dumps(record, ensure_ascii=False), flush=True)
         else:
             labels = [
-                f"[{b.label}]" for r in answer.outcome.replies for row in r.buttons for b in row
+                f"[{b.label}]" for r in lookup.outcome.replies for row in r.buttons for b in row
             ]
             print(f"? {question}\n{reply}\n{' '.join(labels)}\n", flush=True)
     services.close()
@@ -128,22 +125,21 @@ def ask(config: Config, args: argparse.Namespace) -> int:
 
 def report(config: Config) -> int:
     """Print the author's statistics, as /stats shows them."""
-    from bot.markup import to_terminal
-    from bot.turn import Turn
+    from bot.content.markup import to_terminal
 
     services = bootstrap(config)
-    turn = Turn(Reader(0), services.content.default_language, services.content)
-    print(to_terminal(services.dialogue.moderation.report(turn)))
+    dialogue = services.dialogue
+    print(to_terminal(dialogue.moderation.report(dialogue.turn(Reader(0)))))
     services.close()
     return 0
 
 
 def export(config: Config, args: argparse.Namespace) -> int:
     """Write every answer as CSV (UTF-8 with BOM, header row) or JSON."""
-    from bot.reports import export_csv, export_json, export_rows
+    from bot.core.exports import export_csv, export_json
 
     services = bootstrap(config)
-    data = (export_json if args.format == "json" else export_csv)(export_rows(services.store))
+    data = (export_json if args.format == "json" else export_csv)(services.store.export_rows())
     services.close()
     if args.output:
         with open(args.output, "wb") as file:
@@ -156,14 +152,14 @@ def export(config: Config, args: argparse.Namespace) -> int:
 
 def run(config: Config) -> int:
     """Run on Telegram by long polling."""
+    from bot.adapters.telegram import run as run_polling
     from bot.logs import setup_logging
-    from bot.telegram_app import run as run_polling
 
     token = config.require_token()
     setup_logging(config.log_level, token)
     services = bootstrap(config, load(config))
     try:
-        run_polling(services)
+        run_polling(services.config, services.dialogue)
     finally:
         services.close()
     return 0
@@ -171,11 +167,11 @@ def run(config: Config) -> int:
 
 def console(config: Config, args: argparse.Namespace) -> int:
     """Chat in the terminal, through the same dialogue and database."""
-    from bot.console import Console
+    from bot.adapters.console import Console
 
     services = bootstrap(config)
     reader = Reader(args.user_id, args.name, args.lang)
     try:
-        return Console(services, reader, sys.stdin, sys.stdout, sys.stdin.isatty()).run()
+        return Console(services.dialogue, reader, sys.stdin, sys.stdout, sys.stdin.isatty()).run()
     finally:
         services.close()

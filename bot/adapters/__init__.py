@@ -1,0 +1,1 @@
+"""Adapters: Telegram and the terminal console, translating input into calls to the core."""

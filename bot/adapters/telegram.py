@@ -1,0 +1,326 @@
+"""The Telegram adapter: python-telegram-bot around the core.
+
+Handlers stay thin (parse → core → render). The core runs on a single worker thread so the event
+loop never waits on SQLite; every callback query is acknowledged; edits that would change
+nothing are never sent. Telegram-only concerns live here and nowhere else: private chats versus
+groups, the bot's username and deep links, parse mode and link previews, Telegram's limits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import CallbackQueryLimit, ChatType, MessageLimit, ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    CallbackQueryHandler,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+    MessageHandler,
+    filters,
+)
+from telegram.helpers import create_deep_linked_url
+
+from bot.config import Config
+from bot.content.markup import fit, to_plain
+from bot.core import registry
+from bot.core.dialogue import Dialogue
+from bot.core.events import (
+    Button,
+    Command,
+    Event,
+    Keyboard,
+    Outcome,
+    Press,
+    Reader,
+    Reply,
+    Text,
+    Unsupported,
+    parse_command,
+)
+
+log = logging.getLogger(__name__)
+REMEMBERED_MESSAGES = 2048
+
+
+class BotData:
+    """Application-wide state: the core, its worker thread, and what recent messages show."""
+
+    def __init__(self) -> None:
+        self.dialogue: Dialogue | None = None
+        self.config: Config | None = None
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="essaybot-core")
+        self.shown: OrderedDict[tuple[int, int], tuple[str, Keyboard]] = OrderedDict()
+
+    def remember(self, chat_id: int, message_id: int, reply: Reply) -> None:
+        """Note what message ``message_id`` now shows, to skip edits that change nothing."""
+        self.shown[(chat_id, message_id)] = (reply.text, reply.buttons)
+        self.shown.move_to_end((chat_id, message_id))
+        while len(self.shown) > REMEMBERED_MESSAGES:
+            self.shown.popitem(last=False)
+
+
+class EssayContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]):
+    """The callback context, with typed access to the core."""
+
+    @property
+    def dialogue(self) -> Dialogue:
+        if self.bot_data.dialogue is None:
+            raise RuntimeError("the application was built without a dialogue")
+        return self.bot_data.dialogue
+
+
+EssayApp = Application[ExtBot[Any], EssayContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+
+
+def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    """Inline keyboard markup for ``buttons`` (None when there are none)."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.data, url=b.url) for b in row]
+            for row in buttons
+        ]
+    )
+
+
+def reader_of(update: Update) -> Reader | None:
+    """The reader behind ``update`` (None for updates without a person, such as channel posts)."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return None
+    return Reader(user.id, user.first_name or "", user.language_code)
+
+
+def event_of(message: Message, bot_username: str | None) -> Event | None:
+    """The core's event for an incoming message; None for messages meant to be ignored.
+    A command addressed to another bot (``/start@otherbot``) is plain text."""
+    if message.text is not None:
+        command = parse_command(message.text) if message.text.startswith("/") else None
+        addressee = command.addressee if command is not None else None
+        if addressee and bot_username and addressee.lower() != bot_username.lower():
+            command = None
+        return command or Text(message.text)
+    attachment = message.effective_attachment
+    if attachment is None:
+        return None  # a service message (member joined, pinned...): nothing to answer
+    kind = type(attachment[-1] if isinstance(attachment, tuple) else attachment).__name__
+    return Unsupported(kind.lower())
+
+
+async def handle(update: Update, context: EssayContext, event: Event) -> None:
+    """Run ``event`` through the core off the event loop, then render its outcome."""
+    reader, chat = reader_of(update), update.effective_chat
+    if reader is None or chat is None:
+        return
+    dialogue = context.dialogue
+    call = partial(dialogue.handle, reader, event)
+    try:
+        outcome = await asyncio.get_running_loop().run_in_executor(context.bot_data.worker, call)
+    except Exception:
+        log.exception(
+            "the dialogue failed on %s from reader %s", type(event).__name__, reader.user_id
+        )
+        error = dialogue.phrase(reader, "error")
+        outcome = Outcome((Reply(error),), notice=to_plain(error))
+    await render(context, chat.id, update.callback_query, outcome)
+
+
+async def render(
+    context: EssayContext, chat_id: int, query: CallbackQuery | None, outcome: Outcome
+) -> None:
+    """Send or edit the outcome's messages; always acknowledge the button press, if any."""
+    try:
+        for reply in outcome.replies:
+            target = reply.chat_id if reply.chat_id is not None else chat_id
+            try:
+                if reply.edit and query is not None and isinstance(query.message, Message):
+                    await edit(context, query.message, reply)
+                elif reply.document is not None:
+                    await send_document(context, target, reply)
+                else:
+                    await send(context, target, reply)
+            except Forbidden as error:
+                log.info("chat %s cannot be written to: %s", target, error.message)
+            except BadRequest as error:
+                log.error("Telegram refused a message to chat %s: %s", target, error.message)
+    finally:
+        if query is not None:
+            await acknowledge(query, outcome.notice)
+
+
+async def send_document(context: EssayContext, chat_id: int, reply: Reply) -> None:
+    """Send ``reply``'s document, with its text as the caption."""
+    assert reply.document is not None
+    document = reply.document
+    await context.bot.send_document(
+        chat_id,
+        InputFile(document.data, filename=document.filename),
+        caption=fit(reply.text, MessageLimit.CAPTION_LENGTH),
+    )
+
+
+async def edit(context: EssayContext, message: Message, reply: Reply) -> None:
+    """Replace ``message`` with ``reply`` in place, unless it already shows exactly that."""
+    key = (message.chat.id, message.message_id)
+    markup = keyboard(reply.buttons)
+    shown = context.bot_data.shown.get(key)
+    unchanged = shown == (reply.text, reply.buttons) or (
+        shown is None and message.text == to_plain(reply.text) and message.reply_markup == markup
+    )
+    if unchanged:
+        return
+    try:
+        await message.edit_text(fit(reply.text, MessageLimit.MAX_TEXT_LENGTH), reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" in error.message:
+            pass
+        elif "not found" in error.message or "can't be edited" in error.message:
+            await send(context, message.chat.id, reply)
+            return
+        else:
+            raise
+    context.bot_data.remember(key[0], key[1], reply)
+
+
+async def send(context: EssayContext, chat_id: int, reply: Reply) -> None:
+    """Send ``reply`` as a new message."""
+    sent = await context.bot.send_message(
+        chat_id,
+        fit(reply.text, MessageLimit.MAX_TEXT_LENGTH),
+        reply_markup=keyboard(reply.buttons),
+    )
+    context.bot_data.remember(chat_id, sent.message_id, reply)
+
+
+async def acknowledge(query: CallbackQuery, notice: str) -> None:
+    """Answer a button press (Telegram shows a spinner until the bot does)."""
+    try:
+        await query.answer(notice[: CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH] or None)
+    except TelegramError as error:
+        log.info("could not acknowledge a button press: %s", error.message)
+
+
+async def on_message(update: Update, context: EssayContext) -> None:
+    """Any message in a private chat: a command, free text, or something the bot does not read."""
+    if update.message is None:
+        return
+    event = event_of(update.message, context.bot.username)
+    if event is not None:
+        await handle(update, context, event)
+
+
+async def on_button(update: Update, context: EssayContext) -> None:
+    """A press on one of the bot's inline buttons; in a group (where the bot sends none), it
+    has expired."""
+    query, chat, reader = update.callback_query, update.effective_chat, reader_of(update)
+    if query is None:
+        return
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        await handle(update, context, Press(query.data or ""))
+    elif reader is not None:
+        await acknowledge(query, to_plain(context.dialogue.phrase(reader, "notice_expired")))
+
+
+async def on_group_message(update: Update, context: EssayContext) -> None:
+    """In a group the bot answers only /start, with a link to a private chat."""
+    reader, message = reader_of(update), update.message
+    if reader is None or message is None:
+        return
+    event = event_of(message, context.bot.username)
+    if not (isinstance(event, Command) and event.name == "start"):
+        return
+    url = create_deep_linked_url(context.bot.username)
+    text = context.dialogue.phrase(reader, "group_start", link=url)
+    button = Button(f"@{context.bot.username}", url=url)
+    await render(context, message.chat.id, None, Outcome((Reply(text, ((button,),)),)))
+
+
+async def on_error(update: object, context: EssayContext) -> None:
+    """Log what went wrong (never the token), and keep running."""
+    log.error("error while handling an update", exc_info=context.error)
+
+
+def build_application(config: Config, dialogue: Dialogue) -> EssayApp:
+    """The python-telegram-bot application, talking to ``config.api_url``."""
+    context_types = ContextTypes(context=EssayContext, bot_data=BotData)
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
+    application: EssayApp = (
+        ApplicationBuilder()
+        .token(config.require_token())
+        .base_url(f"{config.api_url}/bot")
+        .base_file_url(f"{config.api_url}/file/bot")
+        .context_types(context_types)
+        .defaults(defaults)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(on_startup)
+        .post_shutdown(on_shutdown)
+        .build()
+    )
+    application.bot_data.dialogue = dialogue
+    application.bot_data.config = config
+    private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & private, on_message))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & groups, on_group_message))
+    application.add_error_handler(on_error)
+    return application
+
+
+async def on_startup(application: EssayApp) -> None:
+    """Once connected: register the command menus, per language, and the admins' own."""
+    dialogue, config = application.bot_data.dialogue, application.bot_data.config
+    assert dialogue is not None and config is not None
+    content = dialogue.content
+
+    def menu(lang: str, *, admin: bool) -> list[BotCommand]:
+        return [
+            BotCommand(name, content.commands[name][lang]) for name in registry.menu(admin=admin)
+        ]
+
+    for lang in (None, *content.languages):
+        commands = menu(lang or content.default_language, admin=False)
+        await application.bot.set_my_commands(commands, language_code=lang)
+    for admin in sorted(config.admin_ids):
+        try:
+            await application.bot.set_my_commands(
+                menu(content.default_language, admin=True), scope=BotCommandScopeChat(admin)
+            )
+        except TelegramError as error:
+            log.warning("no admin menu for %s (has the admin started the bot?): %s", admin, error)
+    log.info("essaybot is running as @%s", application.bot.username)
+
+
+async def on_shutdown(application: EssayApp) -> None:
+    """Let the core finish the event it is on, then stop its thread."""
+    application.bot_data.worker.shutdown(wait=True)
+
+
+def run(config: Config, dialogue: Dialogue, poll_timeout: int = 30) -> None:
+    """Long-poll Telegram until interrupted (Ctrl-C or SIGTERM)."""
+    application = build_application(config, dialogue)
+    application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=poll_timeout)

@@ -1,0 +1,110 @@
+"""The content as the bot uses it once loaded: the essay, its topics, the matcher's words and
+every phrase, with :meth:`Content.say` to phrase one in a language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.content import markup
+
+
+@dataclass(frozen=True)
+class TopicText:
+    """A topic in one language."""
+
+    name: str
+    aliases: tuple[str, ...]
+    answer: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    """Something the essay talks about that readers ask about."""
+
+    id: str
+    kind: str
+    part: int
+    quote: str
+    related: tuple[str, ...]
+    texts: Mapping[str, TopicText]
+
+
+@dataclass(frozen=True)
+class MatchingWords:
+    """Stop words, small talk and weak words, from ``content/matching.yaml``."""
+
+    by_language: Mapping[str, frozenset[str]]
+    smalltalk: Mapping[str, tuple[str, ...]]
+    weak: frozenset[str]
+
+    @property
+    def stopwords(self) -> frozenset[str]:
+        """The stop words of every language."""
+        return frozenset().union(*self.by_language.values())
+
+
+@dataclass(frozen=True)
+class Part:
+    """One page of the essay as a reader sees it: one or two paragraphs."""
+
+    id: str
+    number: int
+    paragraphs: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Essay:
+    """The essay: title, source and its parts in reading order."""
+
+    title: str
+    language: str
+    source_name: str
+    source_url: str
+    parts: tuple[Part, ...]
+
+    @property
+    def total(self) -> int:
+        return len(self.parts)
+
+    def part(self, number: int) -> Part | None:
+        """Part ``number`` (1-based), or None when out of range."""
+        return self.parts[number - 1] if 1 <= number <= len(self.parts) else None
+
+    def part_by_id(self, part_id: str) -> Part | None:
+        return next((p for p in self.parts if p.id == part_id), None)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything loaded from ``content/``."""
+
+    essay: Essay
+    languages: tuple[str, ...]
+    phrases: Mapping[str, Mapping[str, str]]
+    commands: Mapping[str, Mapping[str, str]]
+    topics: tuple[Topic, ...]
+    matching: MatchingWords
+    blocked_words: tuple[str, ...] = ()
+
+    def topic(self, topic_id: str) -> Topic | None:
+        """The topic with id ``topic_id``, if there is one."""
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def language_for(self, code: str | None) -> str:
+        """The language to speak to a reader whose Telegram language is ``code``."""
+        short = (code or "").split("-")[0].lower()
+        return short if short in self.languages else self.default_language
+
+    def say(self, key: str, lang: str, **params: object) -> markup.Markup:
+        """Phrase ``key`` in ``lang`` as Telegram HTML, its placeholders filled and escaped."""
+        texts = self.phrases[key]
+        return markup.fill(texts.get(lang) or texts[self.default_language], params)

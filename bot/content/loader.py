@@ -1,0 +1,223 @@
+"""Content an author edits: the essay and every phrase, loaded from YAML and strictly checked.
+
+Loading never half-succeeds: either every file passes the schema, or :class:`ContentError` lists
+one readable line per problem, naming the file, the entry and what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+from typing import Any
+
+from bot.content import markup
+from bot.content.catalog import Content, Essay, MatchingWords, Part, Topic
+from bot.content.phrases import BUTTONS, MAX_BUTTON_LABEL, NOTICES, PHRASES
+from bot.content.schema import UNREADABLE, Problems, localized, read_yaml, text_of
+from bot.content.topics import load_matching, load_topics
+
+MAX_PART = 1000
+COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+PART_ID = re.compile(r"^[a-z0-9-]{1,16}$")
+
+
+class ContentError(Exception):
+    """The content did not pass the schema; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _load_essay(raw: Any, problems: Problems) -> Essay | None:
+    file = "content/essay.yaml"
+    if not isinstance(raw, dict):
+        problems.add(file, "file", "must be a mapping with title, language, source and parts")
+        return None
+    for key in sorted(set(raw) - {"title", "language", "source", "parts"}):
+        problems.add(file, str(key), "unknown key")
+    title = text_of(raw.get("title"))
+    if title is None:
+        problems.add(file, "title", "missing or empty")
+    source = raw.get("source")
+    source_name = source_url = None
+    if not isinstance(source, dict):
+        problems.add(file, "source", "missing: needs name and url")
+    else:
+        source_name, source_url = text_of(source.get("name")), text_of(source.get("url"))
+        if source_name is None:
+            problems.add(file, "source.name", "missing or empty")
+        if source_url is None or not source_url.startswith(("https://", "http://")):
+            problems.add(file, "source.url", "missing or not an http(s) address")
+    parts = _load_parts(raw.get("parts"), problems)
+    language = text_of(raw.get("language")) or ""
+    if not LANGUAGE_CODE.match(language):
+        problems.add(file, "language", "missing or not a two-letter code")
+    if title is None or source_name is None or source_url is None or not parts:
+        return None
+    return Essay(title, language, source_name, source_url, tuple(parts))
+
+
+def _load_parts(raw: Any, problems: Problems) -> list[Part]:
+    file = "content/essay.yaml"
+    if not isinstance(raw, list) or not raw:
+        problems.add(file, "parts", "missing or empty: list the essay's parts")
+        return []
+    parts: list[Part] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw, start=1):
+        label = f"parts[{index}]"
+        if not isinstance(entry, dict):
+            problems.add(file, label, "must be a mapping with id and paragraphs")
+            continue
+        part_id = entry.get("id")
+        if not isinstance(part_id, str) or not PART_ID.match(part_id):
+            problems.add(file, label, "id missing or not made of a-z, 0-9 and '-'")
+            continue
+        label = f"part {part_id}"
+        if part_id in seen:
+            problems.add(file, label, "duplicate id")
+            continue
+        seen.add(part_id)
+        for key in sorted(set(entry) - {"id", "paragraphs"}):
+            problems.add(file, label, f"unknown key {key!r}")
+        paragraphs = entry.get("paragraphs")
+        if (
+            not isinstance(paragraphs, list)
+            or not 1 <= len(paragraphs) <= 2
+            or not all(text_of(p) for p in paragraphs)
+        ):
+            problems.add(file, label, "paragraphs must list one or two non-empty paragraphs")
+            continue
+        part = Part(part_id, len(parts) + 1, tuple(p.strip() for p in paragraphs))
+        if len(part.text) > MAX_PART:
+            problems.add(
+                file, label, f"too long: {len(part.text)} characters (at most {MAX_PART})"
+            )
+            continue
+        parts.append(part)
+    return parts
+
+
+def _placeholders(template: str) -> set[str] | None:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError:
+        return None
+
+
+def _load_languages(raw: Any, problems: Problems) -> tuple[str, ...]:
+    languages = raw.get("languages") if isinstance(raw, dict) else None
+    if (
+        not isinstance(languages, list)
+        or not languages
+        or not all(isinstance(c, str) and LANGUAGE_CODE.match(c) for c in languages)
+    ):
+        problems.add("content/messages.yaml", "languages", "must list two-letter codes")
+        return ()
+    if len(set(languages)) != len(languages):
+        problems.add("content/messages.yaml", "languages", "duplicate language")
+    return tuple(languages)
+
+
+def _check_phrase(key: str, lang: str, template: str, problems: Problems) -> None:
+    file = "content/messages.yaml"
+    entry = f"{key} ({lang})"
+    names = _placeholders(template)
+    if names is None:
+        problems.add(file, entry, "unbalanced { or }: write {{ and }} for literal braces")
+        return
+    for name in sorted(names - PHRASES[key]):
+        allowed = ", ".join(sorted(PHRASES[key])) or "none"
+        problems.add(file, entry, f"unknown placeholder {{{name}}} (allowed: {allowed})")
+    for problem in markup.markup_problems(template):
+        problems.add(file, entry, problem)
+    sample = template.format_map({name: "x" for name in names}) if not names - PHRASES[key] else ""
+    if key in NOTICES and len(markup.to_plain(sample)) > markup.MAX_NOTICE:
+        problems.add(file, entry, f"too long for a button notice (at most {markup.MAX_NOTICE})")
+    if key in BUTTONS and (markup.to_plain(sample) != sample or len(sample) > MAX_BUTTON_LABEL):
+        problems.add(file, entry, f"a button label is plain text of 1-{MAX_BUTTON_LABEL} chars")
+
+
+def _load_messages(
+    raw: Any, command_names: tuple[str, ...], problems: Problems
+) -> tuple[tuple[str, ...], dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    file = "content/messages.yaml"
+    languages = _load_languages(raw, problems)
+    if not isinstance(raw, dict):
+        return languages, {}, {}
+    for key in sorted(set(raw) - {"languages", "commands", "messages"}):
+        problems.add(file, str(key), "unknown key")
+    messages = raw.get("messages")
+    if not isinstance(messages, dict):
+        problems.add(file, "messages", "missing: map each phrase to its texts")
+        messages = {}
+    phrases: dict[str, dict[str, str]] = {}
+    for key in PHRASES:
+        if key not in messages:
+            problems.add(file, key, "missing phrase")
+            continue
+        phrases[key] = localized(file, key, messages[key], languages, problems)
+        for lang, template in phrases[key].items():
+            _check_phrase(key, lang, template, problems)
+    for key in sorted(set(messages) - set(PHRASES), key=str):
+        problems.add(file, str(key), "unknown phrase: the bot never says it (a typo?)")
+    commands = raw.get("commands")
+    if not isinstance(commands, dict):
+        problems.add(file, "commands", "missing: describe each command of the menu")
+        commands = {}
+    menu: dict[str, dict[str, str]] = {}
+    for name in command_names:
+        if name not in commands:
+            problems.add(file, f"commands.{name}", "missing description")
+            continue
+        menu[name] = localized(file, f"commands.{name}", commands[name], languages, problems)
+        for lang, text in menu[name].items():
+            if len(text) > 256:
+                problems.add(file, f"commands.{name} ({lang})", "longer than 256 characters")
+    for name in sorted(set(commands) - set(command_names), key=str):
+        problem = "not a valid command name" if not COMMAND_NAME.match(str(name)) else "unknown"
+        problems.add(file, f"commands.{name}", f"{problem} command")
+    return languages, phrases, menu
+
+
+def load_content(directory: Path, command_names: tuple[str, ...]) -> Content:
+    """Load and validate every content file in ``directory``; raise ContentError on problems.
+    ``command_names`` are the commands whose menu descriptions the content must give."""
+    problems = Problems()
+    raw_essay = read_yaml(directory / "essay.yaml", problems)
+    raw_messages = read_yaml(directory / "messages.yaml", problems)
+    essay = None if raw_essay is UNREADABLE else _load_essay(raw_essay, problems)
+    essay_problems = len(problems.lines)
+    languages, phrases, commands = (
+        ((), {}, {})
+        if raw_messages is UNREADABLE
+        else _load_messages(raw_messages, command_names, problems)
+    )
+    # Topics quote the essay by part: check them only against an essay that loaded cleanly.
+    parts = tuple(part.text for part in essay.parts) if essay and not essay_problems else ()
+    topics: tuple[Topic, ...] = ()
+    matching = MatchingWords({}, {}, frozenset())
+    if languages and parts:
+        raw_topics = read_yaml(directory / "topics.yaml", problems)
+        if raw_topics is not UNREADABLE:
+            topics = load_topics(raw_topics, languages, parts, problems)
+        raw_matching = read_yaml(directory / "matching.yaml", problems)
+        if raw_matching is not UNREADABLE:
+            matching = load_matching(raw_matching, languages, problems)
+    blocked = _load_blocked(read_yaml(directory / "moderation.yaml", problems), problems)
+    if problems.lines or essay is None:
+        raise ContentError(problems.lines or ["content/essay.yaml: file: could not be loaded"])
+    return Content(essay, languages, phrases, commands, topics, matching, blocked)
+
+
+def _load_blocked(raw: Any, problems: Problems) -> tuple[str, ...]:
+    if raw is UNREADABLE:
+        return ()
+    words = raw.get("blocked_words") if isinstance(raw, dict) else None
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        problems.add("content/moderation.yaml", "blocked_words", "must be a list of words")
+        return ()
+    return tuple(w.strip() for w in words)

@@ -1,0 +1,145 @@
+"""Loading the essay's topics and the matcher's word lists, strictly checked."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.content.catalog import MatchingWords, Topic, TopicText
+from bot.content.schema import Problems, text_of
+
+KINDS = ("era", "role", "question")
+TOPIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ANSWER = 600
+MAX_NAME = 40
+SMALLTALK = ("hello", "thanks", "bye")
+
+
+def _words(raw: Any) -> list[str] | None:
+    if not isinstance(raw, list) or not all(isinstance(w, str | int) for w in raw):
+        return None
+    return [str(w).strip() for w in raw if str(w).strip()]
+
+
+def load_matching(raw: Any, languages: tuple[str, ...], problems: Problems) -> MatchingWords:
+    """The word lists of ``content/matching.yaml``."""
+    file = "content/matching.yaml"
+    raw = raw if isinstance(raw, dict) else {}
+    stopwords: dict[str, frozenset[str]] = {}
+    by_language = raw.get("stopwords")
+    for lang in languages:
+        words = _words(by_language.get(lang)) if isinstance(by_language, dict) else None
+        if words is None:
+            problems.add(file, f"stopwords.{lang}", "missing: list the language's stop words")
+        else:
+            stopwords[lang] = frozenset(w.lower() for w in words)
+    smalltalk: dict[str, tuple[str, ...]] = {}
+    raw_talk = raw.get("smalltalk") if isinstance(raw.get("smalltalk"), dict) else {}
+    for kind in SMALLTALK:
+        words = _words(raw_talk.get(kind))
+        if not words:
+            problems.add(file, f"smalltalk.{kind}", "missing: list its words and phrases")
+        smalltalk[kind] = tuple(words or ())
+    for kind in sorted(set(raw_talk) - set(SMALLTALK), key=str):
+        problems.add(file, f"smalltalk.{kind}", f"unknown kind (allowed: {', '.join(SMALLTALK)})")
+    weak = _words(raw.get("weak", []))
+    if weak is None:
+        problems.add(file, "weak", "must be a list of words")
+    return MatchingWords(stopwords, smalltalk, frozenset(weak or ()))
+
+
+def _topic_text(entry: Any, label: str, lang: str, problems: Problems) -> TopicText | None:
+    file = "content/topics.yaml"
+    where = f"{label} ({lang})"
+    if not isinstance(entry, dict):
+        problems.add(file, label, f"missing language {lang!r}")
+        return None
+    name, answer = text_of(entry.get("name")), text_of(entry.get("answer"))
+    aliases = _words(entry.get("aliases"))
+    if name is None or len(name) > MAX_NAME:
+        problems.add(file, where, f"name missing or longer than {MAX_NAME} characters")
+    if answer is None or len(answer) > MAX_ANSWER:
+        problems.add(file, where, f"answer missing or longer than {MAX_ANSWER} characters")
+    if not aliases:
+        problems.add(file, where, "aliases missing: list the words readers may use")
+    for key in sorted(set(entry) - {"name", "aliases", "answer"}, key=str):
+        problems.add(file, where, f"unknown key {key!r}")
+    if name is None or answer is None or not aliases or len(name) > MAX_NAME:
+        return None
+    return TopicText(name, tuple(aliases), answer)
+
+
+def load_topics(
+    raw: Any, languages: tuple[str, ...], parts: tuple[str, ...], problems: Problems
+) -> tuple[Topic, ...]:
+    """The topics of ``content/topics.yaml``; ``parts`` are the essay's parts' texts in order."""
+    file = "content/topics.yaml"
+    entries = raw.get("topics") if isinstance(raw, dict) else None
+    if not isinstance(entries, list) or not entries:
+        problems.add(file, "topics", "missing or empty: list the essay's topics")
+        return ()
+    topics: list[Topic] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries, start=1):
+        topic_id = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(topic_id, str) or not TOPIC_ID.match(topic_id):
+            problems.add(file, f"topics[{index}]", "id missing or not like 'millennium-bug'")
+            continue
+        label = f"topic {topic_id}"
+        if topic_id in seen:
+            problems.add(file, label, "duplicate id")
+            continue
+        seen.add(topic_id)
+        topic = _load_topic(entry, label, languages, parts, problems)
+        if topic is not None:
+            topics.append(topic)
+    for topic in topics:
+        for other in topic.related:
+            if other not in seen:
+                problems.add(file, f"topic {topic.id}", f"related topic {other!r} does not exist")
+            elif other == topic.id:
+                problems.add(file, f"topic {topic.id}", "is related to itself")
+    return tuple(topics)
+
+
+def _load_topic(
+    entry: dict[str, Any],
+    label: str,
+    languages: tuple[str, ...],
+    parts: tuple[str, ...],
+    problems: Problems,
+) -> Topic | None:
+    file = "content/topics.yaml"
+    known = {"id", "kind", "part", "quote", "related", *languages}
+    for key in sorted(set(entry) - known, key=str):
+        problems.add(file, label, f"unknown key {key!r}")
+    kind, part, quote = entry.get("kind"), entry.get("part"), text_of(entry.get("quote"))
+    related = _words(entry.get("related", []))
+    ok = True
+    if kind not in KINDS:
+        problems.add(file, label, f"kind must be one of {', '.join(KINDS)}")
+        ok = False
+    number = part if isinstance(part, int) and 1 <= part <= len(parts) else 0
+    if not number:
+        problems.add(file, label, f"part must be a part number from 1 to {len(parts)}")
+        ok = False
+    if quote is None:
+        problems.add(file, label, "quote missing: the essay's sentence the topic rests on")
+        ok = False
+    elif ok and " ".join(quote.split()) not in " ".join(parts[number - 1].split()):
+        problems.add(file, label, f"quote is not in part {part} of the essay, word for word")
+        ok = False
+    if related is None:
+        problems.add(file, label, "related must be a list of topic ids")
+        ok = False
+    texts = {lang: _topic_text(entry.get(lang), label, lang, problems) for lang in languages}
+    if not ok or quote is None or any(t is None for t in texts.values()):
+        return None
+    return Topic(
+        id=str(entry["id"]),
+        kind=str(kind),
+        part=number,
+        quote=quote,
+        related=tuple(related or ()),
+        texts={lang: text for lang, text in texts.items() if text is not None},
+    )

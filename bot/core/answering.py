@@ -1,0 +1,293 @@
+"""Readers answer the title's question: a stance, an optional comment, how to be shown; then
+the bot confirms (only once the answer is on disk) and discusses it.
+
+Every refusal (too short, too long, too fast, the same text again, a blocked word) says why and
+echoes the reader's text back, so nothing they wrote is lost.
+"""
+
+from __future__ import annotations
+
+from bot.content.catalog import Content
+from bot.content.markup import Markup, chunks, quote
+from bot.core.events import Outcome, Reply
+from bot.core.matcher import Matcher
+from bot.core.registry import action, command
+from bot.core.turn import Turn
+from bot.core.views import admin_cards, answer_item, tally
+from bot.model.answers import DISPLAYS, STANCES, Answer, next_status
+from bot.model.clock import Clock, stamp_before
+from bot.model.comments import BlockedWords, Problem, comment_problem
+from bot.model.flow import Flow
+from bot.model.limits import (
+    ECHO_CHUNK,
+    EXCERPT,
+    MAX_COMMENT,
+    MAX_MENTIONS,
+    MIN_COMMENT,
+    RATE_COUNT,
+    RATE_MINUTES,
+)
+from bot.storage.store import Store
+
+
+class Answering:
+    """The answering flow, from /answer to the discussion."""
+
+    def __init__(
+        self,
+        content: Content,
+        store: Store,
+        matcher: Matcher,
+        *,
+        admins: frozenset[int],
+        pre_moderation: bool,
+        clock: Clock,
+    ) -> None:
+        self.content = content
+        self.readers = store.readers
+        self.answers = store.answers
+        self.matcher = matcher
+        self.admins = admins
+        self.pre_moderation = pre_moderation
+        self.clock = clock
+        self.blocked = BlockedWords(content.blocked_words)
+
+    # --- entering ----------------------------------------------------------------------------
+
+    @command("answer", menu=3)
+    def begin(self, turn: Turn, argument: str = "") -> Outcome:
+        """/answer: the question with its stances, or the reader's current answer to edit."""
+        user = turn.reader.user_id
+        if self.answers.is_banned(user):
+            return turn.reply("banned")
+        current = self.answers.of_reader(user)
+        if current is None:
+            return self.question(turn)
+        status = turn.say(f"status_{current.status}")
+        text = turn.say("current_answer", answer=answer_item(turn, current), status=status)
+        rows = (
+            (turn.button("button_replace", "replace"), turn.button("button_delete", "delete")),
+            (turn.button("button_display", "redisplay"),),
+            (turn.button("button_cancel", "cancel"),),
+        )
+        return Outcome((Reply(text, rows),))
+
+    @action("answer")
+    def begin_button(self, turn: Turn) -> Outcome:
+        """The "answer" button at the end of the story and in the welcome."""
+        return self.begin(turn)
+
+    @action("replace")
+    def question(self, turn: Turn) -> Outcome:
+        """The title's question with the three stances, always in the same order."""
+        if self.answers.is_banned(turn.reader.user_id):
+            return turn.reply("banned")
+        text = turn.say("answer_question", question=self.content.essay.title)
+        rows = tuple((turn.button(f"stance_{s}", "stance", s),) for s in STANCES)
+        return Outcome((Reply(text, rows),))
+
+    # --- the steps ---------------------------------------------------------------------------
+
+    @action("stance", "stance")
+    def choose(self, turn: Turn, stance: str) -> Outcome:
+        """A stance was chosen: ask for a comment, which may be skipped."""
+        user = turn.reader.user_id
+        if stance not in STANCES:
+            return turn.notice("notice_expired")
+        if self.answers.is_banned(user):
+            return turn.reply("banned")
+        before = self.readers.flow(user)
+        unsaved = before.comment if before else None  # a comment written before choosing again
+        self.readers.set_flow(user, Flow("comment", stance))
+        text = turn.say(
+            "ask_comment",
+            stance=turn.say(f"stance_{stance}"),
+            minimum=MIN_COMMENT,
+            maximum=MAX_COMMENT,
+        )
+        rows = ((turn.button("button_skip", "skip"), turn.button("button_cancel", "cancel")),)
+        echo = self.echo(turn, unsaved) if unsaved else ()
+        return Outcome((*echo, Reply(text, rows)))
+
+    def comment(self, turn: Turn, text: str, flow: Flow) -> Outcome:
+        """The reader wrote their comment: check it, then go on (or say why not, echoing it)."""
+        comment = text.strip()
+        problem = comment_problem(comment, self.blocked)
+        if problem is None and self.answers.is_duplicate(turn.reader.user_id, comment):
+            problem = Problem("comment_duplicate")
+        if problem is not None:
+            return self.refuse(turn, problem, text)
+        return self.proceed(turn, flow.stance, comment)
+
+    @action("skip")
+    def skip(self, turn: Turn) -> Outcome:
+        """Answer without a comment."""
+        flow = self.readers.flow(turn.reader.user_id)
+        if flow is None or flow.step != "comment":
+            return turn.notice("notice_expired")
+        return self.proceed(turn, flow.stance, None)
+
+    def proceed(self, turn: Turn, stance: str | None, comment: str | None) -> Outcome:
+        """Ask how to show the reader the first time; then save."""
+        user = turn.reader.user_id
+        if stance not in STANCES:
+            self.readers.set_flow(user, None)
+            return turn.notice("notice_expired")
+        if self._too_fast(user):
+            return self.refuse(turn, self._too_fast_problem(), comment)
+        if self.readers.display(user) is None:
+            self.readers.set_flow(user, Flow("display", stance, comment))
+            return self.ask_display(turn)
+        return self.save(turn, stance, comment)
+
+    def ask_display(self, turn: Turn) -> Outcome:
+        """Ask whether to show the reader's first name or nothing next to their answer."""
+        rows = (
+            (turn.button("button_show_name", "show", "name", name=turn.name),),
+            (turn.button("button_anonymous", "show", "anonymous"),),
+        )
+        return Outcome((Reply(turn.say("ask_display"), rows),))
+
+    @action("redisplay")
+    def redisplay(self, turn: Turn) -> Outcome:
+        """Change how an existing answer shows its author."""
+        if self.answers.of_reader(turn.reader.user_id) is None:
+            return turn.notice("notice_expired")
+        self.readers.set_flow(turn.reader.user_id, Flow("redisplay"))
+        return self.ask_display(turn)
+
+    @action("show", "display")
+    def choose_display(self, turn: Turn, choice: str) -> Outcome:
+        """The reader chose to be shown by name or anonymously: save the answer."""
+        user = turn.reader.user_id
+        flow = self.readers.flow(user)
+        if flow is None or flow.step not in ("display", "redisplay") or choice not in DISPLAYS:
+            return turn.notice("notice_expired")
+        self.readers.set_display(user, choice)
+        if flow.step == "redisplay":
+            return self._redisplayed(turn)
+        return self.save(turn, str(flow.stance), flow.comment)
+
+    def _redisplayed(self, turn: Turn) -> Outcome:
+        """Show an existing answer under the reader's new choice; admins see the change."""
+        user = turn.reader.user_id
+        self.readers.set_flow(user, None)
+        current = self.answers.of_reader(user)
+        if current is None:
+            return turn.notice("notice_expired")
+        name = self._shown_name(turn)
+        status = next_status(current, pre_moderation=self.pre_moderation)
+        updated = self.answers.update_display(user, name, status)
+        if updated is None:
+            return turn.notice("notice_expired")
+        shown = turn.say(f"status_{updated.status}")
+        item = answer_item(turn, updated)
+        replies = [Reply(turn.say("display_changed", answer=item, status=shown))]
+        if name is None and self.readers.display(user) == "name":
+            replies.insert(0, Reply(turn.say("name_blocked")))
+        return Outcome((*replies, *self._notify(turn, updated, edited=True)))
+
+    def _shown_name(self, turn: Turn) -> str | None:
+        """The reader's first name if they chose to be shown by it (and it is not offensive)."""
+        name = turn.reader.first_name
+        if self.readers.display(turn.reader.user_id) != "name" or not name:
+            return None
+        return None if self.blocked.found_in(name) else name
+
+    def save(self, turn: Turn, stance: str, comment: str | None) -> Outcome:
+        """Store the answer and leave the flow (one transaction, committed before the dialogue
+        returns anything to confirm), then discuss it."""
+        user = turn.reader.user_id
+        if self.answers.is_banned(user):
+            self.readers.set_flow(user, None)
+            return self.refuse(turn, Problem("banned"), comment)
+        if self._too_fast(user):
+            return self.refuse(turn, self._too_fast_problem(), comment)
+        previous = self.answers.of_reader(user)
+        status = next_status(previous, pre_moderation=self.pre_moderation)
+        saved = self.answers.save(user, stance, comment, self._shown_name(turn), turn.lang, status)
+        self.readers.set_flow(user, None)
+        key = "answer_saved_pending" if status == "pending" else "answer_saved"
+        discussion = self.discuss(turn, saved, turn.say(key, name=turn.name))
+        return Outcome((discussion, *self._notify(turn, saved, edited=previous is not None)))
+
+    def discuss(self, turn: Turn, saved: Answer, confirmation: Markup) -> Reply:
+        """The confirmation, the tally, the essay on what the comment mentions, another view."""
+        parts = [confirmation, tally(turn, self.answers.tally(including=saved.user_id))]
+        for topic_id in self.matcher.mentions(saved.comment or "", limit=MAX_MENTIONS + 1):
+            topic = self.content.topic(topic_id)
+            if topic is None or topic.kind == "question" or len(parts) >= 2 + MAX_MENTIONS:
+                continue
+            name = topic.texts[turn.lang].name
+            parts.append(turn.say("essay_on_topic", name=name, quote=topic.quote, part=topic.part))
+        other = self.answers.other_view(saved.user_id, saved.stance)
+        if other is not None:
+            parts.append(turn.say("other_view"))
+            parts.append(answer_item(turn, other, excerpt=EXCERPT))
+        rows = ((turn.button("button_more_answers", "answers", "0"),),)
+        return Reply(Markup("\n\n".join(parts)), rows)
+
+    def _notify(self, turn: Turn, answer: Answer, *, edited: bool) -> tuple[Reply, ...]:
+        reader = self.readers.get(answer.user_id)
+        author = reader.first_name if reader else ""
+        return admin_cards(turn, answer, author, self.admins, edited=edited)
+
+    # --- editing, deleting, cancelling -------------------------------------------------------
+
+    @action("delete")
+    def ask_delete(self, turn: Turn) -> Outcome:
+        if self.answers.of_reader(turn.reader.user_id) is None:
+            return turn.notice("notice_expired")
+        rows = (
+            (turn.button("button_confirm_delete", "delete_yes"),),
+            (turn.button("button_cancel", "cancel"),),
+        )
+        return Outcome((Reply(turn.say("confirm_delete"), rows),))
+
+    @action("delete_yes")
+    def delete(self, turn: Turn) -> Outcome:
+        """Delete the reader's answer (replacing the confirmation, so it cannot be pressed
+        again)."""
+        if not self.answers.delete(turn.reader.user_id):
+            return turn.notice("notice_expired")
+        self.readers.set_flow(turn.reader.user_id, None)
+        return Outcome((Reply(turn.say("answer_deleted"), edit=True),))
+
+    @action("cancel")
+    def cancel_button(self, turn: Turn) -> Outcome:
+        """The Cancel button: leave the flow, or keep things as they are under a confirmation."""
+        if self.readers.flow(turn.reader.user_id) is None:
+            return Outcome((Reply(turn.say("kept"), edit=True),))
+        return self.cancel(turn)
+
+    @command("cancel", menu=8)
+    def cancel(self, turn: Turn, argument: str = "") -> Outcome:
+        """/cancel: leave the flow; a comment not yet saved is echoed back."""
+        flow = self.readers.flow(turn.reader.user_id)
+        if flow is None:
+            return turn.reply("nothing_to_cancel")
+        self.readers.set_flow(turn.reader.user_id, None)
+        echo = self.echo(turn, flow.comment) if flow.comment else ()
+        return Outcome((Reply(turn.say("cancelled")), *echo))
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _too_fast(self, user_id: int) -> bool:
+        """The rate limit: at most RATE_COUNT answers in RATE_MINUTES."""
+        since = stamp_before(self.clock(), RATE_MINUTES)
+        return self.answers.submissions_since(user_id, since) >= RATE_COUNT
+
+    @staticmethod
+    def _too_fast_problem() -> Problem:
+        return Problem("comment_too_fast", {"count": RATE_COUNT, "minutes": RATE_MINUTES})
+
+    def refuse(self, turn: Turn, problem: Problem, text: str | None) -> Outcome:
+        """Say why the answer was refused, and give the reader's text back."""
+        echo = self.echo(turn, text) if text and text.strip() else ()
+        return Outcome((Reply(turn.say(problem.key, **problem.params)), *echo))
+
+    def echo(self, turn: Turn, text: str) -> tuple[Reply, ...]:
+        """The reader's text, escaped, in as many messages as Telegram's limit needs."""
+        pieces = chunks(text, ECHO_CHUNK)
+        first = Markup(f"{turn.say('echo_intro')}\n{quote(pieces[0])}")
+        return (Reply(first), *(Reply(quote(piece)) for piece in pieces[1:]))

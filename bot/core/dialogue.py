@@ -1,0 +1,150 @@
+"""The conversation core: given who speaks and what they sent, decide what the bot answers.
+
+It imports nothing from Telegram; the adapters (Telegram, the console) translate to and from it.
+Every reader event runs in one transaction: what it changes commits once, after the whole event
+was decided, or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from bot.content.catalog import Content
+from bot.content.markup import Markup
+from bot.core import registry
+from bot.core.answering import Answering
+from bot.core.asking import Asking, Lookup
+from bot.core.discussion import Discussion
+from bot.core.events import Command, Event, Outcome, Press, Reader, Reply, Text
+from bot.core.matcher import Matcher
+from bot.core.moderation import Moderation
+from bot.core.privacy import Privacy
+from bot.core.reading import Reading
+from bot.core.registry import ActionSpec, CommandSpec, command
+from bot.core.turn import Turn
+from bot.model.clock import Clock, system_clock
+from bot.storage.store import Store
+
+log = logging.getLogger(__name__)
+Handler = Callable[..., Outcome]
+
+
+class Dialogue:
+    """Answers every event a reader can send."""
+
+    def __init__(
+        self,
+        content: Content,
+        store: Store,
+        matcher: Matcher,
+        *,
+        admins: frozenset[int] = frozenset(),
+        pre_moderation: bool = False,
+        clock: Clock = system_clock,
+    ) -> None:
+        self.content = content
+        self.store = store
+        self.admins = admins
+        self.reading = Reading(content, store)
+        self.asking = Asking(content, store, matcher)
+        self.discussion = Discussion(store)
+        self.moderation = Moderation(content, store)
+        self.answering = Answering(
+            content, store, matcher, admins=admins, pre_moderation=pre_moderation, clock=clock
+        )
+        self.privacy = Privacy(store, clock)
+        self.commands: dict[str, tuple[CommandSpec, Handler]] = {}
+        self.actions: dict[str, tuple[ActionSpec, Handler]] = {}
+        features = (self, self.reading, self.asking, self.discussion, self.moderation)
+        self._bind((*features, self.answering, self.privacy))
+
+    def _bind(self, features: tuple[object, ...]) -> None:
+        """Route every declared command and action to its feature's method; all must be bound."""
+        for feature in features:
+            for name in dir(type(feature)):
+                for spec in registry.declared_by(getattr(type(feature), name)):
+                    handler: Handler = getattr(feature, name)
+                    if isinstance(spec, CommandSpec):
+                        self.commands[spec.name] = (spec, handler)
+                    else:
+                        self.actions[spec.name] = (spec, handler)
+        unbound = (set(registry.COMMANDS) - set(self.commands)) | (
+            set(registry.ACTIONS) - set(self.actions)
+        )
+        if unbound:
+            raise RuntimeError(f"declared but not handled: {sorted(unbound)}")
+
+    def turn(self, reader: Reader) -> Turn:
+        return Turn(reader, self.content.language_for(reader.language_code), self.content)
+
+    def phrase(self, reader: Reader, key: str, **params: object) -> Markup:
+        """Phrase ``key`` in ``reader``'s language (for what adapters say on their own)."""
+        return self.turn(reader).say(key, **params)
+
+    def is_admin(self, reader: Reader) -> bool:
+        return reader.user_id in self.admins
+
+    def handle(self, reader: Reader, event: Event) -> Outcome:
+        """What to answer to ``event`` from ``reader``; everything it changes commits once."""
+        with self.store.transaction():
+            return self._handle(self.turn(reader), event)
+
+    def _handle(self, turn: Turn, event: Event) -> Outcome:
+        reader = turn.reader
+        readers = self.store.readers
+        readers.touch(reader.user_id, reader.first_name, reader.language_code)
+        match event:
+            case Command(name, argument):
+                flow = readers.flow(reader.user_id)
+                if name != "cancel" and flow is not None and flow.step == "comment":
+                    # another command leaves "write your comment" (nothing is written yet), so
+                    # later free text is a question again
+                    readers.set_flow(reader.user_id, None)
+                routed = self.commands.get(name)
+                if routed is None or (routed[0].admin and not self.is_admin(reader)):
+                    return turn.reply("unknown_command", command=f"/{name}")
+                return routed[1](turn, argument)
+            case Press(data):
+                call = registry.decode(data)
+                found = self.actions.get(call.name) if call is not None else None
+                if call is None or found is None:
+                    return turn.notice("notice_expired")
+                if found[0].admin and not self.is_admin(reader):
+                    log.warning("reader %s pressed an admin button (%s)", reader.user_id, data)
+                    return turn.notice("notice_not_allowed")
+                return found[1](turn, *call.args)
+            case Text(text):
+                flow = readers.flow(reader.user_id)
+                if flow is not None and flow.step == "comment":
+                    return self.answering.comment(turn, text, flow)
+                return self.asking.ask(turn, text)
+            case _:
+                return turn.reply("other_hint")
+
+    def preview(self, reader: Reader, question: str) -> Lookup:
+        """What the bot would reply to ``question`` from ``reader``, recording nothing."""
+        return self.asking.preview(self.turn(reader), question)
+
+    @command("start", menu=9)
+    def start(self, turn: Turn, payload: str) -> Outcome:
+        """The welcome, with buttons to read and to browse topics; deep links open a topic
+        (``topic-<id>``) or a part (``part-<n>``)."""
+        kind, _, value = payload.partition("-")
+        if kind == "topic" and self.content.topic(value) is not None:
+            return self.asking.show(turn, value)
+        if kind == "part" and value.isdecimal() and len(value) < 4:
+            part = self.content.essay.part(int(value))
+            if part is not None:
+                return self.reading.show(turn, part)
+        text = turn.say("welcome", name=turn.name, title=self.content.essay.title)
+        buttons = (
+            (turn.button("button_read", "read"), turn.button("button_topics", "topics")),
+            (turn.button("button_answer", "answer"),),
+        )
+        return Outcome((Reply(text, buttons),))
+
+    @command("help", menu=5)
+    def help(self, turn: Turn, argument: str) -> Outcome:
+        """What the bot can do."""
+        return turn.reply("help", title=self.content.essay.title)

@@ -1,0 +1,109 @@
+"""The vocabulary between the adapters and the dialogue: who speaks, what they sent, what to say.
+
+Nothing here knows Telegram: the adapters translate their input into these events and render
+these replies.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.content.markup import Markup
+
+
+@dataclass(frozen=True)
+class Reader:
+    """The person talking to the bot."""
+
+    user_id: int
+    first_name: str = ""
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command such as ``/story 3``: name ``story``, argument ``3``; ``addressee`` is the bot
+    named in ``/story@essaybot 3``, if any (the adapter that knows its own name checks it)."""
+
+    name: str
+    argument: str = ""
+    addressee: str | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Text:
+    """Free text the reader wrote."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Press:
+    """The reader pressed an inline button carrying ``data``."""
+
+    data: str
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """Something the bot does not read: a sticker, a photo, a voice note..."""
+
+    kind: str
+
+
+Event = Command | Text | Press | Unsupported
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: it either sends ``data`` back to the bot or opens ``url``."""
+
+    label: str
+    data: str | None = None
+    url: str | None = None
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to send, such as an export."""
+
+    filename: str
+    data: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to show. ``edit`` asks to replace the message whose button was pressed;
+    ``chat_id`` sends it to another chat (an admin's); ``document`` sends a file, with ``text``
+    as its caption."""
+
+    text: Markup
+    buttons: Keyboard = ()
+    edit: bool = False
+    chat_id: int | None = None
+    document: Document | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Everything the bot does in answer to one event: messages, and a short button notice."""
+
+    replies: tuple[Reply, ...] = ()
+    notice: str = ""
+
+
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?:\s+(.*))?$", re.DOTALL)
+
+
+def parse_command(text: str) -> Command | None:
+    """``/story@bot 3`` as a Command; None if it is not a command."""
+    match = _COMMAND.match(text.strip())
+    if match is None:
+        return None
+    name, addressee, argument = match.groups()
+    return Command(name.lower(), (argument or "").strip(), addressee)

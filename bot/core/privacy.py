@@ -1,0 +1,43 @@
+"""The reader's data: /mydata sends all of it, /forget deletes all of it after a confirmation."""
+
+from __future__ import annotations
+
+import json
+
+from bot.core.events import Document, Outcome, Reply
+from bot.core.registry import action, command
+from bot.core.turn import Turn
+from bot.model.clock import Clock, stamp_before
+from bot.model.limits import RATE_MINUTES
+from bot.storage.store import Store
+
+
+class Privacy:
+    """What a reader can see and erase about themselves."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    @command("mydata", menu=6)
+    def mydata(self, turn: Turn, argument: str = "") -> Outcome:
+        """Everything stored about the reader, as a JSON document."""
+        data = self.store.personal_data(turn.reader.user_id)
+        body = json.dumps(data, ensure_ascii=False, indent=2).encode()
+        document = Document("essaybot-mydata.json", body + b"\n", "application/json")
+        return Outcome((Reply(turn.say("mydata_caption"), document=document),))
+
+    @command("forget", menu=7)
+    def ask_forget(self, turn: Turn, argument: str = "") -> Outcome:
+        """/forget: ask for a confirmation first."""
+        rows = (
+            (turn.button("button_forget", "forget_yes"),),
+            (turn.button("button_cancel", "cancel"),),
+        )
+        return Outcome((Reply(turn.say("forget_confirm"), rows),))
+
+    @action("forget_yes")
+    def forget(self, turn: Turn) -> Outcome:
+        """Delete everything about the reader, except what the rate limit's window needs."""
+        self.store.forget(turn.reader.user_id, stamp_before(self.clock(), RATE_MINUTES))
+        return Outcome((Reply(turn.say("forget_done"), edit=True),))

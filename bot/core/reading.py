@@ -1,0 +1,89 @@
+"""Reading the essay: one part per message, paged in place with ◀ ▶, position remembered."""
+
+from __future__ import annotations
+
+from bot.content.catalog import Content, Part
+from bot.content.markup import Markup, link
+from bot.core.events import Button, Outcome, Reply
+from bot.core.registry import action, command
+from bot.core.turn import Turn
+from bot.storage.store import Store
+
+
+class Reading:
+    """Serves the essay's parts and remembers where each reader is."""
+
+    def __init__(self, content: Content, store: Store) -> None:
+        self.essay = content.essay
+        self.readers = store.readers
+
+    def current(self, turn: Turn) -> Part:
+        """The part where the reader left off (the first for a new reader)."""
+        record = self.readers.get(turn.reader.user_id)
+        part = self.essay.part_by_id(record.part_id) if record and record.part_id else None
+        return part or self.essay.parts[0]
+
+    @command("story", menu=1)
+    def command(self, turn: Turn, argument: str) -> Outcome:
+        """``/story`` resumes; ``/story N`` opens part N."""
+        if not argument:
+            return self.show(turn, self.current(turn))
+        total = self.essay.total
+        if not argument.isdecimal() or len(argument) > 6:
+            return turn.reply("story_not_a_number", argument=argument[:40], total=total)
+        part = self.essay.part(int(argument))
+        if part is None:
+            return turn.reply("story_out_of_range", number=int(argument), total=total)
+        return self.show(turn, part)
+
+    @action("read")
+    def resume(self, turn: Turn) -> Outcome:
+        """The "read" button: the part where the reader left off, in a new message."""
+        return self.show(turn, self.current(turn))
+
+    @action("part", "part_id")
+    def turn_page(self, turn: Turn, part_id: str) -> Outcome:
+        """◀ ▶ and "back to the start": show part ``part_id`` in the same message."""
+        return self.open_part(turn, part_id, edit=True)
+
+    @action("open", "part_id")
+    def open_part(self, turn: Turn, part_id: str, *, edit: bool = False) -> Outcome:
+        """ "Read this part" under a topic: show part ``part_id`` in a new message."""
+        part = self.essay.part_by_id(part_id)
+        if part is None:
+            return turn.notice("notice_expired")
+        return self.show(turn, part, edit=edit)
+
+    def show(self, turn: Turn, part: Part, *, edit: bool = False) -> Outcome:
+        """The reply showing ``part``, and remember it as the reader's position."""
+        self.readers.set_position(turn.reader.user_id, part.id, part.number)
+        return Outcome((Reply(self.render(turn, part), self.buttons(turn, part), edit=edit),))
+
+    def render(self, turn: Turn, part: Part) -> Markup:
+        """The text of the message showing ``part``."""
+        essay = self.essay
+        text = turn.say(
+            "part", text=part.text, number=part.number, total=essay.total, title=essay.title
+        )
+        if part.number == 1:
+            source = link(essay.source_url, essay.source_name)
+            header = turn.say("part_first_header", title=essay.title, source=source)
+            text = Markup(f"{header}\n\n{text}")
+        if part.number == essay.total:
+            text = Markup(f"{text}\n\n{turn.say('essay_end', question=essay.title)}")
+        return text
+
+    def buttons(self, turn: Turn, part: Part) -> tuple[tuple[Button, ...], ...]:
+        """◀ and ▶ where there is somewhere to go; a way back to the start on the last part."""
+        row: list[Button] = []
+        previous, following = self.essay.part(part.number - 1), self.essay.part(part.number + 1)
+        if previous is not None:
+            row.append(turn.button("button_previous", "part", previous.id))
+        if following is not None:
+            row.append(turn.button("button_next", "part", following.id))
+        rows = [tuple(row)]
+        if following is None:
+            rows.append((turn.button("button_answer", "answer"),))
+            if part.number > 1:
+                rows.append((turn.button("button_restart", "part", self.essay.parts[0].id),))
+        return tuple(r for r in rows if r)

@@ -1,0 +1,45 @@
+"""Readers' answers to the title's question: stances, statuses, the record, and the rules on
+what a comment may be and which status a saved answer gets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.model.fingerprints import revision
+
+#: The three stances, always shown in this order.
+STANCES = ("separate", "integrate", "depends")
+STATUSES = ("published", "pending", "hidden")
+Status = Literal["published", "pending", "hidden"]
+#: How a reader is shown next to their answer.
+DISPLAYS = ("name", "anonymous")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A reader's answer as stored."""
+
+    id: int
+    user_id: int
+    stance: str
+    comment: str | None
+    display_name: str | None
+    lang: str
+    status: str
+    created_at: str
+    updated_at: str
+
+    @property
+    def revision(self) -> str:
+        """Changes whenever what an admin reviews (stance, comment, name) changes."""
+        return revision(self.stance, self.comment, self.display_name)
+
+
+def next_status(previous: Answer | None, *, pre_moderation: bool) -> Status:
+    """The status of a new or changed answer: published at once, unless answers are held for
+    approval, or the previous version was hidden or still waits for an admin (a change never
+    skips a pending review)."""
+    if pre_moderation or (previous is not None and previous.status != "published"):
+        return "pending"
+    return "published"

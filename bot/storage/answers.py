@@ -1,0 +1,166 @@
+"""Readers' answers to the title's question, their submissions and bans, in SQLite.
+
+Every write runs in a transaction of its own when called alone, or inside the transaction of
+the reader event that called it; either way it is committed (synchronous=FULL) before the bot
+confirms anything.
+"""
+
+from __future__ import annotations
+
+from bot.model.answers import STANCES, Answer
+from bot.model.fingerprints import fingerprint
+from bot.storage.database import Database
+
+_COLUMNS = "id, user_id, stance, comment, display_name, lang, status, created_at, updated_at"
+
+
+class AnswerStore:
+    """Answers, submissions and bans."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _one(self, where: str, *args: object) -> Answer | None:
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM answers WHERE {where}", args).fetchone()
+        return Answer(*row) if row else None
+
+    def _many(self, where: str, *args: object) -> list[Answer]:
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM answers WHERE {where}", args)
+        return [Answer(*row) for row in rows]
+
+    def of_reader(self, user_id: int) -> Answer | None:
+        return self._one("user_id = ?", user_id)
+
+    def get(self, answer_id: int) -> Answer | None:
+        return self._one("id = ?", answer_id)
+
+    def save(
+        self,
+        user_id: int,
+        stance: str,
+        comment: str | None,
+        display_name: str | None,
+        lang: str,
+        status: str,
+    ) -> Answer:
+        """Create or replace the reader's answer, and count the submission."""
+        now = self.db.now()
+        mark = fingerprint(comment) if comment else None
+        with self.db.transaction():
+            self.db.execute(
+                """
+                INSERT INTO answers (user_id, stance, comment, display_name, lang, status,
+                                     created_at, updated_at, fingerprint)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (user_id) DO UPDATE SET
+                    stance = excluded.stance, comment = excluded.comment,
+                    display_name = excluded.display_name, lang = excluded.lang,
+                    status = excluded.status, updated_at = excluded.updated_at,
+                    fingerprint = excluded.fingerprint
+                """,
+                (user_id, stance, comment, display_name, lang, status, now, now, mark),
+            )
+            self.db.execute(
+                "INSERT INTO submissions (user_id, fingerprint, created_at) VALUES (?, ?, ?)",
+                (user_id, fingerprint(comment or f"({stance})"), now),
+            )
+        saved = self.of_reader(user_id)
+        assert saved is not None
+        return saved
+
+    def update_display(self, user_id: int, display_name: str | None, status: str) -> Answer | None:
+        """Show the reader's answer under ``display_name`` (None: anonymous), with ``status``."""
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE answers SET display_name = ?, status = ?, updated_at = ?"
+                " WHERE user_id = ?",
+                (display_name, status, self.db.now(), user_id),
+            )
+        return self.of_reader(user_id)
+
+    def delete(self, user_id: int) -> bool:
+        with self.db.transaction():
+            deleted = self.db.execute("DELETE FROM answers WHERE user_id = ?", (user_id,))
+            return deleted.rowcount > 0
+
+    def set_status(self, answer_id: int, status: str) -> Answer | None:
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE answers SET status = ?, updated_at = ? WHERE id = ?",
+                (status, self.db.now(), answer_id),
+            )
+        return self.get(answer_id)
+
+    def submissions_since(self, user_id: int, since: str) -> int:
+        """How many answers the reader submitted after the stamp ``since``."""
+        row = self.db.execute(
+            "SELECT COUNT(*) FROM submissions WHERE user_id = ? AND created_at > ?",
+            (user_id, since),
+        ).fetchone()
+        return int(row[0])
+
+    def is_duplicate(self, user_id: int, comment: str) -> bool:
+        """Whether the reader already sent this text, or someone's answer already says it."""
+        mark = fingerprint(comment)
+        found = self.db.execute(
+            "SELECT 1 FROM submissions WHERE user_id = ? AND fingerprint = ?"
+            " UNION ALL SELECT 1 FROM answers WHERE fingerprint = ? LIMIT 1",
+            (user_id, mark, mark),
+        ).fetchone()
+        return found is not None
+
+    def published(self, offset: int, limit: int) -> list[Answer]:
+        """Published answers, newest first."""
+        return self._many(
+            "status = 'published' ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            limit,
+            offset,
+        )
+
+    def count(self, status: str = "published") -> int:
+        row = self.db.execute("SELECT COUNT(*) FROM answers WHERE status = ?", (status,))
+        return int(row.fetchone()[0])
+
+    def pending(self, limit: int) -> list[Answer]:
+        return self._many("status = 'pending' ORDER BY created_at LIMIT ?", limit)
+
+    def tally(self, including: int | None = None) -> dict[str, int]:
+        """Published answers per stance (plus reader ``including``'s own, whatever its status)."""
+        counts = dict.fromkeys(STANCES, 0)
+        rows = self.db.execute(
+            "SELECT stance, COUNT(*) FROM answers WHERE status = 'published'"
+            " OR (user_id = ? AND status != 'hidden') GROUP BY stance",
+            (including if including is not None else -1,),
+        )
+        for stance, count in rows:
+            counts[stance] = int(count)
+        return counts
+
+    def other_view(self, user_id: int, stance: str) -> Answer | None:
+        """The newest published answer, with a comment, from someone of a different stance."""
+        return self._one(
+            "status = 'published' AND user_id != ? AND stance != ? AND comment IS NOT NULL"
+            " ORDER BY created_at DESC, id DESC LIMIT 1",
+            user_id,
+            stance,
+        )
+
+    def all(self) -> list[Answer]:
+        return self._many("1 ORDER BY id")
+
+    def ban(self, user_id: int, by: int) -> None:
+        """Ban a reader from answering, and hide their answer."""
+        now = self.db.now()
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT OR IGNORE INTO bans (user_id, banned_by, banned_at) VALUES (?, ?, ?)",
+                (user_id, by, now),
+            )
+            self.db.execute(
+                "UPDATE answers SET status = 'hidden', updated_at = ? WHERE user_id = ?",
+                (now, user_id),
+            )
+
+    def is_banned(self, user_id: int) -> bool:
+        row = self.db.execute("SELECT 1 FROM bans WHERE user_id = ?", (user_id,)).fetchone()
+        return row is not None

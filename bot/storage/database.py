@@ -1,0 +1,62 @@
+"""The SQLite connection and its transactions.
+
+The connection runs in autocommit mode, so writes are atomic only inside
+:meth:`Database.transaction`. Transactions nest: the outermost is ``BEGIN IMMEDIATE ... COMMIT``
+and inner ones are savepoints, so the dialogue can wrap a whole reader event in one transaction
+while every store call still protects itself when called alone (from the CLI, say).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from bot.model.clock import Clock, stamp, system_clock
+
+
+class Database:
+    """One SQLite connection (WAL, ``synchronous=FULL``), used from one thread at a time."""
+
+    def __init__(self, path: str, clock: Clock = system_clock) -> None:
+        self.path = path
+        self.clock = clock
+        self.connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self.connection.row_factory = sqlite3.Row
+        if path != ":memory:":
+            self.connection.execute("PRAGMA journal_mode=WAL")
+        for pragma in ("synchronous=FULL", "foreign_keys=ON", "busy_timeout=5000"):
+            self.connection.execute(f"PRAGMA {pragma}")
+        self._depth = 0
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def now(self) -> str:
+        """The clock's current time as the store keeps it."""
+        return stamp(self.clock())
+
+    def execute(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> sqlite3.Cursor:
+        return self.connection.execute(sql, params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run the block atomically: the outermost block commits once at its end, an inner block
+        is a savepoint; an exception rolls back the block it leaves."""
+        db, depth = self.connection, self._depth
+        savepoint = f"sp{depth}"
+        db.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {savepoint}")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth = depth
+            if depth == 0:
+                db.execute("ROLLBACK")
+            else:
+                db.execute(f"ROLLBACK TO {savepoint}")
+                db.execute(f"RELEASE {savepoint}")
+            raise
+        self._depth = depth
+        db.execute("COMMIT" if depth == 0 else f"RELEASE {savepoint}")

@@ -1,0 +1,154 @@
+"""The SQLite schema, as named migrations applied in order and recorded in the database.
+
+Append only: never edit or reorder a migration that has shipped; add a new one at the end.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from bot.model.fingerprints import fingerprint
+from bot.storage.database import Database
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(function: Migration) -> Migration:
+    """Register ``function`` as the next migration, named after the function."""
+    MIGRATIONS.append((function.__name__, function))
+    return function
+
+
+@migration
+def m001_create_readers(db: sqlite3.Connection) -> None:
+    db.execute(
+        """
+        CREATE TABLE readers (
+            user_id INTEGER PRIMARY KEY,
+            first_name TEXT NOT NULL DEFAULT '',
+            language_code TEXT,
+            part_id TEXT,
+            furthest_part INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+@migration
+def m002_create_questions(db: sqlite3.Connection) -> None:
+    db.execute(
+        """
+        CREATE TABLE questions (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            topic TEXT,
+            score INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX questions_by_topic ON questions (topic)")
+
+
+@migration
+def m003_create_answers(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE readers ADD COLUMN flow TEXT")
+    db.execute("ALTER TABLE readers ADD COLUMN flow_data TEXT")
+    db.execute("ALTER TABLE readers ADD COLUMN display TEXT")
+    db.execute(
+        """
+        CREATE TABLE answers (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL UNIQUE,
+            stance TEXT NOT NULL,
+            comment TEXT,
+            display_name TEXT,
+            lang TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX answers_by_status ON answers (status, created_at)")
+    db.execute(
+        """
+        CREATE TABLE submissions (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            fingerprint TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX submissions_by_user ON submissions (user_id, created_at)")
+    db.execute(
+        """
+        CREATE TABLE bans (
+            user_id INTEGER PRIMARY KEY,
+            banned_by INTEGER NOT NULL,
+            banned_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+@migration
+def m004_hash_answer_fingerprints(db: sqlite3.Connection) -> None:
+    """Duplicate checks compare hashes: no copy of a comment outlives the comment itself."""
+    db.execute("ALTER TABLE answers ADD COLUMN fingerprint TEXT")
+    db.execute("CREATE INDEX answers_by_fingerprint ON answers (fingerprint)")
+    rows = db.execute("SELECT id, comment FROM answers WHERE comment IS NOT NULL").fetchall()
+    for answer_id, comment in rows:
+        db.execute(
+            "UPDATE answers SET fingerprint = ? WHERE id = ?", (fingerprint(comment), answer_id)
+        )
+    for submission_id, text in db.execute("SELECT id, fingerprint FROM submissions").fetchall():
+        db.execute(
+            "UPDATE submissions SET fingerprint = ? WHERE id = ?",
+            (fingerprint(text), submission_id),
+        )
+
+
+@migration
+def m005_flow_as_one_json_record(db: sqlite3.Connection) -> None:
+    """The reader's place in a flow becomes one typed record, stored as JSON in ``flow``."""
+    db.execute(
+        """
+        UPDATE readers SET flow = json_set(
+            CASE WHEN json_valid(flow_data) THEN flow_data ELSE '{}' END, '$.step', flow)
+        WHERE flow IS NOT NULL
+        """
+    )
+    db.execute("ALTER TABLE readers DROP COLUMN flow_data")
+
+
+def applied(db: Database) -> list[str]:
+    """Names of the migrations already applied to ``db``, in order."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    return [row[0] for row in db.execute("SELECT name FROM _migrations ORDER BY rowid")]
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply every migration ``db`` lacks, each in its own transaction; return their names."""
+    done = set(applied(db))
+    ran: list[str] = []
+    for name, function in MIGRATIONS:
+        if name in done:
+            continue
+        with db.transaction():
+            function(db.connection)
+            db.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, datetime('now'))", (name,)
+            )
+        ran.append(name)
+    return ran

@@ -1,0 +1,93 @@
+"""Readers in SQLite: who they are, where they are in the essay and in the answering flow, how
+they want to be shown, and the questions they asked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.model.flow import Flow
+from bot.storage.database import Database
+
+
+@dataclass(frozen=True)
+class ReaderRecord:
+    """A reader as stored."""
+
+    user_id: int
+    first_name: str
+    language_code: str | None
+    part_id: str | None
+    furthest_part: int
+
+
+class ReaderStore:
+    """Readers and their questions."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def get(self, user_id: int) -> ReaderRecord | None:
+        row = self.db.execute(
+            "SELECT user_id, first_name, language_code, part_id, furthest_part"
+            " FROM readers WHERE user_id = ?",
+            (user_id,),
+        ).fetchone()
+        return ReaderRecord(*row) if row else None
+
+    def touch(self, user_id: int, first_name: str, language_code: str | None) -> None:
+        """Record that the reader was seen, creating them on first contact."""
+        now = self.db.now()
+        with self.db.transaction():
+            self.db.execute(
+                """
+                INSERT INTO readers (user_id, first_name, language_code, created_at, seen_at)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (user_id) DO UPDATE SET
+                    first_name = excluded.first_name,
+                    language_code = excluded.language_code,
+                    seen_at = excluded.seen_at
+                """,
+                (user_id, first_name, language_code, now, now),
+            )
+
+    def record_question(
+        self, user_id: int, text: str, lang: str, topic: str | None, score: int, outcome: str
+    ) -> None:
+        """Keep a reader's question with what it matched (the author reads the misses)."""
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO questions (user_id, text, lang, topic, score, outcome, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (user_id, text, lang, topic, score, outcome, self.db.now()),
+            )
+
+    def flow(self, user_id: int) -> Flow | None:
+        """The reader's place in the answering flow, if they are in it."""
+        row = self.db.execute("SELECT flow FROM readers WHERE user_id = ?", (user_id,))
+        found = row.fetchone()
+        return Flow.from_json(found[0]) if found else None
+
+    def set_flow(self, user_id: int, flow: Flow | None) -> None:
+        """Enter or move on in the flow (or leave it, with None)."""
+        payload = flow.to_json() if flow is not None else None
+        with self.db.transaction():
+            self.db.execute("UPDATE readers SET flow = ? WHERE user_id = ?", (payload, user_id))
+
+    def display(self, user_id: int) -> str | None:
+        """How the reader chose to be shown next to answers: "name", "anonymous" or None."""
+        row = self.db.execute("SELECT display FROM readers WHERE user_id = ?", (user_id,))
+        found = row.fetchone()
+        return str(found[0]) if found and found[0] else None
+
+    def set_display(self, user_id: int, display: str) -> None:
+        with self.db.transaction():
+            self.db.execute("UPDATE readers SET display = ? WHERE user_id = ?", (display, user_id))
+
+    def set_position(self, user_id: int, part_id: str, number: int) -> None:
+        """Remember that the reader is at part ``part_id`` (number ``number``)."""
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE readers SET part_id = ?, furthest_part = MAX(furthest_part, ?)"
+                " WHERE user_id = ?",
+                (part_id, number, user_id),
+            )

@@ -1,0 +1,73 @@
+"""The queries behind what the author reads: statistics and every answer for the export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.model.answers import STANCES
+from bot.model.limits import MAX_MISSES, MAX_TOPICS
+from bot.storage.answers import AnswerStore
+from bot.storage.database import Database
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The numbers behind /stats."""
+
+    readers: int
+    funnel: list[tuple[int, int]]  # (part number, readers who reached it)
+    tally: dict[str, int]  # stance -> answers (published and pending)
+    topics: list[tuple[str, int]]  # (topic id, questions), most asked first
+    misses: list[tuple[str, str]]  # (date, question), newest first
+
+
+def stats(db: Database, parts: int) -> Stats:
+    """Readers, how far they read, answers per stance, most asked topics, unanswered questions."""
+
+    def count(sql: str, *args: object) -> int:
+        return int(db.execute(sql, args).fetchone()[0])
+
+    readers = count("SELECT COUNT(*) FROM readers")
+    funnel = [
+        (n, count("SELECT COUNT(*) FROM readers WHERE furthest_part >= ?", n))
+        for n in range(1, parts + 1)
+    ]
+    tally = dict.fromkeys(STANCES, 0)
+    for stance, number in db.execute(
+        "SELECT stance, COUNT(*) FROM answers WHERE status != 'hidden' GROUP BY stance"
+    ):
+        tally[stance] = int(number)
+    topics = [
+        (str(topic), int(number))
+        for topic, number in db.execute(
+            "SELECT topic, COUNT(*) AS n FROM questions WHERE topic IS NOT NULL"
+            " GROUP BY topic ORDER BY n DESC, topic LIMIT ?",
+            (MAX_TOPICS,),
+        )
+    ]
+    misses = [
+        (str(created)[:10], str(text))
+        for text, created in db.execute(
+            "SELECT text, created_at FROM questions WHERE outcome = 'none'"
+            " ORDER BY id DESC LIMIT ?",
+            (MAX_MISSES,),
+        )
+    ]
+    return Stats(readers, funnel, tally, topics, misses)
+
+
+def export_rows(answers: AnswerStore) -> list[dict[str, object]]:
+    """Every answer, whatever its status, as plain rows."""
+    return [
+        {
+            "id": a.id,
+            "stance": a.stance,
+            "text": a.comment or "",
+            "display_name": a.display_name or "",
+            "language": a.lang,
+            "status": a.status,
+            "created_at": a.created_at,
+            "updated_at": a.updated_at,
+        }
+        for a in answers.all()
+    ]

@@ -1,0 +1,80 @@
+"""The bot's store: one SQLite database, migrated on open, with readers, answers and the
+queries the author reads.
+
+One connection, used from one thread at a time (the adapters run every call on a single
+worker thread, so the event loop never waits on the disk).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from bot.model.clock import Clock, system_clock
+from bot.storage import statistics
+from bot.storage.answers import AnswerStore
+from bot.storage.database import Database
+from bot.storage.migrations import migrate
+from bot.storage.readers import ReaderStore
+
+
+class Store:
+    """The bot's SQLite database."""
+
+    def __init__(self, path: str, clock: Clock = system_clock) -> None:
+        self.db = Database(path, clock)
+        migrate(self.db)
+        self.readers = ReaderStore(self.db)
+        self.answers = AnswerStore(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything in the block commits once, at its end, or not at all."""
+        with self.db.transaction():
+            yield
+
+    def stats(self, parts: int) -> statistics.Stats:
+        """The numbers behind /stats, for an essay of ``parts`` parts."""
+        return statistics.stats(self.db, parts)
+
+    def export_rows(self) -> list[dict[str, object]]:
+        """Every answer, whatever its status, as plain rows."""
+        return statistics.export_rows(self.answers)
+
+    def personal_data(self, user_id: int) -> dict[str, Any]:
+        """Everything stored about a reader, for /mydata."""
+
+        def rows(sql: str) -> list[dict[str, Any]]:
+            return [dict(row) for row in self.db.execute(sql, (user_id,))]
+
+        readers = rows("SELECT * FROM readers WHERE user_id = ?")
+        answers = rows("SELECT * FROM answers WHERE user_id = ?")
+        bans = rows("SELECT banned_at, banned_by FROM bans WHERE user_id = ?")
+        return {
+            "reader": readers[0] if readers else None,
+            "answer": answers[0] if answers else None,
+            "submissions": rows(
+                "SELECT created_at, fingerprint FROM submissions WHERE user_id = ?"
+            ),
+            "questions": rows(
+                "SELECT text, lang, topic, score, outcome, created_at FROM questions"
+                " WHERE user_id = ? ORDER BY id"
+            ),
+            "ban": bans[0] if bans else None,
+        }
+
+    def forget(self, user_id: int, keep_since: str) -> None:
+        """Delete everything stored about a reader. A ban stays, and so do the submissions
+        (times and hashes only) after the stamp ``keep_since``, so that neither the ban nor the
+        rate limit can be wiped away."""
+        since = keep_since
+        with self.db.transaction():
+            for table in ("answers", "questions", "readers"):
+                self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+            self.db.execute(
+                "DELETE FROM submissions WHERE user_id = ? AND created_at <= ?", (user_id, since)
+            )
