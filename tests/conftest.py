@@ -1,32 +1,68 @@
-"""Shared fixtures: the shipped content, and services built by the real composition root."""
+"""Shared fixtures: the shipped content, the one factory for services, the fake Bot API."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
 from fake_telegram import FakeBotAPI
-from telegram_harness import polling
+from helpers import polling
 
-from bot.bootstrap import Services, bootstrap, default_content_dir
+from bot.bootstrap import Services, bootstrap, default_content_dir, load
 from bot.config import Config
-from bot.content import Content, load_content
-from bot.conversation import Reader
+from bot.content.catalog import Content
+from bot.core.events import Reader
+from bot.model.clock import Clock, system_clock
 
 TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz"
+Build = Callable[..., Services]
 
 
 @pytest.fixture(scope="session")
 def content() -> Content:
-    return load_content(default_content_dir())
+    return load(Config())
 
 
 @pytest.fixture
-def services(content: Content) -> Iterator[Services]:
-    built = bootstrap(Config(database=":memory:"), content)
-    yield built
-    built.close()
+def build(content: Content, tmp_path: Path) -> Iterator[Build]:
+    """The one factory for services, through the real composition root:
+    ``build(admins={42}, moderation="pre", clock=..., fake=...)``. With ``fake`` the services
+    talk to the fake Bot API and keep a database file; otherwise the database is in memory."""
+    built: list[Services] = []
+
+    def make(
+        *,
+        admins: frozenset[int] | set[int] = frozenset(),
+        moderation: str = "post",
+        clock: Clock = system_clock,
+        fake: FakeBotAPI | None = None,
+    ) -> Services:
+        config = Config(
+            token=TOKEN if fake else None,
+            api_url=fake.base_url if fake else Config.api_url,
+            database=str(tmp_path / f"bot{len(built)}.sqlite3") if fake else ":memory:",
+            admin_ids=frozenset(admins),
+            moderation=moderation,
+        )
+        built.append(bootstrap(config, content, clock=clock))
+        return built[-1]
+
+    yield make
+    for services in built:
+        services.close()
+
+
+@pytest.fixture
+def services(build: Build) -> Services:
+    """No admins, answers published at once, an in-memory database."""
+    return build()
+
+
+@pytest.fixture
+def moderated(build: Build) -> Services:
+    """Pre-moderation with admin 42, an in-memory database."""
+    return build(admins={42}, moderation="pre")
 
 
 @pytest.fixture
@@ -52,55 +88,17 @@ def fake() -> Iterator[FakeBotAPI]:
         api.assert_no_rejections()
 
 
-def telegram_config(fake: FakeBotAPI, tmp_path: Path, moderation: str = "post") -> Config:
-    return Config(
-        token=TOKEN,
-        api_url=fake.base_url,
-        database=str(tmp_path / "bot.sqlite3"),
-        admin_ids=frozenset({42}),
-        moderation=moderation,
-    )
+@pytest.fixture
+async def bot(fake: FakeBotAPI, build: Build) -> AsyncIterator[Services]:
+    """The real Telegram layer (admin 42) long-polling the fake Bot API."""
+    services = build(admins={42}, fake=fake)
+    async with polling(services):
+        yield services
 
 
 @pytest.fixture
-def telegram_services(fake: FakeBotAPI, content: Content, tmp_path: Path) -> Iterator[Services]:
-    """Services configured for the fake API, with a database file."""
-    built = bootstrap(telegram_config(fake, tmp_path), content)
-    yield built
-    built.close()
-
-
-@pytest.fixture
-async def moderated_bot(
-    fake: FakeBotAPI, content: Content, tmp_path: Path
-) -> AsyncIterator[Services]:
+async def moderated_bot(fake: FakeBotAPI, build: Build) -> AsyncIterator[Services]:
     """The bot with pre-moderation (admin 42), long-polling the fake Bot API."""
-    built = bootstrap(telegram_config(fake, tmp_path, "pre"), content)
-    async with polling(built):
-        yield built
-    built.close()
-
-
-@pytest.fixture
-async def bot(telegram_services: Services) -> AsyncIterator[Services]:
-    """The real Telegram layer long-polling the fake Bot API."""
-    async with polling(telegram_services):
-        yield telegram_services
-
-
-@pytest.fixture
-def moderated(content: Content) -> Iterator[Services]:
-    """Services with pre-moderation and admin 42, on an in-memory database."""
-    built = bootstrap(
-        Config(database=":memory:", admin_ids=frozenset({42}), moderation="pre"), content
-    )
-    yield built
-    built.close()
-
-
-@pytest.fixture
-def content_services_with_admin(content: Content) -> Iterator[Services]:
-    """Services with post-moderation and admin 42, on an in-memory database."""
-    built = bootstrap(Config(database=":memory:", admin_ids=frozenset({42})), content)
-    yield built
-    built.close()
+    services = build(admins={42}, moderation="pre", fake=fake)
+    async with polling(services):
+        yield services

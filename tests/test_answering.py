@@ -3,35 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from helpers import answer, datas, held, say, text
 
-from bot.answer_store import AnswerRecord
 from bot.bootstrap import Services
-from bot.conversation import Command, Outcome, Press, Reader, Text
-from bot.markup import markup_problems, to_plain, visible_length
-
-
-def say(services: Services, reader: Reader, event: object) -> Outcome:
-    return services.dialogue.handle(reader, event)  # type: ignore[arg-type]
-
-
-def datas(outcome: Outcome) -> list[str]:
-    return [b.data or "" for r in outcome.replies for row in r.buttons for b in row]
-
-
-def text(outcome: Outcome) -> str:
-    return "\n".join(to_plain(r.text) for r in outcome.replies)
-
-
-def answer(
-    services: Services, reader: Reader, stance: str, comment: str | None, show: str = "name"
-) -> Outcome:
-    """Go through the whole flow."""
-    say(services, reader, Command("answer"))
-    say(services, reader, Press(f"stance:{stance}"))
-    outcome = say(services, reader, Press("skip") if comment is None else Text(comment))
-    if datas(outcome)[:1] == ["show:name"]:
-        outcome = say(services, reader, Press(f"show:{show}"))
-    return outcome
+from bot.content.markup import markup_problems, to_plain, visible_length
+from bot.core.events import Command, Press, Reader, Text
 
 
 @pytest.fixture
@@ -186,7 +162,7 @@ def test_cancel_leaves_the_flow_at_any_point_and_gives_back_an_unsaved_comment(
     assert "annullato" in text(cancelled)
     assert "Un pensiero da non perdere." in text(cancelled)
     assert services.store.answers.of_reader(anna.user_id) is None
-    assert services.store.flow(anna.user_id) == (None, {})
+    assert services.store.readers.flow(anna.user_id) is None
     assert say(services, anna, Press("show:name")).notice != ""
     assert "Il Millennium Bug" in text(say(services, anna, Text("millennium bug")))
 
@@ -235,10 +211,6 @@ def test_anonymous_readers_are_shown_as_anonymous(services: Services, anna: Read
     assert "Anna" not in text(say(services, anna, Command("answers")))
 
 
-def held(services: Services, reader: Reader) -> AnswerRecord:
-    saved = services.store.answers.of_reader(reader.user_id)
-    assert saved is not None
-    return saved
 
 
 def test_pre_moderation_holds_answers_until_an_admin_approves(
@@ -348,4 +320,4 @@ def test_a_reader_can_change_how_their_answer_is_shown(services: Services, anna:
     changed = say(services, anna, Press("show:anonymous"))
     assert "· anonimo ·" in text(changed)
     assert "· anonimo ·" in text(say(services, anna, Command("answers")))
-    assert services.store.answers.recent_submissions(anna.user_id, 10) == 1
+    assert services.store.answers.submissions_since(anna.user_id, "2000-01-01") == 1

@@ -4,17 +4,15 @@ privacy and atomic writes."""
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
-from test_answering import answer, datas, held, say, text
+from conftest import Build
+from helpers import AUTHOR, answer, datas, held, say, text
+from helpers import revision_of as held_by_id
 
 from bot.bootstrap import Services
-from bot.conversation import Command, Press, Reader, Text
-from bot.markup import MAX_TEXT, visible_length
-from bot.transaction import transaction
-
-AUTHOR = Reader(42, "Autore", "it")
+from bot.content.markup import MAX_TEXT, to_plain, visible_length
+from bot.core.events import Command, Outcome, Press, Reader, Text
 
 
 def test_emoji_comments_never_make_a_message_telegram_would_refuse(
@@ -45,10 +43,6 @@ def test_emoji_comments_never_make_a_message_telegram_would_refuse(
     assert all(visible_length(r.text) <= MAX_TEXT for r in refused.replies)
 
 
-def held_by_id(services: Services, answer_id: int) -> str:
-    found = services.store.answers.get(answer_id)
-    assert found is not None
-    return found.revision
 
 
 def test_an_old_admin_card_cannot_approve_a_text_the_admin_never_saw(
@@ -129,15 +123,18 @@ def test_a_reader_banned_while_answering_gets_their_comment_back(
 def test_forged_buttons_get_a_polite_answer_and_never_an_error(
     moderated: Services, data: str
 ) -> None:
+    expired = to_plain(moderated.content.say("notice_expired", "it"))
+    not_allowed = to_plain(moderated.content.say("notice_not_allowed", "it"))
     for reader in (AUTHOR, Reader(5, "Eve", "it")):
         outcome = moderated.dialogue.handle(reader, Press(data))
-        assert outcome.notice or outcome.replies
+        admin_only = data.startswith("mod:") and reader != AUTHOR
+        assert outcome == Outcome(notice=not_allowed if admin_only else expired)
 
 
 def test_a_hidden_answer_replaced_by_its_reader_waits_for_an_admin(
-    content_services_with_admin: Services, anna: Reader
+    build: Build, anna: Reader
 ) -> None:
-    services = content_services_with_admin
+    services = build(admins={42})
     answer(services, anna, "separate", "Da nascondere.")
     say(services, AUTHOR, Press(f"mod:hide:1:{held(services, anna).revision}"))
     say(services, anna, Command("answer"))
@@ -193,15 +190,6 @@ def test_forget_does_not_reset_the_rate_limit(services: Services, anna: Reader) 
     say(services, anna, Press("stance:depends"))
     refused = say(services, anna, Text("Subito dopo /forget."))
     assert "Hai già inviato 3 risposte" in text(refused)
-
-
-def test_a_failed_transaction_leaves_nothing_behind() -> None:
-    db = sqlite3.connect(":memory:", isolation_level=None)
-    db.execute("CREATE TABLE t (x INTEGER)")
-    with pytest.raises(RuntimeError), transaction(db):
-        db.execute("INSERT INTO t VALUES (1)")
-        raise RuntimeError("boom")
-    assert db.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 0
 
 
 def test_another_command_leaves_the_comment_step_so_questions_are_questions_again(

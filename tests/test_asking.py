@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
+from helpers import pairs as buttons
+from helpers import say
+
 from bot.bootstrap import Services
-from bot.conversation import Command, Outcome, Press, Reader, Text
-from bot.markup import markup_problems, to_plain
-
-
-def say(services: Services, reader: Reader, event: object) -> Outcome:
-    return services.dialogue.handle(reader, event)  # type: ignore[arg-type]
-
-
-def buttons(outcome: Outcome) -> list[tuple[str, str]]:
-    return [(b.label, b.data or "") for r in outcome.replies for row in r.buttons for b in row]
+from bot.content.markup import markup_problems, to_plain
+from bot.core.events import Command, Press, Reader, Text
 
 
 def test_a_question_gets_the_topic_answer_the_essay_sentence_and_a_read_button(

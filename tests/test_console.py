@@ -8,15 +8,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.adapters.console import Console
 from bot.bootstrap import Services
-from bot.console import Console
-from bot.conversation import Reader
+from bot.core.events import Reader
 
 
 def chat(services: Services, lines: list[str], reader: Reader | None = None) -> str:
     out = io.StringIO()
     stdin = io.StringIO("".join(f"{line}\n" for line in lines))
-    code = Console(services, reader or Reader(0, "", "it"), stdin, out, prompt=False).run()
+    code = Console(
+        services.dialogue, reader or Reader(0, "", "it"), stdin, out, prompt=False
+    ).run()
     assert code == 0
     return out.getvalue()
 

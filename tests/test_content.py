@@ -6,12 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import Content, ContentError, load_content
+from bot.bootstrap import load
+from bot.config import Config
+from bot.content.catalog import Content
+from bot.content.loader import ContentError
 
 
 def problems_of(folder: Path) -> list[str]:
     with pytest.raises(ContentError) as caught:
-        load_content(folder)
+        load(Config(), folder)
     return caught.value.problems
 
 

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from bot import actions
+from helpers import datas, labels, say
+
 from bot.bootstrap import Services
-from bot.conversation import Command, Outcome, Press, Reader, Text, Unsupported
-from bot.markup import markup_problems, to_plain, visible_length
-
-
-def say(services: Services, reader: Reader, event: object, private: bool = True) -> Outcome:
-    return services.dialogue.handle(reader, event, private=private)  # type: ignore[arg-type]
-
-
-def datas(outcome: Outcome) -> list[str]:
-    return [b.data or "" for reply in outcome.replies for row in reply.buttons for b in row]
-
-
-def labels(outcome: Outcome) -> list[str]:
-    return [b.label for reply in outcome.replies for row in reply.buttons for b in row]
+from bot.content.markup import markup_problems, to_plain, visible_length
+from bot.core import registry
+from bot.core.events import Command, Press, Reader, Unsupported
 
 
 def test_start_welcomes_the_reader_by_name_with_a_button_to_read(
@@ -105,7 +95,7 @@ def test_every_button_the_story_shows_fits_in_telegram_callback_data(
 ) -> None:
     for number in range(1, 8):
         outcome = say(services, anna, Command("story", str(number)))
-        assert all(actions.decode(data) is not None for data in datas(outcome))
+        assert all(registry.decode(data) is not None for data in datas(outcome))
         assert all(len(data.encode()) <= 64 for data in datas(outcome))
         assert visible_length(outcome.replies[0].text) <= 4096
         assert not markup_problems(outcome.replies[0].text)
@@ -114,17 +104,6 @@ def test_every_button_the_story_shows_fits_in_telegram_callback_data(
 def test_unknown_commands_and_stickers_get_a_short_hint(services: Services, anna: Reader) -> None:
     assert "/foo" in to_plain(say(services, anna, Command("foo")).replies[0].text)
     assert "testo" in to_plain(say(services, anna, Unsupported("sticker")).replies[0].text)
-
-
-def test_in_a_group_only_start_is_answered_with_a_private_link(
-    services: Services, anna: Reader
-) -> None:
-    services.dialogue.bot_username = "essay_test_bot"
-    outcome = say(services, anna, Command("start"), private=False)
-    assert "https://t.me/essay_test_bot" in outcome.replies[0].text
-    assert outcome.replies[0].buttons[0][0].url == "https://t.me/essay_test_bot"
-    assert say(services, anna, Command("story"), private=False) == Outcome()
-    assert say(services, anna, Text("ciao"), private=False) == Outcome()
 
 
 def test_help_lists_the_commands(services: Services, anna: Reader) -> None:

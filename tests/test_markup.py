@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.markup import Markup, escape, fill, markup_problems, to_plain, visible_length
+from bot.content.markup import Markup, escape, fill, markup_problems, to_plain, visible_length
 
 
 @given(st.text())

@@ -10,8 +10,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.content import Content
-from bot.matcher import Match, Matcher
+from bot.content.catalog import Content
+from bot.core.matcher import Match, Matcher
 
 DATA = Path(__file__).parent / "data"
 

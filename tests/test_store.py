@@ -1,30 +1,90 @@
-"""The SQLite store: migrations apply once and in order; positions survive a reopen."""
+"""The SQLite store: migrations apply once and in order, each doing what it says; transactions
+nest and roll back whole; positions survive a reopen."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from bot.migrations import MIGRATIONS, applied, migrate
-from bot.store import Store
+from bot.model.fingerprints import fingerprint
+from bot.model.flow import Flow
+from bot.storage.database import Database
+from bot.storage.migrations import MIGRATIONS, applied, migrate
+from bot.storage.store import Store
+
+#: What each migration adds: table -> columns it must have afterwards (None: the table is gone).
+EFFECTS: dict[str, dict[str, set[str]]] = {
+    "m001_create_readers": {"readers": {"user_id", "first_name", "part_id", "furthest_part"}},
+    "m002_create_questions": {"questions": {"user_id", "text", "topic", "score", "outcome"}},
+    "m003_create_answers": {
+        "answers": {"user_id", "stance", "comment", "display_name", "status"},
+        "submissions": {"user_id", "fingerprint", "created_at"},
+        "bans": {"user_id", "banned_by", "banned_at"},
+        "readers": {"flow", "flow_data", "display"},
+    },
+    "m004_hash_answer_fingerprints": {"answers": {"fingerprint"}},
+    "m005_flow_as_one_json_record": {"readers": {"flow", "display"}},
+}
+
+
+def columns(db: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
 
 
 @pytest.mark.parametrize("index", range(len(MIGRATIONS)), ids=[n for n, _ in MIGRATIONS])
-def test_each_migration_applies_on_an_empty_memory_database_after_its_predecessors(
-    index: int,
-) -> None:
+def test_each_migration_applies_on_a_memory_database_after_its_predecessors(index: int) -> None:
     db = sqlite3.connect(":memory:")
     for _, function in MIGRATIONS[:index]:
         function(db)
     name, function = MIGRATIONS[index]
     function(db)
-    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",), name
+    for table, expected in EFFECTS[name].items():
+        assert expected <= columns(db, table), (name, table)
+
+
+def test_every_migration_states_its_effect() -> None:
+    assert list(EFFECTS) == [name for name, _ in MIGRATIONS]
+
+
+def test_hashing_fingerprints_keeps_no_copy_of_a_comment() -> None:
+    db = sqlite3.connect(":memory:")
+    for _, function in MIGRATIONS[:3]:
+        function(db)
+    db.execute(
+        "INSERT INTO answers (user_id, stance, comment, lang, status, created_at, updated_at)"
+        " VALUES (1, 'depends', 'Dipende dal budget', 'it', 'published', 'x', 'x')"
+    )
+    db.execute("INSERT INTO submissions VALUES (1, 1, 'Dipende dal budget', 'x')")
+    dict(MIGRATIONS)["m004_hash_answer_fingerprints"](db)
+    mark = fingerprint("Dipende dal budget")
+    assert db.execute("SELECT fingerprint FROM answers").fetchone() == (mark,)
+    assert db.execute("SELECT fingerprint FROM submissions").fetchone() == (mark,)
+
+
+def test_a_reader_in_the_middle_of_answering_keeps_their_place_across_m005() -> None:
+    db = sqlite3.connect(":memory:")
+    for _, function in MIGRATIONS[:4]:
+        function(db)
+    data = json.dumps({"stance": "integrate", "comment": "Un pensiero"})
+    db.execute(
+        "INSERT INTO readers (user_id, created_at, seen_at, flow, flow_data)"
+        " VALUES (1, 'x', 'x', 'display', ?), (2, 'x', 'x', 'comment', 'not json'),"
+        " (3, 'x', 'x', NULL, NULL)",
+        (data,),
+    )
+    dict(MIGRATIONS)["m005_flow_as_one_json_record"](db)
+    flows = [
+        Flow.from_json(row[0]) for row in db.execute("SELECT flow FROM readers ORDER BY user_id")
+    ]
+    assert flows == [Flow("display", "integrate", "Un pensiero"), Flow("comment"), None]
+    assert "flow_data" not in columns(db, "readers")
 
 
 def test_migrations_are_recorded_and_never_run_twice() -> None:
-    db = sqlite3.connect(":memory:")
+    db = Database(":memory:")
     first = migrate(db)
     assert first == [name for name, _ in MIGRATIONS]
     assert migrate(db) == []
@@ -38,6 +98,31 @@ def test_migration_names_are_unique_and_numbered_in_order() -> None:
     assert all(name[0] == "m" and name[1:4].isdigit() for name in names)
 
 
+def test_a_failed_transaction_leaves_nothing_behind() -> None:
+    db = Database(":memory:")
+    db.execute("CREATE TABLE t (x INTEGER)")
+    with pytest.raises(RuntimeError), db.transaction():
+        db.execute("INSERT INTO t VALUES (1)")
+        raise RuntimeError("boom")
+    assert db.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 0
+
+
+def test_nested_transactions_commit_once_and_an_inner_failure_undoes_only_itself() -> None:
+    db = Database(":memory:")
+    db.execute("CREATE TABLE t (x INTEGER)")
+    statements: list[str] = []
+    db.connection.set_trace_callback(statements.append)
+    with db.transaction():
+        db.execute("INSERT INTO t VALUES (1)")
+        with pytest.raises(RuntimeError), db.transaction():
+            db.execute("INSERT INTO t VALUES (2)")
+            raise RuntimeError("boom")
+        with db.transaction():
+            db.execute("INSERT INTO t VALUES (3)")
+    assert [row[0] for row in db.execute("SELECT x FROM t")] == [1, 3]
+    assert statements.count("COMMIT") == 1
+
+
 def test_a_file_database_uses_write_ahead_logging(tmp_path: Path) -> None:
     store = Store(str(tmp_path / "bot.sqlite3"))
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -47,11 +132,11 @@ def test_a_file_database_uses_write_ahead_logging(tmp_path: Path) -> None:
 def test_a_reader_position_survives_closing_and_reopening(tmp_path: Path) -> None:
     path = str(tmp_path / "bot.sqlite3")
     store = Store(path)
-    store.touch_reader(7, "Ada", "it")
-    store.set_position(7, "p3", 3)
+    store.readers.touch(7, "Ada", "it")
+    store.readers.set_position(7, "p3", 3)
     store.close()
     again = Store(path)
-    record = again.reader(7)
+    record = again.readers.get(7)
     assert record is not None
     assert (record.part_id, record.furthest_part, record.first_name) == ("p3", 3, "Ada")
     again.close()
@@ -59,9 +144,18 @@ def test_a_reader_position_survives_closing_and_reopening(tmp_path: Path) -> Non
 
 def test_the_furthest_part_never_goes_back() -> None:
     store = Store(":memory:")
-    store.touch_reader(7, "Ada", None)
-    store.set_position(7, "p5", 5)
-    store.set_position(7, "p2", 2)
-    record = store.reader(7)
+    store.readers.touch(7, "Ada", None)
+    store.readers.set_position(7, "p5", 5)
+    store.readers.set_position(7, "p2", 2)
+    record = store.readers.get(7)
     assert record is not None
     assert (record.part_id, record.furthest_part) == ("p2", 5)
+
+
+def test_a_flow_record_that_cannot_be_read_is_no_flow() -> None:
+    assert Flow.from_json('{"step": "elsewhere"}') is None
+    assert Flow.from_json("[1, 2]") is None
+    assert Flow.from_json('{"step": "comment", "stance": 3}') == Flow("comment")
+    assert Flow.from_json(Flow("display", "depends", "ok").to_json()) == Flow(
+        "display", "depends", "ok"
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fake_telegram import FakeBotAPI
-from telegram_harness import buttons, press
+from helpers import buttons, press
 
 from bot.bootstrap import Services
 
@@ -136,11 +136,22 @@ async def test_in_a_group_the_bot_answers_only_start_with_a_private_link(
     group = fake.group_chat(-100123, "Lettori")
     fake.send_text(anna, "/story", chat=group)
     fake.send_text(anna, "ciao a tutti", chat=group)
+    fake.send_text(anna, "/start@another_bot", chat=group)
     fake.send_text(anna, "/start@essay_test_bot", chat=group)
     reply = await fake.await_reply(group["id"])
     assert "https://t.me/essay_test_bot" in reply["text"]
+    assert buttons(reply) == [("@essay_test_bot", "https://t.me/essay_test_bot")]
+    query = fake.press_button(anna, reply["message_id"], "read", chat_id=group["id"])
+    await fake.await_until(lambda: query in fake.callback_answers, description="an answer")
+    assert "pulsante è scaduto" in fake.callback_answers[query].get("text", "")
     await fake.await_delivered()
     assert len(fake.sent(group["id"])) == 1
+    assert services_saw_nobody(bot)
+
+
+def services_saw_nobody(services: Services) -> bool:
+    """Nothing said in a group reaches the core: no reader was recorded."""
+    return services.store.readers.get(1001) is None
 
 
 async def test_a_reader_who_blocked_the_bot_does_not_stop_it_serving_others(
@@ -168,5 +179,6 @@ async def test_flood_limits_are_waited_out_and_no_reply_is_lost(
         fake.send_text(anna, f"/story {number}")
     await fake.await_until(lambda: len(fake.sent(anna["id"])) == 3, timeout=15)
     assert [t.split("\n")[-1] for t in fake.texts(anna["id"])] == ["1/7", "2/7", "3/7"]
-    while fake.rejected:
-        fake.expect_rejection(error_code=429, contains="retry after")
+    floods = fake.clear_rejected()
+    assert floods, "three sends in a row to one chat must have met the flood limit"
+    assert all(r.error_code == 429 and "retry after" in r.description for r in floods)

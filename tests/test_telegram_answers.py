@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from fake_telegram import FakeBotAPI
-from telegram_harness import buttons, press
+from helpers import buttons, press
 
 from bot.bootstrap import Services
 

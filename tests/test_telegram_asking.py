@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fake_telegram import FakeBotAPI
-from telegram_harness import buttons, press
+from helpers import buttons, press
 
 from bot.bootstrap import Services
 

@@ -1,0 +1,121 @@
+"""The one place for test helpers: driving the core, reading its outcomes, and running the real
+Telegram layer against the fake Bot API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fake_telegram import FakeBotAPI
+from telegram import Update
+
+from bot.adapters.telegram import build_application, on_shutdown, on_startup
+from bot.bootstrap import Services
+from bot.content.markup import to_plain
+from bot.core.events import Command, Event, Outcome, Press, Reader, Text
+from bot.model.answers import Answer
+
+AUTHOR = Reader(42, "Autore", "it")
+
+# --- the core -----------------------------------------------------------------------------------
+
+
+def say(services: Services, reader: Reader, event: Event) -> Outcome:
+    """What the bot answers to ``event`` from ``reader``."""
+    return services.dialogue.handle(reader, event)
+
+
+def datas(outcome: Outcome) -> list[str]:
+    """The callback data of every button of the outcome."""
+    return [b.data or "" for r in outcome.replies for row in r.buttons for b in row]
+
+
+def labels(outcome: Outcome) -> list[str]:
+    return [b.label for r in outcome.replies for row in r.buttons for b in row]
+
+
+def pairs(outcome: Outcome) -> list[tuple[str, str]]:
+    """Every button of the outcome as (label, callback data)."""
+    return [(b.label, b.data or "") for r in outcome.replies for row in r.buttons for b in row]
+
+
+def text(outcome: Outcome) -> str:
+    """The outcome's messages as the reader reads them."""
+    return "\n".join(to_plain(r.text) for r in outcome.replies)
+
+
+def answer(
+    services: Services, reader: Reader, stance: str, comment: str | None, show: str = "name"
+) -> Outcome:
+    """Go through the whole answering flow."""
+    say(services, reader, Command("answer"))
+    say(services, reader, Press(f"stance:{stance}"))
+    outcome = say(services, reader, Press("skip") if comment is None else Text(comment))
+    if datas(outcome)[:1] == ["show:name"]:
+        outcome = say(services, reader, Press(f"show:{show}"))
+    return outcome
+
+
+def held(services: Services, reader: Reader) -> Answer:
+    """The reader's stored answer (the test fails if there is none)."""
+    saved = services.store.answers.of_reader(reader.user_id)
+    assert saved is not None
+    return saved
+
+
+def revision_of(services: Services, answer_id: int) -> str:
+    found = services.store.answers.get(answer_id)
+    assert found is not None
+    return found.revision
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+# --- Telegram, over the fake Bot API -------------------------------------------------------------
+
+
+@asynccontextmanager
+async def polling(services: Services) -> AsyncIterator[None]:
+    """The bot long-polling the configured API (as ``essaybot run`` does) until the block ends."""
+    application = build_application(services.config, services.dialogue)
+    async with application:
+        await on_startup(application)
+        assert application.updater is not None
+        await application.updater.start_polling(
+            poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES
+        )
+        await application.start()
+        try:
+            yield
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            await on_shutdown(application)
+
+
+def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
+    """A message's inline buttons as (label, callback data or url)."""
+    markup = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return [(b["text"], b.get("callback_data") or b.get("url", "")) for row in markup for b in row]
+
+
+async def press(
+    fake: FakeBotAPI, user: dict[str, Any], message_id: int, data: str
+) -> dict[str, Any]:
+    """Press a button and wait until the bot has acknowledged the press."""
+    query_id = fake.press_button(user, message_id, data)
+    await fake.await_until(lambda: query_id in fake.callback_answers, description="an answer")
+    return fake.callback_answers[query_id]
