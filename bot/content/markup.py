@@ -10,8 +10,6 @@ import html
 import re
 from html.parser import HTMLParser
 
-from bot.model.text import utf16_units
-
 #: Tags Telegram accepts in HTML parse mode.
 ALLOWED_TAGS = frozenset(
     "b strong i em u ins s strike del span tg-spoiler a code pre blockquote".split()
@@ -72,8 +70,10 @@ def to_terminal(markup: str) -> str:
 
 
 def units(text: str) -> int:
-    """Length of plain ``text`` as Telegram counts it: UTF-16 code units (an emoji is 2)."""
-    return utf16_units(text)
+    """Length of plain ``text`` as Telegram counts it: UTF-16 code units (an emoji is 2).
+    The same rule as :func:`bot.model.text.utf16_units`; kept here so markup imports nothing
+    (a test checks they agree)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def visible_length(markup: str) -> int:

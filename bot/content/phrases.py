@@ -34,7 +34,6 @@ PHRASES: dict[str, frozenset[str]] = {
         "console_choose": set(),
         "console_no_such_button": {"count"},
         "notice_expired": set(),
-        "notice_already_here": set(),
         "button_read": set(),
         "button_previous": set(),
         "button_next": set(),

@@ -9,9 +9,3 @@ def fingerprint(text: str) -> str:
     """A hash of what makes two comments "the same text" (case and spacing do not count)."""
     normal = " ".join(text.casefold().split())
     return hashlib.sha256(normal.encode()).hexdigest()[:32]
-
-
-def revision(*parts: str | None) -> str:
-    """A short tag that changes whenever any of ``parts`` does (for stale admin buttons)."""
-    joined = "\x1f".join(part or "" for part in parts)
-    return hashlib.sha256(joined.encode()).hexdigest()[:8]

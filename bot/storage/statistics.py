@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.model.answers import STANCES
+from bot.model.answers import STANCES, Answer
 from bot.model.limits import MAX_MISSES, MAX_TOPICS
-from bot.storage.answers import AnswerStore
 from bot.storage.database import Database
 
 
@@ -56,7 +55,7 @@ def stats(db: Database, parts: int) -> Stats:
     return Stats(readers, funnel, tally, topics, misses)
 
 
-def export_rows(answers: AnswerStore) -> list[dict[str, object]]:
+def export_rows(answers: list[Answer]) -> list[dict[str, object]]:
     """Every answer, whatever its status, as plain rows."""
     return [
         {
@@ -69,5 +68,5 @@ def export_rows(answers: AnswerStore) -> list[dict[str, object]]:
             "created_at": a.created_at,
             "updated_at": a.updated_at,
         }
-        for a in answers.all()
+        for a in answers
     ]

@@ -43,7 +43,7 @@ class Store:
 
     def export_rows(self) -> list[dict[str, object]]:
         """Every answer, whatever its status, as plain rows."""
-        return statistics.export_rows(self.answers)
+        return statistics.export_rows(self.answers.all())
 
     def personal_data(self, user_id: int) -> dict[str, Any]:
         """Everything stored about a reader, for /mydata."""
