@@ -18,9 +18,10 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.bootstrap import default_content_dir
-from bot.content import load_content
-from bot.matcher import Matcher, fold
+from bot.bootstrap import load
+from bot.config import Config
+from bot.core.matcher import Matcher
+from bot.model.text import fold
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
@@ -63,7 +64,7 @@ def measure(decide: Callable[[str], object], items: list[str]) -> tuple[float, f
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
-    content = load_content(default_content_dir())
+    content = load(Config())
     tracemalloc.start()
     start = time.perf_counter()
     matcher = Matcher(content.topics, content.matching)

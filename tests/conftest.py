@@ -27,8 +27,9 @@ def content() -> Content:
 @pytest.fixture
 def build(content: Content, tmp_path: Path) -> Iterator[Build]:
     """The one factory for services, through the real composition root:
-    ``build(admins={42}, moderation="pre", clock=..., fake=...)``. With ``fake`` the services
-    talk to the fake Bot API and keep a database file; otherwise the database is in memory."""
+    ``build(admins={42}, moderation="pre", clock=..., fake=..., on_disk=True)``. With ``fake``
+    the services talk to the fake Bot API; with it or ``on_disk`` the database is a file,
+    otherwise it is in memory."""
     built: list[Services] = []
 
     def make(
@@ -37,11 +38,12 @@ def build(content: Content, tmp_path: Path) -> Iterator[Build]:
         moderation: str = "post",
         clock: Clock = system_clock,
         fake: FakeBotAPI | None = None,
+        on_disk: bool = False,
     ) -> Services:
         config = Config(
             token=TOKEN if fake else None,
             api_url=fake.base_url if fake else Config.api_url,
-            database=str(tmp_path / f"bot{len(built)}.sqlite3") if fake else ":memory:",
+            database=str(tmp_path / f"bot{len(built)}.sqlite3") if fake or on_disk else ":memory:",
             admin_ids=frozenset(admins),
             moderation=moderation,
         )

@@ -211,8 +211,6 @@ def test_anonymous_readers_are_shown_as_anonymous(services: Services, anna: Read
     assert "Anna" not in text(say(services, anna, Command("answers")))
 
 
-
-
 def test_pre_moderation_holds_answers_until_an_admin_approves(
     moderated: Services, anna: Reader
 ) -> None:

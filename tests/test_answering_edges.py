@@ -43,8 +43,6 @@ def test_emoji_comments_never_make_a_message_telegram_would_refuse(
     assert all(visible_length(r.text) <= MAX_TEXT for r in refused.replies)
 
 
-
-
 def test_an_old_admin_card_cannot_approve_a_text_the_admin_never_saw(
     moderated: Services, anna: Reader
 ) -> None:

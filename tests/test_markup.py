@@ -5,7 +5,15 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.content.markup import Markup, escape, fill, markup_problems, to_plain, visible_length
+from bot.content.markup import (
+    Markup,
+    escape,
+    fill,
+    markup_problems,
+    to_plain,
+    units,
+    visible_length,
+)
 
 
 @given(st.text())
@@ -34,3 +42,22 @@ def test_markup_problems_spot_what_telegram_rejects() -> None:
     assert markup_problems("<b>x") == ["<b> is never closed"]
     assert markup_problems("a < b") == ["a bare '<' must be written &lt;"]
     assert markup_problems('<span class="tg-spoiler">x</span> <i>ok</i>') == []
+
+
+def test_the_limits_the_core_keeps_agree_with_telegram_constants() -> None:
+    from telegram.constants import CallbackQueryLimit, InlineKeyboardButtonLimit, MessageLimit
+
+    from bot.content import markup
+    from bot.core.registry import MAX_DATA_BYTES
+
+    assert markup.MAX_TEXT == MessageLimit.MAX_TEXT_LENGTH
+    assert markup.MAX_CAPTION == MessageLimit.CAPTION_LENGTH
+    assert markup.MAX_NOTICE == CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH
+    assert MAX_DATA_BYTES == InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
+
+
+@given(st.text())
+def test_markup_counts_length_as_the_model_does(text: str) -> None:
+    from bot.model.text import utf16_units
+
+    assert units(text) == utf16_units(text)
