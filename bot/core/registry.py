@@ -53,30 +53,26 @@ ACTIONS: dict[str, ActionSpec] = {}
 COMMANDS: dict[str, CommandSpec] = {}
 
 
+def _declare(table: dict[str, Any], spec: ActionSpec | CommandSpec, method: F) -> F:
+    if spec.name in table or not _NAME.match(spec.name):
+        raise ValueError(f"{spec.name!r} declared twice or badly named")
+    table[spec.name] = spec
+    method.__dict__.setdefault("_declares", []).append(spec)
+    return method
+
+
 def action(name: str, *params: str, admin: bool = False) -> Callable[[F], F]:
     """Declare the decorated method as the handler of button action ``name``."""
-
-    def declare(method: F) -> F:
-        if name in ACTIONS or not _NAME.match(name):
-            raise ValueError(f"action {name!r} declared twice or badly named")
-        ACTIONS[name] = ActionSpec(name, params, admin, method.__qualname__)
-        method.__dict__.setdefault("_declares", []).append(ACTIONS[name])
-        return method
-
-    return declare
+    return lambda method: _declare(
+        ACTIONS, ActionSpec(name, params, admin, method.__qualname__), method
+    )
 
 
 def command(name: str, *, menu: int | None = None, admin: bool = False) -> Callable[[F], F]:
     """Declare the decorated method as the handler of ``/name``."""
-
-    def declare(method: F) -> F:
-        if name in COMMANDS or not _NAME.match(name):
-            raise ValueError(f"command {name!r} declared twice or badly named")
-        COMMANDS[name] = CommandSpec(name, menu, admin, method.__qualname__)
-        method.__dict__.setdefault("_declares", []).append(COMMANDS[name])
-        return method
-
-    return declare
+    return lambda method: _declare(
+        COMMANDS, CommandSpec(name, menu, admin, method.__qualname__), method
+    )
 
 
 def declared_by(method: object) -> list[ActionSpec | CommandSpec]:
