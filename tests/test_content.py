@@ -118,3 +118,10 @@ def test_a_tag_telegram_rejects_is_reported(content_copy: Path) -> None:
 def test_a_missing_file_is_reported(content_copy: Path) -> None:
     (content_copy / "essay.yaml").unlink()
     assert problems_of(content_copy)[0].startswith("content/essay.yaml: file: cannot be read")
+
+
+def test_phrases_an_earlier_version_said_are_ignored_not_refused(content_copy: Path) -> None:
+    messages = content_copy / "messages.yaml"
+    retired = "  notice_already_here:\n    it: Sei già qui.\n    en: You are already here.\n"
+    messages.write_text(messages.read_text(encoding="utf-8") + retired, encoding="utf-8")
+    assert load(Config(), content_copy).essay.total == 7

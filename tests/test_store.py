@@ -26,7 +26,6 @@ EFFECTS: dict[str, dict[str, set[str]]] = {
         "readers": {"flow", "flow_data", "display"},
     },
     "m004_hash_answer_fingerprints": {"answers": {"fingerprint"}},
-    "m005_flow_as_one_json_record": {"readers": {"flow", "display"}},
 }
 
 
@@ -64,23 +63,24 @@ def test_hashing_fingerprints_keeps_no_copy_of_a_comment() -> None:
     assert db.execute("SELECT fingerprint FROM submissions").fetchone() == (mark,)
 
 
-def test_a_reader_in_the_middle_of_answering_keeps_their_place_across_m005() -> None:
-    db = sqlite3.connect(":memory:")
-    for _, function in MIGRATIONS[:4]:
-        function(db)
-    data = json.dumps({"stance": "integrate", "comment": "Un pensiero"})
-    db.execute(
-        "INSERT INTO readers (user_id, created_at, seen_at, flow, flow_data)"
-        " VALUES (1, 'x', 'x', 'display', ?), (2, 'x', 'x', 'comment', 'not json'),"
-        " (3, 'x', 'x', NULL, NULL)",
-        (data,),
+def test_the_flow_is_stored_as_its_step_and_json_as_earlier_versions_stored_it() -> None:
+    store = Store(":memory:")
+    store.readers.touch(7, "Ada", "it")
+    store.readers.set_flow(7, Flow("display", "integrate", "Un pensiero"))
+    row = store.db.execute("SELECT flow, flow_data FROM readers").fetchone()
+    assert (row[0], json.loads(row[1])) == (
+        "display",
+        {"stance": "integrate", "comment": "Un pensiero"},
     )
-    dict(MIGRATIONS)["m005_flow_as_one_json_record"](db)
-    flows = [
-        Flow.from_json(row[0]) for row in db.execute("SELECT flow FROM readers ORDER BY user_id")
-    ]
-    assert flows == [Flow("display", "integrate", "Un pensiero"), Flow("comment"), None]
-    assert "flow_data" not in columns(db, "readers")
+    store.db.execute(
+        "UPDATE readers SET flow = 'comment', flow_data = '{\"stance\": \"depends\"}'"
+    )
+    assert store.readers.flow(7) == Flow("comment", "depends")
+    store.readers.set_flow(7, None)
+    assert tuple(store.db.execute("SELECT flow, flow_data FROM readers").fetchone()) == (
+        None,
+        None,
+    )
 
 
 def test_migrations_are_recorded_and_never_run_twice() -> None:
@@ -152,10 +152,11 @@ def test_the_furthest_part_never_goes_back() -> None:
     assert (record.part_id, record.furthest_part) == ("p2", 5)
 
 
-def test_a_flow_record_that_cannot_be_read_is_no_flow() -> None:
-    assert Flow.from_json('{"step": "elsewhere"}') is None
-    assert Flow.from_json("[1, 2]") is None
-    assert Flow.from_json('{"step": "comment", "stance": 3}') == Flow("comment")
-    assert Flow.from_json(Flow("display", "depends", "ok").to_json()) == Flow(
-        "display", "depends", "ok"
-    )
+def test_a_flow_that_cannot_be_read_is_no_flow_or_nothing_chosen_yet() -> None:
+    assert Flow.from_row("elsewhere", "{}") is None
+    assert Flow.from_row(None, '{"stance": "depends"}') is None
+    assert Flow.from_row("comment", "[1, 2]") == Flow("comment")
+    assert Flow.from_row("comment", "not json") == Flow("comment")
+    assert Flow.from_row("comment", '{"stance": 3}') == Flow("comment")
+    record = Flow("display", "depends", "ok")
+    assert Flow.from_row(record.step, record.data_json()) == record

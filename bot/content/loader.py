@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.content import markup
 from bot.content.catalog import Content, Essay, MatchingWords, Part, Topic
-from bot.content.phrases import BUTTONS, MAX_BUTTON_LABEL, NOTICES, PHRASES
+from bot.content.phrases import BUTTONS, MAX_BUTTON_LABEL, NOTICES, PHRASES, RETIRED
 from bot.content.schema import UNREADABLE, Problems, localized, read_yaml, text_of
 from bot.content.topics import load_matching, load_topics
 
@@ -162,7 +162,7 @@ def _load_messages(
         phrases[key] = localized(file, key, messages[key], languages, problems)
         for lang, template in phrases[key].items():
             _check_phrase(key, lang, template, problems)
-    for key in sorted(set(messages) - set(PHRASES), key=str):
+    for key in sorted(set(messages) - set(PHRASES) - RETIRED, key=str):
         problems.add(file, str(key), "unknown phrase: the bot never says it (a typo?)")
     commands = raw.get("commands")
     if not isinstance(commands, dict):

@@ -117,3 +117,6 @@ NOTICES = frozenset(key for key in PHRASES if key.startswith("notice_"))
 #: Phrases used as button labels: never empty, short enough for a phone.
 BUTTONS = frozenset(key for key in PHRASES if key.startswith(("button_", "stance_")))
 MAX_BUTTON_LABEL = 40
+#: Phrases earlier versions said and this one no longer does: an author's own content may still
+#: have them, and they are ignored rather than refused.
+RETIRED = frozenset({"group_start_no_link", "notice_already_here"})

@@ -1,10 +1,10 @@
-"""Where a reader is in a multi-step flow (answering the title's question), as a small typed
-record stored as JSON."""
+"""Where a reader is in a multi-step flow (answering the title's question): a small typed record,
+stored as its step and, as JSON, what the reader chose or wrote so far."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Literal, get_args
 
 #: ``comment``: writing the comment (stance chosen); ``display``: choosing how to be shown
@@ -21,21 +21,25 @@ class Flow:
     stance: str | None = None
     comment: str | None = None
 
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+    def data_json(self) -> str:
+        """What the reader chose or wrote so far, as JSON (only what is set)."""
+        data = {"stance": self.stance, "comment": self.comment}
+        return json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str | None) -> Flow | None:
-        """The flow stored as ``text``; None for no flow or anything unreadable."""
+    def from_row(cls, step: str | None, data: str | None) -> Flow | None:
+        """The flow stored as ``step`` and JSON ``data``; None for no flow or an unknown step.
+        Data that cannot be read counts as nothing chosen yet."""
+        if step not in STEPS:
+            return None
         try:
-            data = json.loads(text) if text else None
+            fields = json.loads(data) if data else {}
         except ValueError:
-            return None
-        if not isinstance(data, dict) or data.get("step") not in STEPS:
-            return None
-        stance, comment = data.get("stance"), data.get("comment")
+            fields = {}
+        fields = fields if isinstance(fields, dict) else {}
+        stance, comment = fields.get("stance"), fields.get("comment")
         return cls(
-            data["step"],
+            step,  # type: ignore[arg-type]
             stance if isinstance(stance, str) else None,
             comment if isinstance(comment, str) else None,
         )

@@ -52,11 +52,19 @@ class Database:
             yield
         except BaseException:
             self._depth = depth
-            if depth == 0:
-                db.execute("ROLLBACK")
-            else:
-                db.execute(f"ROLLBACK TO {savepoint}")
-                db.execute(f"RELEASE {savepoint}")
+            self._roll_back(savepoint)
             raise
         self._depth = depth
-        db.execute("COMMIT" if depth == 0 else f"RELEASE {savepoint}")
+        try:
+            db.execute("COMMIT" if depth == 0 else f"RELEASE {savepoint}")
+        except sqlite3.Error:
+            self._roll_back(savepoint)  # never leave a transaction open for the next event
+            raise
+
+    def _roll_back(self, savepoint: str) -> None:
+        if self._depth == 0:
+            if self.connection.in_transaction:
+                self.connection.execute("ROLLBACK")
+        else:
+            self.connection.execute(f"ROLLBACK TO {savepoint}")
+            self.connection.execute(f"RELEASE {savepoint}")

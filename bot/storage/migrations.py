@@ -117,19 +117,6 @@ def m004_hash_answer_fingerprints(db: sqlite3.Connection) -> None:
         )
 
 
-@migration
-def m005_flow_as_one_json_record(db: sqlite3.Connection) -> None:
-    """The reader's place in a flow becomes one typed record, stored as JSON in ``flow``."""
-    db.execute(
-        """
-        UPDATE readers SET flow = json_set(
-            CASE WHEN json_valid(flow_data) THEN flow_data ELSE '{}' END, '$.step', flow)
-        WHERE flow IS NOT NULL
-        """
-    )
-    db.execute("ALTER TABLE readers DROP COLUMN flow_data")
-
-
 def applied(db: Database) -> list[str]:
     """Names of the migrations already applied to ``db``, in order."""
     db.execute(

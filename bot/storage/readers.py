@@ -63,15 +63,19 @@ class ReaderStore:
 
     def flow(self, user_id: int) -> Flow | None:
         """The reader's place in the answering flow, if they are in it."""
-        row = self.db.execute("SELECT flow FROM readers WHERE user_id = ?", (user_id,))
+        row = self.db.execute("SELECT flow, flow_data FROM readers WHERE user_id = ?", (user_id,))
         found = row.fetchone()
-        return Flow.from_json(found[0]) if found else None
+        return Flow.from_row(found[0], found[1]) if found else None
 
     def set_flow(self, user_id: int, flow: Flow | None) -> None:
-        """Enter or move on in the flow (or leave it, with None)."""
-        payload = flow.to_json() if flow is not None else None
+        """Enter or move on in the flow (or leave it, with None): its step in ``flow``, what
+        the reader chose or wrote so far as JSON in ``flow_data``."""
+        step, data = (flow.step, flow.data_json()) if flow is not None else (None, None)
         with self.db.transaction():
-            self.db.execute("UPDATE readers SET flow = ? WHERE user_id = ?", (payload, user_id))
+            self.db.execute(
+                "UPDATE readers SET flow = ?, flow_data = ? WHERE user_id = ?",
+                (step, data, user_id),
+            )
 
     def display(self, user_id: int) -> str | None:
         """How the reader chose to be shown next to answers: "name", "anonymous" or None."""
