@@ -16,7 +16,6 @@ import copy
 import itertools
 import json
 import math
-import mimetypes
 import re
 import socket
 import threading
@@ -310,8 +309,9 @@ class FakeBotAPI:
     def _push_update(self, kind: str, payload: Json) -> None:
         """Queue an update (with the lock held), unless allowed_updates leaves its type out:
         Telegram does not create those."""
-        if not self._allowed_updates or kind in self._allowed_updates:  # empty: every type
-            self._updates.append({"update_id": next(self._ids), kind: copy.deepcopy(payload)})
+        if self._allowed_updates and kind not in self._allowed_updates:  # empty: every type
+            return
+        self._updates.append({"update_id": next(self._ids), kind: copy.deepcopy(payload)})
         self._changed.notify_all()
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._wake_poller)
@@ -600,13 +600,15 @@ class FakeBotAPI:
         self,
         user: Json,
         file_name: str = "essay.txt",
-        content: bytes = b"Essay",
+        content: bytes = b"Marketing e IT",
+        *,
+        mime_type: str = "text/plain",
+        caption: str | None = None,
         chat: Json | None = None,
     ) -> int:
-        mime = mimetypes.guess_type(file_name)[0] or "application/octet-stream"
         with self._lock:
-            document = self._new_file("DOC", content, file_name, mime)
-        return self._send(user, {"document": document}, chat)
+            document = self._new_file("DOC", content, file_name, mime_type)
+        return self._send(user, {"document": document, "caption": caption}, chat)
 
     def press_button(
         self, user: Json, message_id: int, callback_data: str, chat_id: int | None = None
@@ -752,25 +754,25 @@ class FakeBotAPI:
                 raise AssertionError(self._report(description or repr(predicate), timeout))
             await asyncio.sleep(0.005)
 
-    def _finds_request(self, method: str, match: Match, since: int) -> Callable[[], Any]:
+    def _finds_request(self, method: str, predicate: Match, since: int) -> Callable[[], Any]:
         def find() -> Recorded | None:
             calls = (r for r in self._requests[since:] if r.method == method)
-            return next((r for r in calls if match is None or match(r)), None)
+            return next((r for r in calls if predicate is None or predicate(r)), None)
 
         return find
 
     def wait_for_request(
-        self, method: str, match: Match = None, *, since: int = 0, timeout: float = 5.0
+        self, method: str, predicate: Match = None, *, since: int = 0, timeout: float = 5.0
     ) -> Recorded:
         """The first request to ``method`` (from index ``since``, see :meth:`mark`) for which
-        ``match`` is true, answered ok or not."""
-        find = self._finds_request(method, match, since)
+        ``predicate`` is true, answered ok or not."""
+        find = self._finds_request(method, predicate, since)
         return self.wait_until(find, timeout, f"a {method} request")
 
     async def await_request(
-        self, method: str, match: Match = None, *, since: int = 0, timeout: float = 5.0
+        self, method: str, predicate: Match = None, *, since: int = 0, timeout: float = 5.0
     ) -> Recorded:
-        find = self._finds_request(method, match, since)
+        find = self._finds_request(method, predicate, since)
         return await self.await_until(find, timeout, f"a {method} request")
 
     def _finds_reply(self, chat: Chat, after: int | None) -> Callable[[], Json | None]:
