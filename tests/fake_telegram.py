@@ -211,6 +211,7 @@ class FakeBotAPI:
         match = re.fullmatch(r"/bot([^/]*)/([^/]+)", request.path)
         method = _CANONICAL.get(match[2].lower(), match[2]) if match else request.path
         params: Json = {}
+        body: Json
         try:
             params = await self._read_params(request)
             if match is None or not _TOKEN.fullmatch(match[1]):
@@ -257,10 +258,11 @@ class FakeBotAPI:
                 raise bad_request("can't parse JSON object") from None
             if not isinstance(params, dict):
                 raise bad_request("JSON object expected")
-        for name, value in (await request.post()).items():
-            if isinstance(value, web.FileField):
-                value = StoredFile(value.filename, value.file.read(), value.content_type)
-            params[name] = value
+        for name, part in (await request.post()).items():
+            if isinstance(part, web.FileField):
+                params[name] = StoredFile(part.filename, part.file.read(), part.content_type)
+            else:
+                params[name] = part
         for name, value in params.items():
             if not isinstance(value, str):
                 continue
@@ -427,7 +429,7 @@ class FakeBotAPI:
             raise bad_request("message text is empty")
         if not isinstance(params.get("link_preview_options", {}), dict):
             raise bad_request("can't parse link preview options JSON object")
-        mode, entities = str(params.get("parse_mode", "")), []
+        mode, entities = str(params.get("parse_mode", "")), list[Json]()
         if mode.lower() == "html":
             try:
                 raw, entities = parse_html(raw)
@@ -502,11 +504,7 @@ class FakeBotAPI:
             self._blocked.add(_chat_id(chat))
 
     def set_flood_limits(
-        self,
-        per_chat_per_second: Rate = 1.0,
-        global_per_second: Rate = 30.0,
-        *,
-        burst: float = 1.0,
+        self, per_chat_per_second: Rate = 1.0, global_per_second: Rate = 30.0, *, burst: float = 1
     ) -> None:
         """Turn on flood control (off by default): over the limits (token buckets of ``burst``
         requests refilled at the given rates), sends and edits get 429 with ``retry_after``."""
@@ -692,7 +690,7 @@ class FakeBotAPI:
 
     def texts(self, chat: Chat) -> list[str]:
         """The text (or caption) of each message the bot has in the chat."""
-        return [m.get("text", m.get("caption", "")) for m in self.sent(chat)]
+        return [str(m.get("text", m.get("caption", ""))) for m in self.sent(chat)]
 
     def last_sent(self, chat: Chat) -> Json:
         if not (sent := self.sent(chat)):
@@ -754,7 +752,9 @@ class FakeBotAPI:
                 raise AssertionError(self._report(description or repr(predicate), timeout))
             await asyncio.sleep(0.005)
 
-    def _finds_request(self, method: str, predicate: Match, since: int) -> Callable[[], Any]:
+    def _finds_request(
+        self, method: str, predicate: Match, since: int
+    ) -> Callable[[], Recorded | None]:
         def find() -> Recorded | None:
             calls = (r for r in self._requests[since:] if r.method == method)
             return next((r for r in calls if predicate is None or predicate(r)), None)
@@ -858,6 +858,6 @@ def _button(button: Any) -> Json:
             return {"text": text, "url": check_link(url)}
         except ValueError as error:
             raise bad_request(f"inline keyboard button URL '{url}' is invalid: {error}") from None
-    if len(data.encode("utf-8")) > 64:
+    if len(str(data).encode("utf-8")) > 64:
         raise bad_request("BUTTON_DATA_INVALID")
     return {"text": text, "callback_data": data}

@@ -103,7 +103,7 @@ def parse_html(html: str) -> tuple[str, list[dict[str, Any]]]:
         else:
             tag, i = _end_tag(data, i, nested)
             if utf16 > tag.offset:
-                entity = {"offset": tag.offset, "length": utf16 - tag.offset}
+                entity: dict[str, Any] = {"offset": tag.offset, "length": utf16 - tag.offset}
                 entity["type"] = _TAGS[tag.name]
                 if tag.name == "a":
                     url = tag.argument or bytes(result[tag.begin :]).decode("utf-8", "replace")
