@@ -1,67 +1,118 @@
-"""A fake Telegram Bot API server for end-to-end tests of the bot.
+"""A lean, strict fake of the Telegram Bot API, for end-to-end tests of the bot.
 
-The real bot (python-telegram-bot's HTTPXRequest) talks to it over real HTTP on 127.0.0.1, at
-``{base_url}/bot{token}/{method}``, and gets Telegram's JSON shapes and error answers back: the
-fake rejects what real Telegram rejects (HTML it cannot parse, texts over 4096 UTF-16 code units,
-callback data over 64 bytes, edits that change nothing...), with the same descriptions.
-
-    with FakeBotAPI() as fake:
-        anna = fake.user(1001, "Anna")
-        bot = telegram.Bot(fake.token, base_url=f"{fake.base_url}/bot")
-        ...                                  # start the bot, polling the fake
-        fake.send_text(anna, "/start")
-        reply = fake.wait_for_reply(anna)    # in async tests: await fake.await_reply(anna)
-        assert fake.rejected == []
-
-The server runs in a background thread with its own event loop, so the fake works the same from
-sync tests and from async tests; every test-side method is a plain, thread-safe call.
+The real bot talks to it over HTTP on 127.0.0.1 (``{base_url}/bot{token}/{method}``) and gets
+Telegram's JSON answers back. Only the methods the bot calls exist, with the checks Telegram
+makes on them and its error descriptions; any other method is Telegram's ``404 Not Found``, and
+a parameter the fake does not model is refused with a 400 saying so, never silently ignored.
+The server runs in a thread with its own event loop, so sync and async tests can use it alike:
+``with FakeBotAPI() as fake: fake.send_text(fake.user(), "/start"); fake.wait_for_reply(1001)``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import itertools
+import json
+import math
+import re
+import socket
+import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Self, TypeVar
 
-from fake_telegram_entities import Entity, TextError, format_text, utf16_len
-from fake_telegram_html import parse_html
-from fake_telegram_methods import BotState, CallbackQueryState, Injection, StoredFile
-from fake_telegram_server import DEFAULT_TOKEN, Chat, FakeTelegramServer, Recorded, Rejected
-from fake_telegram_validation import ApiError, UploadedFile
+from aiohttp import web
+from fake_telegram_html import HtmlError, check_link, format_text, parse_html, utf16_len
 
-__all__ = [
-    "DEFAULT_TOKEN",
-    "Entity",
-    "FakeBotAPI",
-    "Recorded",
-    "Rejected",
-    "StoredFile",
-    "TextError",
-    "UploadedFile",
-    "format_text",
-    "parse_html",
-    "render_html",
-    "utf16_len",
-]
+__all__ = ["DEFAULT_TOKEN", "FakeBotAPI", "Recorded", "StoredFile"]
 
 T = TypeVar("T")
+Chat = int | dict[str, Any]  # a chat id, a chat, or a user (meaning the private chat with them)
+Json = dict[str, Any]
+Rate = float | None  # per second; None: no limit
+
+DEFAULT_TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz"
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are "
+    "exactly the same as a current content and reply markup of the message"
+)
+QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
+CONFLICT = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is "
+    "running"
+)
+# The methods, and the parameters of each, that the fake implements.
+PARAMETERS = {
+    name: frozenset(params.split())
+    for name, params in {
+        "getMe": "",
+        "getUpdates": "offset limit timeout allowed_updates",
+        "deleteWebhook": "drop_pending_updates",
+        "setMyCommands": "commands scope language_code",
+        "sendMessage": "chat_id text parse_mode reply_markup link_preview_options",
+        "editMessageText": "chat_id message_id text parse_mode reply_markup link_preview_options",
+        "sendDocument": "chat_id document caption parse_mode reply_markup",
+        "answerCallbackQuery": "callback_query_id text show_alert",
+    }.items()
+}
+_CANONICAL = {name.lower(): name for name in PARAMETERS}  # Telegram ignores the case
+_JSON = {"reply_markup", "commands", "scope", "allowed_updates", "link_preview_options"}
+_INT = {"chat_id", "message_id", "offset", "limit", "timeout"}
+_BOOL = {"drop_pending_updates", "show_alert"}
+_TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
+_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,64}(@[A-Za-z0-9_]{3,32})?(?![\w/<>@])")
 
 
-def render_html(html: str) -> tuple[str, list[dict[str, Any]]]:
-    """What Telegram makes of an HTML message text: the plain ``text`` and the ``entities`` of
-    the Message, exactly as the fake stores them. Raises ``TextError`` where Telegram would
-    answer 400 (unparsable HTML, whitespace-only text)."""
-    plain, entities = format_text(*parse_html(html))
-    return plain, [entity.to_dict() for entity in entities]
+class ApiError(Exception):
+    """A Bot API error answer, sent with the HTTP status ``error_code``."""
+
+    def __init__(self, error_code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.body: Json = {"ok": False, "error_code": error_code, "description": description}
+        if retry_after is not None:
+            self.body["parameters"] = {"retry_after": retry_after}
 
 
-class FakeBotAPI(FakeTelegramServer):
-    """A fake Telegram for one bot: the Bot API server, plus the test's side of Telegram (its
-    users, their messages and button presses) and ways to look at and wait for what the bot did.
-    """
+def bad_request(message: str) -> ApiError:
+    return ApiError(400, f"Bad Request: {message}")
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file part of a multipart request; a file the bot uploaded or a user sent."""
+
+    filename: str | None
+    content: bytes
+    content_type: str | None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One request the fake answered, ok or not, and its answer."""
+
+    method: str
+    params: Json
+    response: Json
+    ok: bool
+    result: Any
+    error_code: int  # the HTTP status: 200 when ok
+    description: str
+
+    def __str__(self) -> str:
+        args = ", ".join(f"{k}={str(v)[:60]!r}" for k, v in self.params.items())
+        outcome = "ok" if self.ok else f"{self.error_code} {self.description}"
+        return f"{self.method}({args}) -> {outcome}"
+
+
+Match = Callable[[Recorded], bool] | None
+
+
+class FakeBotAPI:
+    """A fake Telegram for one bot: the Bot API server, the test's side of Telegram (users,
+    their messages and button presses), and ways to look at and wait for what the bot did."""
 
     def __init__(
         self,
@@ -69,60 +120,396 @@ class FakeBotAPI(FakeTelegramServer):
         username: str = "essay_test_bot",
         first_name: str = "Essay Test Bot",
     ) -> None:
-        super().__init__(token, username, first_name)
-        self._query_ids = itertools.count(4_242_000_001)
+        if not _TOKEN.fullmatch(token):
+            raise ValueError(f"not a bot token: {token!r}")
+        self.token = token
+        self.bot_user: Json = {"id": int(token.split(":")[0]), "is_bot": True}
+        self.bot_user |= {"first_name": first_name, "username": username, "can_join_groups": True}
+        self.bot_user |= {"can_read_all_group_messages": False, "supports_inline_queries": False}
+        self.bot_user |= {"can_connect_to_business": False, "has_main_web_app": False}
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self._requests: list[Recorded] = []
+        self._rejected: list[Recorded] = []
+        self._users: dict[int, Json] = {}
+        self._chats: dict[int, Json] = {}  # the chats the bot may write to
+        self._blocked: set[int] = set()
+        self._messages: dict[int, dict[int, Json]] = {}  # chat id -> message id -> Message
+        self._updates: list[Json] = []  # queued, not yet confirmed by a getUpdates offset
+        self._allowed_updates: frozenset[str] = frozenset()
+        self._ids = itertools.count(10_001)  # update, callback query and file numbers
+        self._commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self._queries: dict[str, Json | None] = {}  # callback query id -> its answer
+        self._files: dict[str, StoredFile] = {}
+        self._flood: tuple[Rate, Rate, float] = (None, None, 1.0)  # per chat, global, burst
+        self._buckets: dict[int | None, tuple[float, float]] = {}  # tokens, time
+        self._injected: dict[str, ApiError] = {}  # method -> its next answer, see fail_next
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._runner: web.AppRunner | None = None
+        self._port = 0
+        self._stopping = False
+        self._poller: asyncio.Future[bool] | None = None  # True: terminated by a newer poll
+
+    # --- the server ----------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT``; PTB wants ``base_url=f"{fake.base_url}/bot"``."""
+        if not self._port:
+            raise RuntimeError("FakeBotAPI is not started")
+        return f"http://127.0.0.1:{self._port}"
+
+    @property
+    def is_polling(self) -> bool:
+        """Whether a getUpdates long poll is waiting right now (the bot is up and listening)."""
+        return self._poller is not None
+
+    def __enter__(self) -> Self:
+        ready = threading.Event()
+        self._thread = threading.Thread(target=self._serve, args=(ready,), daemon=True)
+        self._thread.start()
+        if not ready.wait(10) or not self._port:
+            raise RuntimeError("FakeBotAPI could not start")
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Answer a waiting long poll with ``[]``, close every connection and stop serving."""
+        if self._loop is not None and self._thread is not None:
+            asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(10)
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+        self._loop, self._thread, self._port = None, None, 0
+
+    def _serve(self, ready: threading.Event) -> None:
+        loop = asyncio.new_event_loop()
+        try:
+            loop.run_until_complete(self._open(loop))
+            ready.set()
+            loop.run_forever()
+        finally:
+            ready.set()  # if it could not start, __enter__ sees no port
+            loop.close()
+
+    async def _open(self, loop: asyncio.AbstractEventLoop) -> None:
+        app = web.Application(client_max_size=60 * 1024 * 1024)
+        app.router.add_route("*", "/{path:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        await web.SockSite(self._runner, sock).start()
+        self._loop, self._port = loop, sock.getsockname()[1]
+
+    async def _shutdown(self) -> None:
+        self._stopping = True
+        self._wake_poller()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        match = re.fullmatch(r"/bot([^/]*)/([^/]+)", request.path)
+        method = _CANONICAL.get(match[2].lower(), match[2]) if match else request.path
+        params: Json = {}
+        body: Json
+        try:
+            params = await self._read_params(request)
+            if match is None or not _TOKEN.fullmatch(match[1]):
+                raise ApiError(404, "Not Found")
+            if match[1] != self.token:
+                raise ApiError(401, "Unauthorized")
+            if method not in PARAMETERS:
+                raise ApiError(404, "Not Found")
+            if unknown := sorted(set(params) - PARAMETERS[method]):
+                raise bad_request(f"FakeBotAPI does not implement {method}'s {unknown[0]}")
+            if method == "getUpdates":
+                body = {"ok": True, "result": await self._get_updates(params)}
+            else:
+                with self._lock:
+                    if injected := self._injected.pop(method, None):
+                        raise injected
+                    body = {"ok": True, "result": getattr(self, f"_{method}")(params)}
+            if method == "deleteWebhook":
+                body["description"] = "Webhook is already deleted"
+        except ApiError as error:
+            body = error.body
+        except Exception as error:  # a bug of the fake: make it visible in `rejected`
+            body = ApiError(500, f"Internal Server Error: FakeBotAPI failed: {error!r}").body
+        status, description = body.get("error_code", 200), body.get("description", "")
+        recorded = Recorded(
+            method, params, body, body["ok"], body.get("result"), status, description
+        )
+        with self._changed:
+            self._requests.append(recorded)
+            if not recorded.ok:
+                self._rejected.append(recorded)
+            self._changed.notify_all()
+        return web.json_response(body, status=recorded.error_code)
+
+    @staticmethod
+    async def _read_params(request: web.Request) -> Json:
+        """Form, multipart or JSON parameters, decoded: JSON-valued fields become Python
+        values, ids and numbers ints, flags bools; anything undecodable is kept as sent."""
+        params: Json = {}
+        if request.content_type == "application/json":
+            try:
+                params = await request.json()
+            except ValueError:
+                raise bad_request("can't parse JSON object") from None
+            if not isinstance(params, dict):
+                raise bad_request("JSON object expected")
+        for name, part in (await request.post()).items():
+            if isinstance(part, web.FileField):
+                params[name] = StoredFile(part.filename, part.file.read(), part.content_type)
+            else:
+                params[name] = part
+        for name, value in params.items():
+            if not isinstance(value, str):
+                continue
+            if name in _JSON:
+                with contextlib.suppress(ValueError):
+                    params[name] = json.loads(value)
+            elif name in _INT and re.fullmatch(r"-?[0-9]+", value):
+                params[name] = int(value)
+            elif name in _BOOL and value in ("true", "false"):
+                params[name] = value == "true"
+        return params
+
+    # --- getUpdates ----------------------------------------------------------------------------
+
+    async def _get_updates(self, params: Json) -> list[Json]:
+        offset, limit = _int(params, "offset"), min(max(_int(params, "limit", 100), 1), 100)
+        with self._changed:
+            if offset > 0:  # confirms the updates before it
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            if isinstance(allowed := params.get("allowed_updates"), list):
+                self._allowed_updates = frozenset(map(str, allowed))
+            updates = copy.deepcopy(self._updates[:limit])
+            self._changed.notify_all()
+        timeout = min(max(_int(params, "timeout"), 0), 50)
+        if updates or not timeout or self._stopping:
+            return updates
+        if self._poller is not None and not self._poller.done():
+            self._poller.set_result(True)  # like Telegram: the newer long poll wins
+        poller = self._poller = asyncio.get_running_loop().create_future()
+        try:
+            terminated = await asyncio.wait_for(poller, timeout)
+        except TimeoutError:
+            terminated = False
+        finally:
+            if self._poller is poller:
+                self._poller = None
+        if terminated:
+            raise ApiError(409, CONFLICT)
+        with self._lock:
+            return copy.deepcopy(self._updates[:limit])
+
+    def _wake_poller(self) -> None:
+        if self._poller is not None and not self._poller.done():
+            self._poller.set_result(False)
+
+    def _push_update(self, kind: str, payload: Json) -> None:
+        """Queue an update (with the lock held), unless allowed_updates leaves its type out:
+        Telegram does not create those."""
+        if self._allowed_updates and kind not in self._allowed_updates:  # empty: every type
+            return
+        self._updates.append({"update_id": next(self._ids), kind: copy.deepcopy(payload)})
+        self._changed.notify_all()
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wake_poller)
+
+    # --- the other Bot API methods, named after them (called with the lock held) --------------
+
+    def _getMe(self, params: Json) -> Json:
+        return copy.deepcopy(self.bot_user)
+
+    def _deleteWebhook(self, params: Json) -> bool:
+        if params.get("drop_pending_updates") is True:
+            self._updates.clear()
+        return True
+
+    def _setMyCommands(self, params: Json) -> bool:
+        given = params.get("commands")
+        if not isinstance(given, list) or not all(isinstance(c, dict) for c in given):
+            raise bad_request("can't parse commands JSON object")
+        commands = [
+            {k: str(c.get(k, "")).strip() for k in ("command", "description")} for c in given
+        ]
+        for name, description in (c.values() for c in commands):
+            if not name:
+                raise bad_request("command must be non-empty")
+            if len(name) > 32:
+                raise bad_request("command length must not exceed 32")
+            if not description:
+                raise bad_request("command description must be non-empty")
+            if len(description) > 256:
+                raise bad_request("command description length must not exceed 256")
+        if len(commands) > 100:
+            raise bad_request("BOT_COMMANDS_TOO_MUCH")
+        if any(not re.fullmatch(r"[a-z0-9_]{1,32}", c["command"]) for c in commands):
+            raise bad_request("BOT_COMMAND_INVALID")
+        scope = params.get("scope") or {"type": "default"}
+        if not isinstance(scope, dict) or scope not in (
+            {"type": "default"},
+            {"type": "chat", "chat_id": scope.get("chat_id")},
+        ):
+            raise bad_request(f"FakeBotAPI does not implement the command scope {scope}")
+        language = params.get("language_code") or ""
+        if language and not re.fullmatch(r"[a-z]{2}", str(language)):
+            raise bad_request("invalid language code specified")
+        key = (scope["type"] + (f":{scope['chat_id']}" if "chat_id" in scope else ""), language)
+        self._commands.pop(key, None)
+        if commands:  # an empty list deletes them, as on Telegram
+            self._commands[key] = commands
+        return True
+
+    def _sendMessage(self, params: Json) -> Json:
+        text, entities = self._formatted(params, "text")
+        markup = _inline_keyboard(params.get("reply_markup"))
+        chat = self._target_chat(params)
+        if utf16_len(text) > 4096:
+            raise bad_request("message is too long")
+        self._check_can_send(chat["id"])
+        fields = {"text": text, "entities": entities, "reply_markup": markup}
+        return copy.deepcopy(self._store(chat, self.bot_user, fields))
+
+    def _sendDocument(self, params: Json) -> Json:
+        caption, entities = self._formatted(params, "caption")
+        markup = _inline_keyboard(params.get("reply_markup"))
+        if not isinstance(upload := params.get("document"), StoredFile):  # no file_ids nor URLs
+            raise bad_request("there is no document in the request")
+        if not upload.content:
+            raise bad_request("file must be non-empty")
+        chat = self._target_chat(params)
+        if utf16_len(caption) > 1024:
+            raise bad_request("message caption is too long")
+        self._check_can_send(chat["id"])
+        document = self._new_file("DOC", upload.content, upload.filename, upload.content_type)
+        fields = {"document": document, "caption": caption, "caption_entities": entities}
+        return copy.deepcopy(self._store(chat, self.bot_user, fields | {"reply_markup": markup}))
+
+    def _editMessageText(self, params: Json) -> Json:
+        text, entities = self._formatted(params, "text")
+        markup = _inline_keyboard(params.get("reply_markup"))
+        chat = self._target_chat(params)
+        message = self._messages.get(chat["id"], {}).get(params.get("message_id", 0))
+        if message is None:
+            raise bad_request("message to edit not found")
+        if message["from"]["id"] != self.bot_user["id"]:
+            raise bad_request("message can't be edited")
+        if "text" not in message:  # a document
+            raise bad_request("there is no text in the message to edit")
+        if utf16_len(text) > 4096:
+            raise bad_request("message is too long")
+        current = (message["text"], message.get("entities", []), message.get("reply_markup"))
+        if (text, entities, markup) == current:
+            raise ApiError(400, NOT_MODIFIED)
+        self._check_can_send(chat["id"])
+        for key, value in {"text": text, "entities": entities, "reply_markup": markup}.items():
+            message.pop(key, None)
+            message |= {key: value} if value else {}
+        message["edit_date"] = int(time.time())
+        return copy.deepcopy(message)
+
+    def _answerCallbackQuery(self, params: Json) -> bool:
+        query_id = str(params.get("callback_query_id", ""))
+        if query_id not in self._queries or self._queries[query_id] is not None:
+            raise bad_request(QUERY_INVALID)
+        if len(str(params.get("text", ""))) > 200:
+            raise bad_request("MESSAGE_TOO_LONG")
+        self._queries[query_id] = copy.deepcopy(params)
+        return True
+
+    # --- checks shared by the methods ----------------------------------------------------------
+
+    def _formatted(self, params: Json, name: str) -> tuple[str, list[Json]]:
+        """The text (or caption) as Telegram stores it, and its entities."""
+        raw = "" if params.get(name) is None else str(params[name])
+        if not raw and name == "text":
+            raise bad_request("message text is empty")
+        if not isinstance(params.get("link_preview_options", {}), dict):
+            raise bad_request("can't parse link preview options JSON object")
+        mode, entities = str(params.get("parse_mode", "")), list[Json]()
+        if mode.lower() == "html":
+            try:
+                raw, entities = parse_html(raw)
+            except HtmlError as error:
+                raise bad_request(f"can't parse entities: {error}") from None
+        elif mode.lower() in ("markdown", "markdownv2"):
+            raise bad_request(f"FakeBotAPI does not implement parse_mode {mode}; use HTML")
+        elif mode:
+            raise bad_request("unsupported parse_mode")
+        try:
+            return format_text(raw, entities, caption=name == "caption")
+        except HtmlError:
+            raise bad_request("text must be non-empty") from None
+
+    def _target_chat(self, params: Json) -> Json:
+        chat_id = params.get("chat_id")
+        if chat_id is None or chat_id == "":
+            raise bad_request("chat_id is empty")
+        if isinstance(chat_id, int) and chat_id in self._chats:
+            return self._chats[chat_id]
+        if chat_id in self._users:
+            raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+        raise bad_request("chat not found")
+
+    def _check_can_send(self, chat_id: int) -> None:
+        """403 for a blocked chat; 429 over the flood limits (token buckets of ``burst``
+        requests refilled at ``rate`` per second, per chat and global)."""
+        if chat_id in self._blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        per_chat, global_rate, burst = self._flood
+        rates = [(key, r) for key, r in ((chat_id, per_chat), (None, global_rate)) if r]
+        now, wait = time.monotonic(), 0.0
+        for key, rate in rates:
+            tokens, stamp = self._buckets.get(key, (burst, now))
+            tokens = min(burst, tokens + (now - stamp) * rate)
+            self._buckets[key] = (tokens, now)
+            wait = max(wait, 0.0 if tokens >= 1 else (1 - tokens) / rate)
+        if wait > 0:
+            retry_after = max(1, math.ceil(wait))
+            raise ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after)
+        for key, _ in rates:
+            self._buckets[key] = (self._buckets[key][0] - 1, now)
+
+    def _store(self, chat: Json, sender: Json, fields: Json) -> Json:
+        """A new message in the chat; empty fields are left out, as Telegram does."""
+        messages = self._messages.setdefault(chat["id"], {})
+        message_id = max(messages, default=0) + 1
+        message = {
+            "message_id": message_id,
+            "from": sender,
+            "chat": chat,
+            "date": int(time.time()),
+        }
+        messages[message_id] = copy.deepcopy(message | {k: v for k, v in fields.items() if v})
+        return messages[message_id]
+
+    def _new_file(self, kind: str, content: bytes, name: str | None, mime: str | None) -> Json:
+        """Store a file; returns the fields Telegram gives every file object."""
+        number = next(self._ids)
+        file_id = f"BQACAgQAAx{kind}{number:08d}FAKE"
+        self._files[file_id] = StoredFile(name, content, mime)
+        fields = {"file_id": file_id, "file_unique_id": f"AgAD{number}", "file_size": len(content)}
+        fields |= {"file_name": name, "mime_type": mime}
+        return {key: value for key, value in fields.items() if value is not None}
 
     # --- configuring Telegram ------------------------------------------------------------------
 
-    def block(self, chat: Chat, *, notify: bool = True) -> None:
+    def block(self, chat: Chat) -> None:
         """The user blocks the bot: sends and edits to the chat get 403 "bot was blocked by the
-        user". With ``notify``, the bot gets the ``my_chat_member`` update Telegram sends."""
-        chat_id = self._chat_id(chat)
+        user". (Telegram's ``my_chat_member`` update is not sent: the bot ignores it.)"""
         with self._lock:
-            self._state.blocked.add(chat_id)
-            user = self._state.users.get(chat_id)
-            if notify and user is not None and chat_id in self._state.chats:
-                self._push_member_update(user, old="member", new="kicked")
-            self._updates_changed()
-
-    def unblock(self, chat: Chat, *, notify: bool = True) -> None:
-        chat_id = self._chat_id(chat)
-        with self._lock:
-            self._state.blocked.discard(chat_id)
-            user = self._state.users.get(chat_id)
-            if notify and user is not None and chat_id in self._state.chats:
-                self._push_member_update(user, old="kicked", new="member")
-            self._updates_changed()
-
-    def _push_member_update(self, user: dict[str, Any], *, old: str, new: str) -> None:
-        bot = self.bot_user
-        self._state.push_update(
-            "my_chat_member",
-            {
-                "chat": self._state.chats[user["id"]],
-                "from": user,
-                "date": int(time.time()),
-                "old_chat_member": {"user": bot, "status": old},
-                "new_chat_member": {"user": bot, "status": new}
-                | ({"until_date": 0} if new == "kicked" else {}),
-            },
-        )
+            self._blocked.add(_chat_id(chat))
 
     def set_flood_limits(
-        self,
-        per_chat_per_second: float | None = 1.0,
-        global_per_second: float | None = 30.0,
-        *,
-        burst: float = 1.0,
+        self, per_chat_per_second: Rate = 1.0, global_per_second: Rate = 30.0, *, burst: float = 1
     ) -> None:
-        """Turn on flood control (off by default): token buckets of ``burst`` requests refilled
-        at the given rates; over the limit, sends and edits get 429 with ``retry_after``.
-        ``set_flood_limits(None, None)`` turns it off again."""
+        """Turn on flood control (off by default): over the limits (token buckets of ``burst``
+        requests refilled at the given rates), sends and edits get 429 with ``retry_after``."""
         with self._lock:
-            self._state.flood.per_chat = per_chat_per_second
-            self._state.flood.global_rate = global_per_second
-            self._state.flood.burst = burst
-            self._state.flood.buckets.clear()
+            self._flood, self._buckets = (per_chat_per_second, global_per_second, burst), {}
 
     def fail_next(
         self,
@@ -130,18 +517,12 @@ class FakeBotAPI(FakeTelegramServer):
         description: str,
         *,
         error_code: int = 400,
-        chat_id: int | None = None,
         retry_after: int | None = None,
-        times: int = 1,
     ) -> None:
-        """Answer the next ``times`` calls of ``method`` (in ``chat_id``, if given) with an error,
-        e.g. ``fail_next("sendMessage", "Too Many Requests: retry after 3", error_code=429,
-        retry_after=3)`` or ``fail_next("sendMessage", "Bad Gateway", error_code=502)``."""
-        parameters = {"retry_after": retry_after} if retry_after is not None else None
+        """Answer the next call of ``method`` with an error, e.g. ``fail_next("sendMessage",
+        "Too Many Requests: retry after 3", error_code=429, retry_after=3)``."""
         with self._lock:
-            self._state.injections.append(
-                Injection(method, chat_id, ApiError(error_code, description, parameters), times)
-            )
+            self._injected[method] = ApiError(error_code, description, retry_after)
 
     # --- the users' side -----------------------------------------------------------------------
 
@@ -151,159 +532,99 @@ class FakeBotAPI(FakeTelegramServer):
         first_name: str = "Anna",
         language_code: str | None = "it",
         username: str | None = None,
-        *,
-        last_name: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> Json:
         """A Telegram user (a User object). The bot cannot write to them until they write to
         the bot (or :meth:`open_private_chat`), as on Telegram."""
-        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
-        for key, value in (
-            ("last_name", last_name),
-            ("username", username),
-            ("language_code", language_code),
-        ):
-            if value is not None:
-                user[key] = value
+        user = {"id": user_id, "is_bot": False, "first_name": first_name}
+        user |= {"username": username} if username else {}
+        user |= {"language_code": language_code} if language_code else {}
         with self._lock:
-            self._state.users[user_id] = user
+            self._users[user_id] = user
         return copy.deepcopy(user)
 
-    def group_chat(
-        self, chat_id: int = -100123, title: str = "Lettori", *, kind: str | None = None
-    ) -> dict[str, Any]:
-        """A group (``supergroup`` for ``-100...`` ids) the bot is a member of."""
-        chat_type = kind or ("supergroup" if str(chat_id).startswith("-100") else "group")
-        chat = {"id": chat_id, "title": title, "type": chat_type}
+    def group_chat(self, chat_id: int = -100123, title: str = "Lettori") -> Json:
+        """A group (a ``supergroup`` for ``-100...`` ids) the bot is a member of."""
+        kind = "supergroup" if str(chat_id).startswith("-100") else "group"
         with self._lock:
-            self._state.chats[chat_id] = chat
-        return copy.deepcopy(chat)
+            self._chats[chat_id] = {"id": chat_id, "title": title, "type": kind}
+            return copy.deepcopy(self._chats[chat_id])
 
-    def open_private_chat(self, user: dict[str, Any]) -> dict[str, Any]:
+    def open_private_chat(self, user: Json) -> Json:
         """The private chat with ``user``, as if they had started the bot (no update is sent)."""
         with self._lock:
-            known = self._state.users.setdefault(user["id"], copy.deepcopy(user))
+            known = self._users.setdefault(user["id"], copy.deepcopy(user))
             chat = {"id": known["id"], "first_name": known["first_name"], "type": "private"}
-            for key in ("last_name", "username"):
-                if key in known:
-                    chat[key] = known[key]
-            self._state.chats.setdefault(known["id"], chat)
-            return copy.deepcopy(self._state.chats[known["id"]])
+            chat |= {"username": known["username"]} if "username" in known else {}
+            return copy.deepcopy(self._chats.setdefault(known["id"], chat))
 
-    def send_message_update(
-        self, user: dict[str, Any], fields: dict[str, Any], chat: dict[str, Any] | None = None
-    ) -> int:
-        """Queue a ``message`` update from ``user`` with the given Message fields (``text``,
-        ``photo``...), in their private chat or in ``chat``; returns its message_id."""
+    def _send(self, user: Json, fields: Json, chat: Json | None) -> int:
+        """Queue a ``message`` update from ``user`` in their private chat or in ``chat``."""
         target = chat if chat is not None else self.open_private_chat(user)
         with self._lock:
-            self._state.chats.setdefault(target["id"], copy.deepcopy(target))
-            message = self._state.store(
-                self._state.chats[target["id"]], {"from": user, **fields}, from_bot=False
-            )
-            self._state.push_update("message", message)
-            self._updates_changed()
+            stored = self._chats.setdefault(target["id"], copy.deepcopy(target))
+            message = self._store(stored, self._users.get(user["id"], user), fields)
+            self._push_update("message", message)
             return int(message["message_id"])
 
-    def send_text(
-        self, user: dict[str, Any], text: str, chat: dict[str, Any] | None = None
-    ) -> int:
-        """The user sends ``text``; commands, mentions, URLs... get their entities as on
-        Telegram (``/start@essay_test_bot`` is one ``bot_command``). Returns the message_id."""
-        plain, entities = format_text(text)
-        fields: dict[str, Any] = {"text": plain}
-        if entities:
-            fields["entities"] = [entity.to_dict() for entity in entities]
-        return self.send_message_update(user, fields, chat)
+    def send_text(self, user: Json, text: str, chat: Json | None = None) -> int:
+        """The user sends ``text``; a leading ``/command`` (or ``/command@bot``) gets its
+        ``bot_command`` entity, as on Telegram. Returns the message_id."""
+        fields: Json = {"text": text}
+        if command := _COMMAND.match(text):
+            fields["entities"] = [{"offset": 0, "length": command.end(), "type": "bot_command"}]
+        return self._send(user, fields, chat)
 
-    def send_sticker(
-        self, user: dict[str, Any], emoji: str = "👍", chat: dict[str, Any] | None = None
-    ) -> int:
-        sticker = self._file_fields("sticker", b"RIFF-fake-webp")
+    def send_sticker(self, user: Json, emoji: str = "👍", chat: Json | None = None) -> int:
+        with self._lock:
+            sticker = self._new_file("STK", b"RIFF-webp", None, None)
         sticker |= {"type": "regular", "width": 512, "height": 512, "emoji": emoji}
         sticker |= {"is_animated": False, "is_video": False, "set_name": "FakeStickers"}
-        return self.send_message_update(user, {"sticker": sticker}, chat)
+        return self._send(user, {"sticker": sticker}, chat)
 
-    def send_photo(
-        self, user: dict[str, Any], caption: str | None = None, chat: dict[str, Any] | None = None
-    ) -> int:
-        photo = [
-            self._file_fields("photo", b"\xff\xd8fake-jpeg" * size) | {"width": w, "height": h}
-            for size, (w, h) in enumerate(((90, 60), (320, 213), (1280, 853)), start=1)
-        ]
-        fields: dict[str, Any] = {"photo": photo}
-        if caption:
-            fields["caption"] = caption
-        return self.send_message_update(user, fields, chat)
+    def send_photo(self, user: Json, caption: str | None = None, chat: Json | None = None) -> int:
+        with self._lock:
+            photo = [
+                self._new_file("PHO", b"\xff\xd8" * w, None, None) | {"width": w, "height": h}
+                for w, h in ((90, 60), (320, 213), (1280, 853))
+            ]
+        return self._send(user, {"photo": photo, "caption": caption}, chat)
 
-    def send_voice(
-        self, user: dict[str, Any], duration: int = 3, chat: dict[str, Any] | None = None
-    ) -> int:
-        voice = self._file_fields("voice", b"OggS-fake", "audio/ogg") | {"duration": duration}
-        return self.send_message_update(user, {"voice": voice}, chat)
+    def send_voice(self, user: Json, duration: int = 3, chat: Json | None = None) -> int:
+        with self._lock:
+            voice = self._new_file("VOI", b"OggS", None, "audio/ogg") | {"duration": duration}
+        return self._send(user, {"voice": voice}, chat)
 
     def send_document(
         self,
-        user: dict[str, Any],
+        user: Json,
         file_name: str = "essay.txt",
         content: bytes = b"Marketing e IT",
         *,
         mime_type: str = "text/plain",
         caption: str | None = None,
-        chat: dict[str, Any] | None = None,
+        chat: Json | None = None,
     ) -> int:
-        """The user sends a file; the bot can getFile and download it."""
         with self._lock:
-            stored = self._state.new_file(content, "document", file_name, mime_type)
-        fields: dict[str, Any] = {"document": BotState.document_object(stored)}
-        if caption:
-            fields["caption"] = caption
-        return self.send_message_update(user, fields, chat)
-
-    def _file_fields(self, kind: str, content: bytes, mime: str | None = None) -> dict[str, Any]:
-        with self._lock:
-            stored = self._state.new_file(content, kind, None, mime)
-        fields = BotState.document_object(stored)
-        return fields
+            document = self._new_file("DOC", content, file_name, mime_type)
+        return self._send(user, {"document": document, "caption": caption}, chat)
 
     def press_button(
-        self,
-        user: dict[str, Any],
-        message_id: int,
-        callback_data: str,
-        chat_id: int | None = None,
+        self, user: Json, message_id: int, callback_data: str, chat_id: int | None = None
     ) -> str:
-        """The user presses a button of a bot message: queue a ``callback_query`` with the
-        message as it is now. The data need not be on the message's current keyboard (stale or
-        forged presses are allowed). Returns the callback query id."""
+        """The user presses a button of a bot message: queue a ``callback_query`` carrying the
+        message as it is now. The data need not be on its keyboard (stale or forged presses are
+        allowed). Returns the callback query id."""
         chat = chat_id if chat_id is not None else user["id"]
         with self._lock:
-            stored = self._state.stored(chat, message_id)
-            if stored is None:
+            message = self._messages.get(chat, {}).get(message_id)
+            if message is None:
                 raise KeyError(f"no message {message_id} in chat {chat}")
-            query_id = str(next(self._query_ids))
-            self._state.callback_queries[query_id] = CallbackQueryState(
-                query_id, chat, message_id, callback_data
-            )
-            self._state.push_update(
-                "callback_query",
-                {
-                    "id": query_id,
-                    "from": self._state.users.get(user["id"], user),
-                    "message": stored.data,
-                    "chat_instance": f"-{abs(chat) * 7919 + 13}",
-                    "data": callback_data,
-                },
-            )
-            self._updates_changed()
+            query_id = str(4_242_000_000 + next(self._ids))
+            self._queries[query_id] = None
+            query = {"id": query_id, "from": self._users.get(user["id"], user)}
+            query |= {"message": message, "chat_instance": str(-7919 * abs(chat) - 13)}
+            self._push_update("callback_query", query | {"data": callback_data})
             return query_id
-
-    def push_update(self, kind: str, payload: dict[str, Any]) -> int:
-        """Queue any other update, e.g. ``push_update("edited_message", {...})``; returns its
-        update_id."""
-        with self._lock:
-            update_id = self._state.push_update(kind, payload)
-            self._updates_changed()
-            return update_id
 
     # --- looking at what happened --------------------------------------------------------------
 
@@ -314,9 +635,8 @@ class FakeBotAPI(FakeTelegramServer):
             return list(self._requests)
 
     def calls(self, method: str) -> list[Recorded]:
-        """The requests to one method (case-insensitive)."""
         with self._lock:
-            return [r for r in self._requests if r.method.lower() == method.lower()]
+            return [r for r in self._requests if r.method == method]
 
     def mark(self) -> int:
         """The number of requests so far; pass it as ``since`` to :meth:`wait_for_request`."""
@@ -324,13 +644,12 @@ class FakeBotAPI(FakeTelegramServer):
             return len(self._requests)
 
     @property
-    def rejected(self) -> list[Rejected]:
-        """Requests answered with ``ok: false`` and not yet acknowledged; a test that triggers no
-        error on purpose should end with ``assert fake.rejected == []``."""
+    def rejected(self) -> list[Recorded]:
+        """Requests answered with ``ok: false`` and not yet acknowledged."""
         with self._lock:
             return list(self._rejected)
 
-    def clear_rejected(self) -> list[Rejected]:
+    def clear_rejected(self) -> list[Recorded]:
         """Acknowledge every rejection so far; returns them."""
         with self._lock:
             cleared, self._rejected = self._rejected, []
@@ -338,113 +657,84 @@ class FakeBotAPI(FakeTelegramServer):
 
     def expect_rejection(
         self, method: str | None = None, *, error_code: int | None = None, contains: str = ""
-    ) -> Rejected:
+    ) -> Recorded:
         """Acknowledge the first rejection that matches; AssertionError if there is none."""
         with self._lock:
             for rejection in self._rejected:
                 if (
-                    (method is None or rejection.method.lower() == method.lower())
+                    method in (None, rejection.method)
                     and error_code in (None, rejection.error_code)
                     and contains in rejection.description
                 ):
                     self._rejected.remove(rejection)
                     return rejection
-            listed = "\n  ".join(map(str, self._rejected)) or "(none)"
+            wanted = f"{method or 'any method'} with code {error_code} containing {contains!r}"
             raise AssertionError(
-                f"no rejection of {method or 'any method'} with code {error_code} containing "
-                f"{contains!r}; rejections:\n  {listed}"
+                "\n  ".join([f"no rejection of {wanted}:", *map(str, self._rejected)])
             )
 
     def assert_no_rejections(self) -> None:
         with self._lock:
             if self._rejected:
                 listed = "\n  ".join(map(str, self._rejected))
-                raise AssertionError(
-                    f"Telegram rejected {len(self._rejected)} request(s):\n  {listed}"
-                )
+                raise AssertionError(f"Telegram rejected {len(self._rejected)}:\n  {listed}")
 
-    def messages(self, chat: Chat) -> list[dict[str, Any]]:
+    def messages(self, chat: Chat) -> list[Json]:
         """Every message of the chat, the users' and the bot's, as they are now."""
         with self._lock:
-            stored = self._state.messages.get(self._chat_id(chat), {}).values()
-            return [copy.deepcopy(m.data) for m in stored if not m.deleted]
+            return copy.deepcopy(list(self._messages.get(_chat_id(chat), {}).values()))
 
-    def sent(self, chat: Chat) -> list[dict[str, Any]]:
-        """The bot's messages in the chat, oldest first, as they are now (after edits, without
-        the deleted ones)."""
-        with self._lock:
-            stored = self._state.messages.get(self._chat_id(chat), {}).values()
-            return [copy.deepcopy(m.data) for m in stored if m.from_bot and not m.deleted]
+    def sent(self, chat: Chat) -> list[Json]:
+        """The bot's messages in the chat, oldest first, as they are now (after edits)."""
+        return [m for m in self.messages(chat) if m["from"]["id"] == self.bot_user["id"]]
 
     def texts(self, chat: Chat) -> list[str]:
         """The text (or caption) of each message the bot has in the chat."""
-        return [m.get("text", m.get("caption", "")) for m in self.sent(chat)]
+        return [str(m.get("text", m.get("caption", ""))) for m in self.sent(chat)]
 
-    def last_sent(self, chat: Chat) -> dict[str, Any]:
-        sent = self.sent(chat)
-        if not sent:
-            raise AssertionError(f"the bot has no message in chat {self._chat_id(chat)}")
+    def last_sent(self, chat: Chat) -> Json:
+        if not (sent := self.sent(chat)):
+            raise AssertionError(f"the bot has no message in chat {_chat_id(chat)}")
         return sent[-1]
 
-    def message(self, chat: Chat, message_id: int) -> dict[str, Any]:
-        """A message as it is now; KeyError if it does not exist or was deleted."""
+    def message(self, chat: Chat, message_id: int) -> Json:
+        """A message as it is now; KeyError if there is none."""
         with self._lock:
-            stored = self._state.stored(self._chat_id(chat), message_id)
-            if stored is None:
-                raise KeyError(f"no message {message_id} in chat {self._chat_id(chat)}")
-            return copy.deepcopy(stored.data)
-
-    def is_deleted(self, chat: Chat, message_id: int) -> bool:
-        with self._lock:
-            stored = self._state.messages.get(self._chat_id(chat), {}).get(message_id)
-            return stored is not None and stored.deleted
+            return copy.deepcopy(self._messages.get(_chat_id(chat), {})[message_id])
 
     @property
-    def callback_answers(self) -> dict[str, dict[str, Any]]:
+    def callback_answers(self) -> dict[str, Json]:
         """callback_query_id -> the parameters of its answerCallbackQuery (answered ones only)."""
         with self._lock:
-            return {
-                query_id: copy.deepcopy(query.answer)
-                for query_id, query in self._state.callback_queries.items()
-                if query.answer is not None
-            }
+            return {k: copy.deepcopy(v) for k, v in self._queries.items() if v is not None}
 
     def commands(self, language_code: str = "", scope: str = "default") -> list[dict[str, str]]:
-        """The command list set for a language (and scope key, e.g. ``"chat:1001"``)."""
+        """The command list set for a language and a scope (``"default"`` or ``"chat:ID"``)."""
         with self._lock:
-            return copy.deepcopy(self._state.commands.get((scope, language_code), []))
-
-    def chat_actions(self, chat: Chat) -> list[str]:
-        with self._lock:
-            chat_id = self._chat_id(chat)
-            return [action for target, action in self._state.chat_actions if target == chat_id]
+            return copy.deepcopy(self._commands.get((scope, language_code), []))
 
     def file(self, file_id: str) -> StoredFile:
         """A file the bot uploaded (or a user sent), with its bytes."""
         with self._lock:
-            return copy.deepcopy(self._state.files[file_id])
+            return self._files[file_id]
 
     @property
-    def pending_updates(self) -> list[dict[str, Any]]:
+    def pending_updates(self) -> list[Json]:
         """Updates queued and not yet confirmed by the bot."""
         with self._lock:
-            return copy.deepcopy(self._state.updates)
+            return copy.deepcopy(self._updates)
 
     # --- waiting -------------------------------------------------------------------------------
 
     def wait_until(
         self, predicate: Callable[[], T | None], timeout: float = 5.0, description: str = ""
     ) -> T:
-        """Block until ``predicate()`` is truthy and return its value. It runs with the lock held
-        and is re-checked on every request. AssertionError with a summary on timeout.
-
-        Not for async tests while the bot runs on the test's own event loop: blocking the loop
-        stops the bot; use :meth:`await_until` there."""
+        """Block until ``predicate()`` (run with the lock held) is truthy; return its value.
+        Not for async tests running the bot on their own loop: use :meth:`await_until`."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while not (value := predicate()):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
+                if (remaining := deadline - time.monotonic()) <= 0:
                     raise AssertionError(self._report(description or repr(predicate), timeout))
                 self._changed.wait(min(remaining, 0.05))
             return value
@@ -456,115 +746,118 @@ class FakeBotAPI(FakeTelegramServer):
         deadline = time.monotonic() + timeout
         while True:
             with self._lock:
-                value = predicate()
-            if value:
-                return value
+                if value := predicate():
+                    return value
             if time.monotonic() >= deadline:
                 raise AssertionError(self._report(description or repr(predicate), timeout))
             await asyncio.sleep(0.005)
 
-    def _request_finder(
-        self, method: str, predicate: Callable[[Recorded], bool] | None, since: int
+    def _finds_request(
+        self, method: str, predicate: Match, since: int
     ) -> Callable[[], Recorded | None]:
         def find() -> Recorded | None:
-            for recorded in self._requests[since:]:
-                if recorded.method.lower() == method.lower() and (
-                    predicate is None or predicate(recorded)
-                ):
-                    return recorded
-            return None
+            calls = (r for r in self._requests[since:] if r.method == method)
+            return next((r for r in calls if predicate is None or predicate(r)), None)
 
         return find
 
     def wait_for_request(
-        self,
-        method: str,
-        predicate: Callable[[Recorded], bool] | None = None,
-        *,
-        since: int = 0,
-        timeout: float = 5.0,
+        self, method: str, predicate: Match = None, *, since: int = 0, timeout: float = 5.0
     ) -> Recorded:
-        """The first request to ``method`` (from index ``since``, see :meth:`mark`) matching
-        ``predicate``, answered ok or not."""
-        finder = self._request_finder(method, predicate, since)
-        return self.wait_until(finder, timeout, f"a {method} request")
+        """The first request to ``method`` (from index ``since``, see :meth:`mark`) for which
+        ``predicate`` is true, answered ok or not."""
+        find = self._finds_request(method, predicate, since)
+        return self.wait_until(find, timeout, f"a {method} request")
 
     async def await_request(
-        self,
-        method: str,
-        predicate: Callable[[Recorded], bool] | None = None,
-        *,
-        since: int = 0,
-        timeout: float = 5.0,
+        self, method: str, predicate: Match = None, *, since: int = 0, timeout: float = 5.0
     ) -> Recorded:
-        finder = self._request_finder(method, predicate, since)
-        return await self.await_until(finder, timeout, f"a {method} request")
+        find = self._finds_request(method, predicate, since)
+        return await self.await_until(find, timeout, f"a {method} request")
 
-    def _reply_finder(
-        self, chat: Chat, after: int | None, after_count: int | None
-    ) -> tuple[Callable[[], Any], str]:
-        chat_id = self._chat_id(chat)
-        with self._lock:
-            stored = self._state.messages.get(chat_id, {})
-            if after_count is not None:
-                bot_ids = [i for i, m in stored.items() if m.from_bot]
-                after = bot_ids[after_count - 1] if 0 < after_count <= len(bot_ids) else 0
-            elif after is None:
-                after = max((i for i, m in stored.items() if not m.from_bot), default=0)
-
-        def find() -> dict[str, Any] | None:
-            for message_id, message in self._state.messages.get(chat_id, {}).items():
-                if message.from_bot and not message.deleted and message_id > (after or 0):
-                    return copy.deepcopy(message.data)
-            return None
-
-        return find, f"a bot message in chat {chat_id} after message {after}"
+    def _finds_reply(self, chat: Chat, after: int | None) -> Callable[[], Json | None]:
+        if after is None:  # after the user's latest message
+            users = [m for m in self.messages(chat) if m["from"]["id"] != self.bot_user["id"]]
+            after = users[-1]["message_id"] if users else 0
+        return lambda: next((m for m in self.sent(chat) if m["message_id"] > after), None)
 
     def wait_for_reply(
-        self,
-        chat: Chat,
-        after: int | None = None,
-        *,
-        after_count: int | None = None,
-        timeout: float = 5.0,
-    ) -> dict[str, Any]:
+        self, chat: Chat, after: int | None = None, *, timeout: float = 5.0
+    ) -> Json:
         """The first bot message in the chat after message id ``after`` (by default, after the
-        user's latest message), or after the first ``after_count`` bot messages of the chat
-        (``len(fake.sent(chat))`` taken before), as it is now."""
-        finder, description = self._reply_finder(chat, after, after_count)
-        result: dict[str, Any] = self.wait_until(finder, timeout, description)
-        return result
+        user's latest message), as it is now."""
+        find = self._finds_reply(chat, after)
+        return self.wait_until(find, timeout, f"a bot message in chat {_chat_id(chat)}")
 
     async def await_reply(
-        self,
-        chat: Chat,
-        after: int | None = None,
-        *,
-        after_count: int | None = None,
-        timeout: float = 5.0,
-    ) -> dict[str, Any]:
-        finder, description = self._reply_finder(chat, after, after_count)
-        result: dict[str, Any] = await self.await_until(finder, timeout, description)
-        return result
-
-    def wait_until_delivered(self, timeout: float = 5.0) -> None:
-        """Until the bot has confirmed (by a later getUpdates offset) every queued update."""
-        self.wait_until(lambda: not self._state.updates, timeout, "every update confirmed")
+        self, chat: Chat, after: int | None = None, *, timeout: float = 5.0
+    ) -> Json:
+        find = self._finds_reply(chat, after)
+        return await self.await_until(find, timeout, f"a bot message in chat {_chat_id(chat)}")
 
     async def await_delivered(self, timeout: float = 5.0) -> None:
-        await self.await_until(lambda: not self._state.updates, timeout, "every update confirmed")
+        """Until the bot has confirmed (by a later getUpdates offset) every queued update."""
+        await self.await_until(lambda: not self._updates, timeout, "every update confirmed")
 
     def _report(self, what: str, timeout: float) -> str:
         with self._lock:
-            return self._report_locked(what, timeout)
+            recent = [str(r) for r in self._requests if r.method != "getUpdates"][-12:]
+            lines = [f"timed out after {timeout:g} s waiting for {what}; recent requests:"]
+            lines += [*recent, "rejected:", *map(str, self._rejected)]
+            lines += [f"updates not yet confirmed by the bot: {len(self._updates)}"]
+            return "\n  ".join(lines)
 
-    def _report_locked(self, what: str, timeout: float) -> str:
-        recent = "\n  ".join(str(r) for r in self._requests[-12:] if r.method != "getUpdates")
-        rejected = "\n  ".join(map(str, self._rejected)) or "(none)"
-        polls = sum(1 for r in self._requests if r.method == "getUpdates")
-        return (
-            f"timed out after {timeout:g} s waiting for {what}\n"
-            f"recent requests (besides {polls} getUpdates):\n  {recent or '(none)'}\n"
-            f"rejected:\n  {rejected}\n"
-            f"updates not yet confirmed by the bot: {len(self._state.updates)}"
+
+def _chat_id(chat: Chat) -> int:
+    return chat if isinstance(chat, int) else int(chat["id"])
+
+
+def _int(params: Json, name: str, default: int = 0) -> int:
+    value = params.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise bad_request(f'field "{name}" must be of type Integer')
+    return value
+
+
+def _inline_keyboard(markup: Any) -> Json | None:
+    """Validate ``reply_markup`` as Telegram does: the inline keyboard the Message will carry
+    (None for an empty one). Reply keyboards and force_reply are not implemented."""
+    if markup is None:
+        return None
+    if not isinstance(markup, dict):
+        raise bad_request("can't parse reply keyboard markup JSON object")
+    if not isinstance(rows := markup.get("inline_keyboard"), list):
+        raise bad_request('field "inline_keyboard" must be of type Array')
+    if not all(isinstance(row, list) for row in rows):
+        raise bad_request(
+            'field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays'
         )
+    if sum(map(len, rows)) > 100:
+        raise bad_request("REPLY_MARKUP_TOO_LONG")
+    keyboard = [[_button(button) for button in row] for row in rows if row]
+    return {"inline_keyboard": keyboard} if keyboard else None
+
+
+def _button(button: Any) -> Json:
+    cannot = "can't parse inline keyboard button: "
+    if not isinstance(button, dict):
+        raise bad_request(cannot + "InlineKeyboardButton must be an Object")
+    if "text" not in button:
+        raise bad_request(cannot + 'Can\'t find field "text"')
+    if unknown := sorted(set(button) - {"text", "url", "callback_data"}):
+        raise bad_request(f"FakeBotAPI does not implement inline buttons with {unknown[0]}")
+    text, url, data = button["text"], button.get("url"), button.get("callback_data")
+    if not all(isinstance(value, str) for value in (text, url or "", data or "")):
+        raise bad_request(cannot + "text, url and callback_data must be Strings")
+    if not url and not data:
+        raise bad_request(cannot + "Text buttons are unallowed in the inline keyboard")
+    if not text.strip():
+        raise bad_request("BUTTON_TEXT_INVALID")
+    if url:
+        try:
+            return {"text": text, "url": check_link(url)}
+        except ValueError as error:
+            raise bad_request(f"inline keyboard button URL '{url}' is invalid: {error}") from None
+    if len(str(data).encode("utf-8")) > 64:
+        raise bad_request("BUTTON_DATA_INVALID")
+    return {"text": text, "callback_data": data}
