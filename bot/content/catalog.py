@@ -4,7 +4,7 @@ every phrase, with :meth:`Content.say` to phrase one in a language."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.content import markup
 
@@ -18,6 +18,20 @@ class TopicText:
     answer: str
 
 
+#: The aspects of a topic a question can ask for, in the order a conversation goes through them.
+ASPECTS = ("what", "when", "why", "relation", "next")
+
+
+@dataclass(frozen=True)
+class Aspect:
+    """What the essay says on one aspect of a topic: its own words, and a short answer per
+    language resting on them."""
+
+    quote: str
+    part: int
+    texts: Mapping[str, str]
+
+
 @dataclass(frozen=True)
 class Topic:
     """Something the essay talks about that readers ask about."""
@@ -28,6 +42,7 @@ class Topic:
     quote: str
     related: tuple[str, ...]
     texts: Mapping[str, TopicText]
+    aspects: Mapping[str, Aspect] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -90,6 +105,7 @@ class Content:
     topics: tuple[Topic, ...]
     matching: MatchingWords
     blocked_words: tuple[str, ...] = ()
+    wording: Wording = field(default_factory=lambda: no_wording())
 
     def topic(self, topic_id: str) -> Topic | None:
         """The topic with id ``topic_id``, if there is one."""
@@ -108,3 +124,36 @@ class Content:
         """Phrase ``key`` in ``lang`` as Telegram HTML, its placeholders filled and escaped."""
         texts = self.phrases[key]
         return markup.fill(texts.get(lang) or texts[self.default_language], params)
+
+
+#: Kinds of questions about the essay itself or about the bot.
+ABOUT = (
+    "author",
+    "source",
+    "essay",
+    "unfinished",
+    "translate",
+    "opinion",
+    "change_answer",
+    "data",
+    "bot",
+)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How a question's wording says what it asks for, from ``content/wording.yaml``; every
+    phrase folded (lower case, no accents or punctuation)."""
+
+    aspects: Mapping[str, tuple[str, ...]]
+    followups: frozenset[str]
+    yesno_starts: frozenset[str]
+    question_words: tuple[str, ...]
+    about: Mapping[str, tuple[str, ...]]
+    adjacent: tuple[str, ...]
+    frame: frozenset[str]
+
+
+def no_wording() -> Wording:
+    """Wording that recognises nothing (for content loaded without ``wording.yaml``)."""
+    return Wording({}, frozenset(), frozenset(), (), {}, (), frozenset())

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.content import markup
-from bot.content.catalog import Content, Essay, MatchingWords, Part, Topic
+from bot.content.catalog import Content, Essay, MatchingWords, Part, Topic, no_wording
 from bot.content.phrases import BUTTONS, MAX_BUTTON_LABEL, NOTICES, PHRASES, RETIRED
 from bot.content.schema import UNREADABLE, Problems, localized, read_yaml, text_of
 from bot.content.topics import load_matching, load_topics
+from bot.content.wording import load_wording
 
 MAX_PART = 1000
 COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
@@ -208,9 +209,11 @@ def load_content(directory: Path, command_names: tuple[str, ...]) -> Content:
         if raw_matching is not UNREADABLE:
             matching = load_matching(raw_matching, languages, problems)
     blocked = _load_blocked(read_yaml(directory / "moderation.yaml", problems), problems)
+    raw_wording = read_yaml(directory / "wording.yaml", problems)
+    wording = no_wording() if raw_wording is UNREADABLE else load_wording(raw_wording, problems)
     if problems.lines or essay is None:
         raise ContentError(problems.lines or ["content/essay.yaml: file: could not be loaded"])
-    return Content(essay, languages, phrases, commands, topics, matching, blocked)
+    return Content(essay, languages, phrases, commands, topics, matching, blocked, wording)
 
 
 def _load_blocked(raw: Any, problems: Problems) -> tuple[str, ...]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.content.catalog import MatchingWords, Topic, TopicText
+from bot.content.catalog import ASPECTS, Aspect, MatchingWords, Topic, TopicText
 from bot.content.schema import Problems, text_of
 
 KINDS = ("era", "role", "question")
 TOPIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ANSWER = 600
 MAX_NAME = 40
+MAX_ASPECT = 400
 SMALLTALK = ("hello", "thanks", "bye")
 
 
@@ -110,7 +111,7 @@ def _load_topic(
     problems: Problems,
 ) -> Topic | None:
     file = "content/topics.yaml"
-    known = {"id", "kind", "part", "quote", "related", *languages}
+    known = {"id", "kind", "part", "quote", "related", "aspects", *languages}
     for key in sorted(set(entry) - known, key=str):
         problems.add(file, label, f"unknown key {key!r}")
     kind, part, quote = entry.get("kind"), entry.get("part"), text_of(entry.get("quote"))
@@ -133,7 +134,8 @@ def _load_topic(
         problems.add(file, label, "related must be a list of topic ids")
         ok = False
     texts = {lang: _topic_text(entry.get(lang), label, lang, problems) for lang in languages}
-    if not ok or quote is None or any(t is None for t in texts.values()):
+    aspects = _load_aspects(entry.get("aspects", {}), label, languages, parts, problems)
+    if not ok or quote is None or any(t is None for t in texts.values()) or aspects is None:
         return None
     return Topic(
         id=str(entry["id"]),
@@ -142,4 +144,44 @@ def _load_topic(
         quote=quote,
         related=tuple(related or ()),
         texts={lang: text for lang, text in texts.items() if text is not None},
+        aspects=aspects,
     )
+
+
+def _part_of(quote: str, parts: tuple[str, ...]) -> int:
+    """The number of the part that holds ``quote`` word for word (0 when none does)."""
+    wanted = " ".join(quote.split())
+    return next((n for n, text in enumerate(parts, 1) if wanted in " ".join(text.split())), 0)
+
+
+def _load_aspects(
+    raw: Any, label: str, languages: tuple[str, ...], parts: tuple[str, ...], problems: Problems
+) -> dict[str, Aspect] | None:
+    """A topic's aspects: each a verbatim quote from any part, and a text per language."""
+    file = "content/topics.yaml"
+    if not isinstance(raw, dict):
+        problems.add(file, label, f"aspects must map aspects ({', '.join(ASPECTS)}) to texts")
+        return None
+    aspects: dict[str, Aspect] = {}
+    for name, value in raw.items():
+        where = f"{label} aspect {name}"
+        if name not in ASPECTS:
+            problems.add(file, where, f"unknown aspect (allowed: {', '.join(ASPECTS)})")
+            continue
+        value = value if isinstance(value, dict) else {}
+        quote = text_of(value.get("quote"))
+        part = _part_of(quote, parts) if quote else 0
+        if not part:
+            problems.add(file, where, "quote missing or not in the essay, word for word")
+        texts: dict[str, str] = {}
+        for lang in languages:
+            text = text_of(value.get(lang))
+            if text is None or len(text) > MAX_ASPECT:
+                problems.add(file, f"{where} ({lang})", f"missing or over {MAX_ASPECT} characters")
+            else:
+                texts[lang] = text
+        for key in sorted(set(value) - {"quote", *languages}, key=str):
+            problems.add(file, where, f"unknown key {key!r}")
+        if quote and part and len(texts) == len(languages):
+            aspects[name] = Aspect(quote, part, texts)
+    return aspects if len(aspects) == len(raw) else None

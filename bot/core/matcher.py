@@ -84,7 +84,16 @@ class Match:
 class Matcher:
     """Matches questions against the topics' aliases in every language."""
 
-    def __init__(self, topics: Iterable[Topic], vocabulary: MatchingWords) -> None:
+    def __init__(
+        self,
+        topics: Iterable[Topic],
+        vocabulary: MatchingWords,
+        neutral: Iterable[str] = (),
+        extra: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        """Match ``topics`` by their aliases (plus ``extra`` (topic, alias) pairs); words of
+        ``neutral`` (how questions are worded: "why", "reason", "salary"...) are left out of a
+        question unless an alias uses them."""
         self.stopwords = vocabulary.stopwords
         self.by_language = vocabulary.by_language
         self.weak = frozenset(w.lower() for w in vocabulary.weak)
@@ -99,6 +108,26 @@ class Matcher:
             for text in topic.texts.values():
                 for name in text.aliases:
                     self._add(topic.id, name)
+        for topic_id, name in extra:
+            self._add(topic_id, name)
+        self._neutral = frozenset(w for n in neutral for w in n.lower().split())
+        self._index()
+        # Words that are stop words in some languages only ("is", "what" for English): their
+        # presence shows which language an ambiguous word such as "it" is in.
+        self.only_in: dict[str, frozenset[str]] = {}
+        for lang, stops in vocabulary.by_language.items():
+            others = set().union(
+                *(s for other, s in vocabulary.by_language.items() if other != lang)
+            )
+            for word in stops - others:
+                self.only_in[word] = frozenset({lang})
+
+    def add_alias(self, topic: str, alias: str) -> None:
+        """Teach the matcher a new way of naming ``topic``, at once."""
+        self._add(topic, alias)
+        self._index()
+
+    def _index(self) -> None:
         self.acronyms = {w for a in self.aliases for w in a.exact}
         self.vocabulary = sorted({w for a in self.aliases for w in a.words})
         self.by_word: dict[str, list[int]] = {}
@@ -109,15 +138,7 @@ class Matcher:
         for word in self.vocabulary:
             if len(word) > STEM:
                 self.by_stem.setdefault(word[:STEM], []).append(word)
-        # Words that are stop words in some languages only ("is", "what" for English): their
-        # presence shows which language an ambiguous word such as "it" is in.
-        self.only_in: dict[str, frozenset[str]] = {}
-        for lang, stops in vocabulary.by_language.items():
-            others = set().union(
-                *(s for other, s in vocabulary.by_language.items() if other != lang)
-            )
-            for word in stops - others:
-                self.only_in[word] = frozenset({lang})
+        self.neutral = self._neutral - set(self.by_word)
 
     def _add(self, topic: str, alias: str) -> None:
         acronyms = {w.lower() for w in words(alias) if _ACRONYM.match(w) and not w.isdigit()}
@@ -140,6 +161,8 @@ class Matcher:
         lower = [w.lower() for w in raw]
         tokens = []
         for original, word in zip(raw, lower, strict=True):
+            if word in self.neutral:
+                continue
             if word not in self.stopwords:
                 tokens.append(word)
             elif word in self.acronyms:

@@ -1,0 +1,107 @@
+"""What a question's wording asks for, beyond its topic: an aspect (why, when...), a yes or no,
+a follow-up on the last topic, something about the essay or the bot, or something the essay
+never discusses (a salary, a film, a how-to).
+
+Reads only the words in ``content/wording.yaml`` and the essay's own vocabulary: no topic here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.content.catalog import ABOUT, ASPECTS, Content, Wording
+from bot.model.text import fold
+
+#: Words shorter than this are never "unexplained" (typing noise, dialect particles).
+MIN_CONTENT = 4
+#: How alike a word must be to one the essay uses to count as that word (a typo).
+SIMILAR = 84
+STEM = 5
+
+
+def folded(text: str) -> str:
+    return fold(text).lower()
+
+
+def has(text: str, phrase: str) -> bool:
+    """Whether folded ``text`` contains folded ``phrase`` as whole words."""
+    return f" {phrase} " in f" {text} "
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What the wording asks for."""
+
+    aspect: str | None = None
+    yesno: bool = False
+    followup: bool = False
+    about: str | None = None
+    about_strong: bool = False
+    adjacent: tuple[str, ...] = ()
+    unexplained: tuple[str, ...] = ()
+
+
+class Reader:
+    """Reads questions' wording against ``content/wording.yaml`` and the essay's vocabulary."""
+
+    def __init__(self, content: Content, alias_words: Iterable[str]) -> None:
+        self.wording: Wording = content.wording
+        vocabulary: set[str] = set(self.wording.frame)
+        texts = [p for part in content.essay.parts for p in part.paragraphs]
+        for topic in content.topics:
+            texts.append(topic.quote)
+            for text in topic.texts.values():
+                texts += [text.name, text.answer, *text.aliases]
+            for aspect in topic.aspects.values():
+                texts += [aspect.quote, *aspect.texts.values()]
+        for text in texts:
+            vocabulary.update(folded(text).split())
+        vocabulary.update(alias_words)
+        vocabulary.update(content.matching.stopwords)
+        for phrases in (*self.wording.aspects.values(), self.wording.question_words):
+            for phrase in phrases:
+                vocabulary.update(phrase.split())
+        self.vocabulary = vocabulary
+        self._long = sorted(w for w in vocabulary if len(w) >= MIN_CONTENT)
+        self._stems = {w[:STEM] for w in self._long}
+
+    def read(self, question: str) -> Intent:
+        """The intent of ``question``."""
+        text = folded(question)
+        words = text.split()
+        wording = self.wording
+        aspect = next(
+            (a for a in ASPECTS if any(has(text, p) for p in wording.aspects.get(a, ()))), None
+        )
+        about, strong = None, False
+        for kind in ABOUT:
+            cues = [p for p in wording.about.get(kind, ()) if has(text, p)]
+            if cues:
+                about, strong = kind, any(" " in cue for cue in cues)
+                break
+        opens = bool(words) and any(has(" ".join(words[:2]), w) for w in wording.question_words)
+        yesno = bool(words) and (
+            words[0] in wording.yesno_starts or (question.rstrip().endswith("?") and not opens)
+        )
+        return Intent(
+            aspect=aspect,
+            yesno=yesno and aspect in (None, "what"),
+            followup=text in wording.followups,
+            about=about,
+            about_strong=strong,
+            adjacent=tuple(p for p in wording.adjacent if has(text, p)),
+            unexplained=tuple(w for w in dict.fromkeys(words) if self._unexplained(w)),
+        )
+
+    def _unexplained(self, word: str) -> bool:
+        """Whether the essay, its topics and the wording lists never use ``word`` (or a word it
+        could be a typo or a form of)."""
+        if len(word) < MIN_CONTENT or word.isdigit() or word in self.vocabulary:
+            return False
+        if word[:STEM] in self._stems:
+            return False
+        near = process.extractOne(word, self._long, scorer=fuzz.ratio, score_cutoff=SIMILAR)
+        return near is None
