@@ -44,13 +44,26 @@ def load(config: Config, directory: Path | None = None) -> Content:
     return load_content(folder, tuple(registry.COMMANDS))
 
 
+def build_matcher(content: Content) -> Matcher:
+    """The matcher for the content's topics, leaving out of questions the words that only say
+    how they are asked."""
+    wording = content.wording
+    neutral = {
+        *wording.frame,
+        *wording.question_words,
+        *wording.adjacent,
+        *(phrase for phrases in wording.aspects.values() for phrase in phrases),
+    }
+    return Matcher(content.topics, content.matching, neutral)
+
+
 def bootstrap(
     config: Config, content: Content | None = None, *, clock: Clock = system_clock
 ) -> Services:
     """Build the services for ``config``; tests may pass ready ``content`` and a clock."""
     content = content or load(config)
     store = Store(config.database, clock)
-    matcher = Matcher(content.topics, content.matching)
+    matcher = build_matcher(content)
     dialogue = Dialogue(
         content,
         store,

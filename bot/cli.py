@@ -102,15 +102,21 @@ def ask(config: Config, args: argparse.Namespace) -> int:
         lookup = services.dialogue.preview(Reader(0, "", args.lang), question)
         reply = "\n\n".join(to_terminal(r.text) for r in lookup.outcome.replies)
         if args.json:
-            match = lookup.match
+            match, decision = lookup.match, lookup.decision
+            scores = {c.topic: c.score for c in match.ranking}
+            others = (
+                decision.choices
+                or tuple(c.topic for c in match.ranking if c.topic != decision.topic)[:3]
+            )
             record = {
                 "question": question,
                 "lang": lookup.lang,
-                "topic": match.topic,
+                "outcome": decision.kind if decision.kind != "unclear" else "none",
+                "topic": decision.topic if decision.kind == "answer" else None,
+                "related": decision.topic if decision.kind == "related" else None,
+                "aspect": decision.aspect,
                 "score": match.score,
-                "alternatives": [
-                    {"topic": c.topic, "score": c.score} for c in lookup.alternatives
-                ],
+                "alternatives": [{"topic": t, "score": scores.get(t, 0)} for t in others],
                 "reply": reply,
             }
             print(json.dumps(record, ensure_ascii=False), flush=True)

@@ -8,7 +8,9 @@ from helpers import say
 from bot.bootstrap import Services
 from bot.content.markup import MAX_TEXT, markup_problems, to_plain, visible_length
 from bot.core.events import Command, Press, Reader, Text
+from bot.core.matcher import Candidate, Match
 from bot.core.registry import MAX_DATA_BYTES
+from bot.core.understanding import Decision
 
 
 def test_a_question_gets_the_topic_answer_the_essay_sentence_and_a_read_button(
@@ -19,11 +21,15 @@ def test_a_question_gets_the_topic_answer_the_essay_sentence_and_a_read_button(
     assert "<b>Il Millennium Bug</b>" in text
     assert "<blockquote>Ci furono anni di stradominio dell’IT" in text
     assert "parte 4" in to_plain(text)
-    assert buttons(outcome) == [
-        ("📖 Leggi la parte 4", "open:p4"),
+    shown = buttons(outcome)
+    assert shown[0] == ("📖 Leggi la parte 4", "open:p4")
+    assert shown[-2:] == [
         ("Internet e il marketing digitale", "topic:internet"),
         ("La rivincita del Marketing", "topic:marketing-comeback"),
     ]
+    aspects = [data for _, data in shown[1:-2]]
+    assert 1 <= len(aspects) <= 2
+    assert all(data.startswith("aspect:millennium-bug:") for data in aspects)
     assert markup_problems(text) == []
 
 
@@ -69,16 +75,34 @@ def test_a_question_the_essay_does_not_cover_is_told_so_with_the_topic_menu(
     ]
 
 
-def test_two_close_topics_offer_did_you_mean_buttons_and_none_of_these(
+def test_a_did_you_mean_offers_at_least_two_choices_best_first_and_none_of_these(
     services: Services, anna: Reader
 ) -> None:
-    outcome = say(services, anna, Text("cio e cdo"))
-    assert "Intendevi" in outcome.replies[0].text
-    assert sorted(buttons(outcome)) == sorted(
-        [("Il CDO", "topic:cdo"), ("Il CIO", "topic:cio"), ("Nessuno di questi", "nomatch")]
+    understanding = services.dialogue.asking.understanding
+    lone = Match(
+        score=58,
+        choices=(Candidate("cdo", 58),),
+        ranking=(Candidate("cdo", 58), Candidate("cio", 41)),
     )
+    assert understanding._choices(lone) == ("cdo", "cio")
+    turn = services.dialogue.turn(anna)
+    outcome = services.dialogue.asking.reply(turn, Decision("choices", choices=("cdo", "cio")))
+    assert "Intendevi" in outcome.replies[0].text
+    assert buttons(outcome) == [
+        ("Il CDO", "topic:cdo"),
+        ("Il CIO", "topic:cio"),
+        ("Nessuno di questi", "nomatch"),
+    ]
     assert "Gli argomenti del saggio" in say(services, anna, Press("nomatch")).replies[0].text
     assert "<b>Il CDO</b>" in say(services, anna, Press("topic:cdo")).replies[0].text
+
+
+def test_two_roles_in_one_question_get_the_relation_the_essay_describes(
+    services: Services, anna: Reader
+) -> None:
+    for question in ("cio e cdo", "il cio diventa cdo?"):
+        text = to_plain(say(services, anna, Text(question)).replies[0].text)
+        assert "il Chief Information Officer diventa Chief Digital Officer" in text
 
 
 def test_topics_lists_the_eras_in_order_then_the_roles(services: Services, anna: Reader) -> None:
@@ -113,10 +137,11 @@ def test_every_question_is_recorded_with_its_topic_and_score(
     rows = services.store.db.execute(
         "SELECT text, topic, score, outcome FROM questions ORDER BY id"
     ).fetchall()
+    assert rows[2][1] in ("cio", "cdo")
     assert [tuple(r) for r in rows] == [
-        ("chi è il CDO?", "cdo", 100, "topic"),
+        ("chi è il CDO?", "cdo", 100, "answer"),
         ("ricetta della carbonara", None, 0, "none"),
-        ("cio e cdo", None, 80, "choices"),
+        ("cio e cdo", rows[2][1], 80, "answer"),
         ("grazie", None, 0, "smalltalk"),
     ]
 

@@ -75,11 +75,22 @@ def test_ask_json_prints_one_object_per_question_from_arguments(tmp_path: Path) 
     result = essaybot("ask", "--json", "Cos'era il Millennium Bug?", "cio e cdo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     first, second = (json.loads(line) for line in result.stdout.splitlines())
-    assert set(first) == {"question", "lang", "topic", "score", "alternatives", "reply"}
+    assert set(first) == {
+        "question",
+        "lang",
+        "outcome",
+        "topic",
+        "related",
+        "aspect",
+        "score",
+        "alternatives",
+        "reply",
+    }
     assert (first["topic"], first["score"], first["lang"]) == ("millennium-bug", 100, "it")
+    assert (first["outcome"], first["related"]) == ("answer", None)
     assert "stradominio" in first["reply"]
-    assert second["topic"] is None
-    assert {a["topic"] for a in second["alternatives"]} == {"cio", "cdo"}
+    assert second["outcome"] == "answer" and second["aspect"] == "relation"
+    assert {second["topic"], *(a["topic"] for a in second["alternatives"][:1])} == {"cio", "cdo"}
     assert not (tmp_path / "essaybot.sqlite3").exists()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap import Services
-from bot.content.catalog import Content
+from bot.content.catalog import ABOUT, ASPECTS, Content
 from bot.content.phrases import PHRASES
 from bot.content.topics import SMALLTALK
 from bot.core import registry
@@ -25,6 +25,9 @@ FAMILIES = {
     "status_": STATUSES,
     "smalltalk_": SMALLTALK,
     "button_": tuple(VERDICTS),
+    "aspect_": ASPECTS,
+    "button_aspect_": ASPECTS,
+    "about_": ABOUT,
 }
 
 
@@ -102,7 +105,7 @@ def test_the_menus_come_from_the_routing_table_in_order(content: Content) -> Non
     readers = registry.menu(admin=False)
     admins = registry.menu(admin=True)
     assert readers[:4] == ("story", "topics", "answer", "answers")
-    assert admins == (*readers, "pending", "stats", "export")
+    assert admins == (*readers, "pending", "stats", "export", "unanswered")
     assert all(not registry.COMMANDS[name].admin for name in readers)
     assert set(content.commands) == set(registry.COMMANDS)
 

@@ -26,6 +26,11 @@ EFFECTS: dict[str, dict[str, set[str]]] = {
         "readers": {"flow", "flow_data", "display"},
     },
     "m004_hash_answer_fingerprints": {"answers": {"fingerprint"}},
+    "m005_conversation_and_learning": {
+        "readers": {"last_topic", "last_shown"},
+        "questions": {"resolution", "resolved_at"},
+        "learned_aliases": {"topic", "lang", "phrase", "taught_by"},
+    },
 }
 
 

@@ -1,134 +1,179 @@
-"""Readers' questions about the essay: a topic's answer with the essay's own words, a few
-choices when unsure, or an honest "the essay doesn't talk about that" with the topic menu."""
+"""Readers' questions about the essay: the essay's answer to the aspect asked, an honest "the
+essay doesn't cover that" with the nearest topic, a few choices when unsure, answers about the
+essay and the bot, and a conversation that goes on from the last topic."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from bot.content.catalog import Content, Topic
-from bot.content.markup import Markup
-from bot.core.events import Button, Keyboard, Outcome, Reply
-from bot.core.matcher import Candidate, Match, Matcher
+from bot.content.markup import link
+from bot.core.events import Outcome, Reply
+from bot.core.matcher import Match
 from bot.core.registry import action, command
+from bot.core.topic_views import aspect_text, buttons, card, menu, silent, topic_button, yesno
 from bot.core.turn import Turn
-from bot.model.text import fold
+from bot.core.understanding import Decision, Understanding
+from bot.core.views import tally
 from bot.storage.store import Store
 
-BUTTONS_PER_ROW = 2
-MAX_RELATED = 2
-MAX_ALTERNATIVES = 3
+#: The sentence the author left unfinished, as the essay has it.
+UNFINISHED = "che difficilmente."
 
 
 @dataclass(frozen=True)
 class Lookup:
-    """What the bot replies to a question, with the matcher's decision behind it."""
+    """What the bot replies to a question, with the decision behind it."""
 
     lang: str
     match: Match
+    decision: Decision
     outcome: Outcome
-
-    @property
-    def alternatives(self) -> tuple[Candidate, ...]:
-        """The choices offered, or the runners-up of a confident answer."""
-        if self.match.choices:
-            return self.match.choices
-        return tuple(c for c in self.match.ranking if c.topic != self.match.topic)[
-            :MAX_ALTERNATIVES
-        ]
 
 
 class Asking:
     """Answers questions and shows topics."""
 
-    def __init__(self, content: Content, store: Store, matcher: Matcher) -> None:
+    def __init__(self, content: Content, store: Store, understanding: Understanding) -> None:
         self.content = content
         self.readers = store.readers
-        self.matcher = matcher
+        self.questions = store.questions
+        self.answers = store.answers
+        self.matcher = understanding.matcher
+        self.understanding = understanding
 
-    def preview(self, turn: Turn, question: str) -> Lookup:
+    def preview(
+        self, turn: Turn, question: str, last: str | None = None, shown: tuple[str, ...] = ()
+    ) -> Lookup:
         """What the bot replies to ``question``, without recording anything."""
-        match = self.matcher.match(question)
-        return Lookup(turn.lang, match, self.reply(turn, question, match))
+        decision = self.understanding.decide(question, last, shown)
+        match = self.understanding.match(question)
+        return Lookup(turn.lang, match, decision, self.reply(turn, decision, shown))
 
     def ask(self, turn: Turn, question: str) -> Outcome:
-        """Answer a free-text question, and record it for the author."""
-        lookup = self.preview(turn, question)
-        match, outcome = lookup.match, lookup.outcome
-        kind = (
-            "smalltalk"
-            if match.smalltalk
-            else "topic"
-            if match.topic
-            else "choices"
-            if match.choices
-            else "none"
-        )
-        self.readers.record_question(
-            turn.reader.user_id, question, turn.lang, match.topic, match.score, kind
-        )
-        return outcome
+        """Answer a free-text question, go on with the conversation, record it for the author."""
+        user = turn.reader.user_id
+        last, shown = self.readers.conversation(user)
+        lookup = self.preview(turn, question, last, shown)
+        decision = lookup.decision
+        self._remember(user, decision, last, shown)
+        topic = decision.topic if decision.kind == "answer" else None
+        kind = "none" if decision.kind == "unclear" else decision.kind
+        self.questions.record(user, question, turn.lang, topic, decision.score, kind)
+        return lookup.outcome
 
-    def reply(self, turn: Turn, question: str, match: Match) -> Outcome:
-        """What to answer to ``question`` given the matcher's decision (records nothing)."""
-        if match.smalltalk:
-            return turn.reply(f"smalltalk_{match.smalltalk}", name=turn.name)
-        if match.topic:
-            return self.show(turn, match.topic)
-        if match.choices:
-            rows = [(self._topic_button(turn, choice.topic),) for choice in match.choices]
-            rows.append((turn.button("button_none_of_these", "nomatch"),))
-            return Outcome((Reply(turn.say("did_you_mean"), tuple(rows)),))
-        if not fold(question):
-            return turn.reply("question_unclear")
-        return self.menu(turn, "not_in_essay")
+    def _remember(
+        self, user: int, decision: Decision, last: str | None, shown: tuple[str, ...]
+    ) -> None:
+        if decision.kind not in ("answer", "related") or decision.topic is None:
+            return
+        seen = shown if decision.topic == last else ()
+        part = decision.aspect or ("card" if not decision.repeated else None)
+        self.readers.set_conversation(
+            user, decision.topic, tuple(dict.fromkeys((*seen, *([part] if part else []))))
+        )
+
+    def reply(self, turn: Turn, decision: Decision, shown: tuple[str, ...] = ()) -> Outcome:
+        """What to answer for ``decision`` (records nothing)."""
+        match decision.kind:
+            case "smalltalk":
+                return turn.reply(f"smalltalk_{decision.smalltalk}", name=turn.name)
+            case "about":
+                return self.about(turn, str(decision.about))
+            case "unclear":
+                return turn.reply("question_unclear")
+            case "none":
+                return Outcome((menu(turn, self.content, "not_in_essay"),))
+            case "choices":
+                rows = [(topic_button(turn, self._topic(t)),) for t in decision.choices]
+                rows.append((turn.button("button_none_of_these", "nomatch"),))
+                return Outcome((Reply(turn.say("did_you_mean"), tuple(rows)),))
+        topic = self._topic(str(decision.topic))
+        if decision.kind == "related":
+            text = topic.texts[turn.lang]
+            body = turn.say(
+                "not_covered",
+                name=text.name,
+                answer=text.answer,
+                quote=topic.quote,
+                part=topic.part,
+            )
+            return Outcome((Reply(body, buttons(turn, self.content, topic, ("card",))),))
+        return self.answer(turn, topic, decision, shown)
+
+    def answer(
+        self, turn: Turn, topic: Topic, decision: Decision, shown: tuple[str, ...]
+    ) -> Outcome:
+        """The essay's answer on ``topic``: the aspect asked, a yes/no, or the card."""
+        now_shown = (*shown, decision.aspect or "card")
+        part = topic.aspects[decision.aspect].part if decision.aspect else topic.part
+        if decision.repeated and decision.aspect is None:
+            body = turn.say("already_told", name=topic.texts[turn.lang].name)
+        elif decision.aspect is not None:
+            body = aspect_text(turn, topic, decision.aspect)
+        elif decision.sentence is not None:
+            number = next(n for n, s in self.understanding.sentences if s == decision.sentence)
+            body, part = yesno(turn, topic, decision.sentence, number, bool(decision.yes)), number
+        elif decision.asked is not None and decision.asked != "what":
+            body = silent(turn, topic, decision.asked)
+        else:
+            body = card(turn, topic)
+        return Outcome((Reply(body, buttons(turn, self.content, topic, now_shown, part)),))
+
+    def about(self, turn: Turn, kind: str) -> Outcome:
+        """A question about the essay itself or about the bot."""
+        essay = self.content.essay
+        source = link(essay.source_url, essay.source_name)
+        if kind == "opinion":
+            text = turn.say("about_opinion", tally=tally(turn, self.answers.tally()))
+            return Outcome((Reply(text, ((turn.button("button_answer", "answer"),),)),))
+        if kind == "unfinished":
+            part = next(p for p in essay.parts if UNFINISHED in p.text)
+            sentence = next(s for n, s in self.understanding.sentences if UNFINISHED in s)
+            return turn.reply("about_unfinished", quote=sentence, part=part.number)
+        words = sum(len(p.text.split()) for p in essay.parts)
+        return turn.reply(
+            f"about_{kind}", source=source, title=essay.title, parts=essay.total, words=words
+        )
+
+    def _topic(self, topic_id: str) -> Topic:
+        topic = self.content.topic(topic_id)
+        assert topic is not None, topic_id
+        return topic
 
     @action("topic", "topic_id")
     def show(self, turn: Turn, topic_id: str) -> Outcome:
-        """A topic's answer, the essay's sentence, a button to read that part, related topics."""
+        """A topic's card, a button to read that part, aspects and related topics."""
         topic = self.content.topic(topic_id)
         if topic is None:
             return turn.notice("notice_expired")
-        text = topic.texts[turn.lang]
-        part = self.content.essay.part(topic.part)
-        body = turn.say(
-            "topic_answer", name=text.name, answer=text.answer, quote=topic.quote, part=topic.part
-        )
-        rows: list[tuple[Button, ...]] = []
-        if part is not None:
-            rows.append((turn.button("button_read_part", "open", part.id, part=topic.part),))
-        related = [self._topic_button(turn, other) for other in topic.related[:MAX_RELATED]]
-        if related:
-            rows.append(tuple(related))
-        return Outcome((Reply(body, tuple(rows)),))
+        self.readers.set_conversation(turn.reader.user_id, topic.id, ("card",))
+        return Outcome((Reply(card(turn, topic), buttons(turn, self.content, topic, ("card",))),))
+
+    @action("aspect", "topic_id", "aspect")
+    def show_aspect(self, turn: Turn, topic_id: str, aspect: str) -> Outcome:
+        """An aspect button under a topic ("Why?", "And then?")."""
+        topic = self.content.topic(topic_id)
+        if topic is None or aspect not in topic.aspects:
+            return turn.notice("notice_expired")
+        last, shown = self.readers.conversation(turn.reader.user_id)
+        seen = (*(shown if last == topic.id else ("card",)), aspect)
+        self.readers.set_conversation(turn.reader.user_id, topic.id, tuple(dict.fromkeys(seen)))
+        body = aspect_text(turn, topic, aspect)
+        part = topic.aspects[aspect].part
+        return Outcome((Reply(body, buttons(turn, self.content, topic, seen, part)),))
 
     @command("topics", menu=2)
     def command(self, turn: Turn, argument: str) -> Outcome:
         """/topics: every topic as a button."""
-        return self.menu(turn)
+        return Outcome((menu(turn, self.content, "topics_menu"),))
 
     @action("topics")
     def menu_button(self, turn: Turn) -> Outcome:
         """The "topics" button of the welcome."""
-        return self.menu(turn)
+        return Outcome((menu(turn, self.content, "topics_menu"),))
 
     @action("nomatch")
     def none_of_these(self, turn: Turn) -> Outcome:
         """ "None of these" under did-you-mean choices: the whole menu."""
-        return self.menu(turn)
-
-    def menu(self, turn: Turn, key: str = "topics_menu") -> Outcome:
-        """Phrase ``key`` with every topic as a button: the eras in order, then the roles."""
-        ordered = sorted(
-            self.content.topics, key=lambda t: ("era", "role", "question").index(t.kind)
-        )
-        buttons = [self._topic_button(turn, topic.id) for topic in ordered]
-        rows: Keyboard = tuple(
-            tuple(buttons[i : i + BUTTONS_PER_ROW])
-            for i in range(0, len(buttons), BUTTONS_PER_ROW)
-        )
-        return Outcome((Reply(Markup(turn.say(key)), rows),))
-
-    def _topic_button(self, turn: Turn, topic_id: str) -> Button:
-        topic: Topic | None = self.content.topic(topic_id)
-        name = topic.texts[turn.lang].name if topic else topic_id
-        return turn.button("button_topic", "topic", topic_id, name=name)
+        return Outcome((menu(turn, self.content, "topics_menu"),))

@@ -17,12 +17,14 @@ from bot.core.answering import Answering
 from bot.core.asking import Asking, Lookup
 from bot.core.discussion import Discussion
 from bot.core.events import Command, Event, Outcome, Press, Reader, Reply, Text
+from bot.core.learning import Learning
 from bot.core.matcher import Matcher
 from bot.core.moderation import Moderation
 from bot.core.privacy import Privacy
 from bot.core.reading import Reading
 from bot.core.registry import ActionSpec, CommandSpec, command
 from bot.core.turn import Turn
+from bot.core.understanding import Understanding
 from bot.model.clock import Clock, system_clock
 from bot.storage.store import Store
 
@@ -47,7 +49,9 @@ class Dialogue:
         self.store = store
         self.admins = admins
         self.reading = Reading(content, store)
-        self.asking = Asking(content, store, matcher)
+        understanding = Understanding(content, matcher)
+        self.asking = Asking(content, store, understanding)
+        self.learning = Learning(content, store, understanding)
         self.discussion = Discussion(store)
         self.moderation = Moderation(content, store)
         self.answering = Answering(
@@ -57,7 +61,7 @@ class Dialogue:
         self.commands: dict[str, tuple[CommandSpec, Handler]] = {}
         self.actions: dict[str, tuple[ActionSpec, Handler]] = {}
         features = (self, self.reading, self.asking, self.discussion, self.moderation)
-        self._bind((*features, self.answering, self.privacy))
+        self._bind((*features, self.answering, self.privacy, self.learning))
 
     def _bind(self, features: tuple[object, ...]) -> None:
         """Route every declared command and action to its feature's method; all must be bound."""

@@ -53,20 +53,37 @@ class Reader:
         texts = [p for part in content.essay.parts for p in part.paragraphs]
         for topic in content.topics:
             texts.append(topic.quote)
-            for text in topic.texts.values():
-                texts += [text.name, text.answer, *text.aliases]
+            for topic_text in topic.texts.values():
+                texts += [topic_text.name, topic_text.answer, *topic_text.aliases]
             for aspect in topic.aspects.values():
                 texts += [aspect.quote, *aspect.texts.values()]
-        for text in texts:
-            vocabulary.update(folded(text).split())
+        for sentence in texts:
+            vocabulary.update(folded(sentence).split())
         vocabulary.update(alias_words)
         vocabulary.update(content.matching.stopwords)
         for phrases in (*self.wording.aspects.values(), self.wording.question_words):
             for phrase in phrases:
                 vocabulary.update(phrase.split())
         self.vocabulary = vocabulary
+        cues = [p for phrases in self.wording.aspects.values() for p in phrases]
+        cues += [p for phrases in self.wording.about.values() for p in phrases]
+        cues += list(self.wording.adjacent)
+        self._phrases = sorted({tuple(p.split()) for p in cues if " " in p}, key=len, reverse=True)
         self._long = sorted(w for w in vocabulary if len(w) >= MIN_CONTENT)
         self._stems = {w[:STEM] for w in self._long}
+
+    def plain(self, question: str) -> str:
+        """``question`` without the multi-word phrases that only say how it is asked ("in che
+        senso", "what happened after"), case kept, so they cannot name a topic."""
+        words = fold(question).split()
+        lower = [w.lower() for w in words]
+        drop: set[int] = set()
+        for phrase in self._phrases:
+            size = len(phrase)
+            for start in range(len(lower) - size + 1):
+                if tuple(lower[start : start + size]) == phrase:
+                    drop.update(range(start, start + size))
+        return " ".join(w for i, w in enumerate(words) if i not in drop)
 
     def read(self, question: str) -> Intent:
         """The intent of ``question``."""

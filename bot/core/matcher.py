@@ -79,6 +79,8 @@ class Match:
     choices: tuple[Candidate, ...] = ()
     smalltalk: str | None = None
     ranking: tuple[Candidate, ...] = field(default=(), compare=False)
+    #: for each topic in the ranking, the positions of the question's words its aliases cover
+    covers: Mapping[str, frozenset[int]] = field(default_factory=dict, compare=False)
 
 
 class Matcher:
@@ -89,9 +91,8 @@ class Matcher:
         topics: Iterable[Topic],
         vocabulary: MatchingWords,
         neutral: Iterable[str] = (),
-        extra: Iterable[tuple[str, str]] = (),
     ) -> None:
-        """Match ``topics`` by their aliases (plus ``extra`` (topic, alias) pairs); words of
+        """Match ``topics`` by their aliases; words of
         ``neutral`` (how questions are worded: "why", "reason", "salary"...) are left out of a
         question unless an alias uses them."""
         self.stopwords = vocabulary.stopwords
@@ -108,8 +109,6 @@ class Matcher:
             for text in topic.texts.values():
                 for name in text.aliases:
                     self._add(topic.id, name)
-        for topic_id, name in extra:
-            self._add(topic_id, name)
         self._neutral = frozenset(w for n in neutral for w in n.lower().split())
         self._index()
         # Words that are stop words in some languages only ("is", "what" for English): their
@@ -122,9 +121,10 @@ class Matcher:
             for word in stops - others:
                 self.only_in[word] = frozenset({lang})
 
-    def add_alias(self, topic: str, alias: str) -> None:
-        """Teach the matcher a new way of naming ``topic``, at once."""
-        self._add(topic, alias)
+    def add_aliases(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Teach the matcher new ways of naming topics ((topic, alias) pairs), at once."""
+        for topic, alias in pairs:
+            self._add(topic, alias)
         self._index()
 
     def _index(self) -> None:
@@ -248,8 +248,11 @@ class Matcher:
         ranked = sorted(covered, key=lambda topic: (-len(covered[topic]), topic))
         return ranked[:limit]
 
-    def rank(self, tokens: list[str]) -> list[Candidate]:
-        """Every topic that matches ``tokens``, best first."""
+    def rank(
+        self, tokens: list[str], covers: dict[str, frozenset[int]] | None = None
+    ) -> list[Candidate]:
+        """Every topic that matches ``tokens``, best first (and into ``covers``, the tokens each
+        one's aliases cover)."""
         weights = [WEAK_WEIGHT if t in self.weak else 1.0 for t in tokens]
         best: dict[str, float] = {}
         covered: dict[str, set[int]] = {}
@@ -264,6 +267,8 @@ class Matcher:
             coverage = sum(weights[i] for i in covered[topic]) / known_weight
             final = score * (0.6 + 0.4 * coverage) * (1 - UNKNOWN_PENALTY * unknown)
             ranking.append(Candidate(topic, round(final)))
+        if covers is not None:
+            covers.update({topic: frozenset(where) for topic, where in covered.items()})
         return sorted(ranking, key=lambda c: (-c.score, c.topic))
 
     def match(self, question: str) -> Match:
@@ -272,7 +277,8 @@ class Matcher:
         if folded in self.smalltalk:
             return Match(smalltalk=self.smalltalk[folded])
         tokens = self.tokens(question)
-        ranking = tuple(self.rank(tokens))
+        covers: dict[str, frozenset[int]] = {}
+        ranking = tuple(self.rank(tokens, covers))
         if not ranking:
             if folded and all(w in self.smalltalk_words for w in folded.split()):
                 return Match(smalltalk=self.smalltalk_words[folded.split()[0]])
@@ -280,8 +286,8 @@ class Matcher:
         top = ranking[0]
         runner_up = ranking[1].score if len(ranking) > 1 else 0
         if top.score >= CONFIDENT and top.score - runner_up >= MARGIN:
-            return Match(top.topic, top.score, ranking=ranking)
+            return Match(top.topic, top.score, ranking=ranking, covers=covers)
         choices = tuple(
             c for c in ranking[:MAX_CHOICES] if c.score >= PLAUSIBLE and top.score - c.score < 15
         )
-        return Match(score=top.score, choices=choices, ranking=ranking)
+        return Match(score=top.score, choices=choices, ranking=ranking, covers=covers)

@@ -117,6 +117,30 @@ def m004_hash_answer_fingerprints(db: sqlite3.Connection) -> None:
         )
 
 
+@migration
+def m005_conversation_and_learning(db: sqlite3.Connection) -> None:
+    """Where each reader's conversation is (the last topic and what of it they were shown);
+    what became of each unanswered question; and the aliases the author taught the bot."""
+    db.execute("ALTER TABLE readers ADD COLUMN last_topic TEXT")
+    db.execute("ALTER TABLE readers ADD COLUMN last_shown TEXT")
+    db.execute("ALTER TABLE questions ADD COLUMN resolution TEXT")
+    db.execute("ALTER TABLE questions ADD COLUMN resolved_at TEXT")
+    db.execute("CREATE INDEX questions_unresolved ON questions (resolution, outcome, id)")
+    db.execute(
+        """
+        CREATE TABLE learned_aliases (
+            id INTEGER PRIMARY KEY,
+            topic TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            phrase TEXT NOT NULL,
+            taught_by INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (topic, phrase)
+        )
+        """
+    )
+
+
 def applied(db: Database) -> list[str]:
     """Names of the migrations already applied to ``db``, in order."""
     db.execute(

@@ -3,6 +3,7 @@ they want to be shown, and the questions they asked."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from bot.model.flow import Flow
@@ -50,17 +51,6 @@ class ReaderStore:
                 (user_id, first_name, language_code, now, now),
             )
 
-    def record_question(
-        self, user_id: int, text: str, lang: str, topic: str | None, score: int, outcome: str
-    ) -> None:
-        """Keep a reader's question with what it matched (the author reads the misses)."""
-        with self.db.transaction():
-            self.db.execute(
-                "INSERT INTO questions (user_id, text, lang, topic, score, outcome, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (user_id, text, lang, topic, score, outcome, self.db.now()),
-            )
-
     def flow(self, user_id: int) -> Flow | None:
         """The reader's place in the answering flow, if they are in it."""
         row = self.db.execute("SELECT flow, flow_data FROM readers WHERE user_id = ?", (user_id,))
@@ -94,4 +84,24 @@ class ReaderStore:
                 "UPDATE readers SET part_id = ?, furthest_part = MAX(furthest_part, ?)"
                 " WHERE user_id = ?",
                 (part_id, number, user_id),
+            )
+
+    def conversation(self, user_id: int) -> tuple[str | None, tuple[str, ...]]:
+        """The last topic the reader asked about, and which of its aspects they were shown."""
+        row = self.db.execute(
+            "SELECT last_topic, last_shown FROM readers WHERE user_id = ?", (user_id,)
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None, ()
+        try:
+            shown = json.loads(row[1] or "[]")
+        except ValueError:
+            shown = []
+        return str(row[0]), tuple(str(s) for s in shown if isinstance(s, str))
+
+    def set_conversation(self, user_id: int, topic: str | None, shown: tuple[str, ...]) -> None:
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE readers SET last_topic = ?, last_shown = ? WHERE user_id = ?",
+                (topic, json.dumps(list(shown)) if topic else None, user_id),
             )

@@ -47,7 +47,7 @@ def stats(db: Database, parts: int) -> Stats:
     misses = [
         (str(created)[:10], str(text))
         for text, created in db.execute(
-            "SELECT text, created_at FROM questions WHERE outcome = 'none'"
+            "SELECT text, created_at FROM questions WHERE outcome IN ('none', 'related')"
             " ORDER BY id DESC LIMIT ?",
             (MAX_MISSES,),
         )

@@ -16,6 +16,7 @@ from bot.storage import statistics
 from bot.storage.answers import AnswerStore
 from bot.storage.database import Database
 from bot.storage.migrations import migrate
+from bot.storage.questions import QuestionStore
 from bot.storage.readers import ReaderStore
 
 
@@ -27,6 +28,7 @@ class Store:
         migrate(self.db)
         self.readers = ReaderStore(self.db)
         self.answers = AnswerStore(self.db)
+        self.questions = QuestionStore(self.db)
 
     def close(self) -> None:
         self.db.close()

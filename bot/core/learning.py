@@ -1,0 +1,142 @@
+"""A loop that learns: the author reads what readers asked and the bot could not answer, grouped
+with their like, and says which topic each group is about (the phrasing becomes an alias, used at
+once, and every reader who asked hears back) or that the essay does not cover it."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+
+from bot.content.catalog import Content, Topic
+from bot.content.markup import Markup
+from bot.core.events import Outcome, Reader, Reply
+from bot.core.registry import action, command
+from bot.core.topic_views import buttons, card
+from bot.core.turn import Turn
+from bot.core.understanding import Understanding
+from bot.model.limits import parse_id
+from bot.model.text import fold
+from bot.storage.questions import Question
+from bot.storage.store import Store
+
+#: How many unanswered questions are read, and how many groups shown.
+RECENT = 300
+MAX_GROUPS = 8
+#: How alike two questions must be to go in one group.
+ALIKE = 75
+SUGGESTIONS = 2
+UNCOVERED = "uncovered"
+
+
+def group(questions: list[Question]) -> list[list[Question]]:
+    """Questions with their like, newest first; the first of each group stands for it."""
+    groups: list[list[Question]] = []
+    for question in questions:
+        text = fold(question.text).lower()
+        for found in groups:
+            if fuzz.token_set_ratio(text, fold(found[0].text).lower()) >= ALIKE:
+                found.append(question)
+                break
+        else:
+            groups.append([question])
+    return groups
+
+
+class Learning:
+    """/unanswered and the author's verdicts on it."""
+
+    def __init__(self, content: Content, store: Store, understanding: Understanding) -> None:
+        self.content = content
+        self.questions = store.questions
+        self.understanding = understanding
+        self.understanding.learn([(a.topic, a.phrase) for a in self.questions.learned()])
+
+    @command("unanswered", menu=4, admin=True)
+    def unanswered(self, turn: Turn, argument: str = "") -> Outcome:
+        """The groups of questions the bot could not answer, each with its verdict buttons."""
+        groups = group(self.questions.unanswered(RECENT))
+        if not groups:
+            return turn.reply("unanswered_empty")
+        title = Reply(turn.say("unanswered_title", groups=len(groups), shown=MAX_GROUPS))
+        return Outcome((title, *(self._card(turn, g) for g in groups[:MAX_GROUPS])))
+
+    def _card(self, turn: Turn, members: list[Question]) -> Reply:
+        first = members[0]
+        others = "\n".join(f"• {q.text[:120]}" for q in members[1:4])
+        text = turn.say(
+            "unanswered_group", question=first.text[:300], count=len(members), others=others
+        )
+        ranking = self.understanding.matcher.match(first.text).ranking
+        suggested = [c.topic for c in ranking[:SUGGESTIONS]]
+        rows = [
+            (turn.button("button_teach", "teach", str(first.id), t, name=self._name(turn, t)),)
+            for t in suggested
+        ]
+        rows.append((turn.button("button_teach_other", "teach_menu", str(first.id)),))
+        rows.append((turn.button("button_uncovered", "uncovered", str(first.id)),))
+        return Reply(text, tuple(rows))
+
+    def _name(self, turn: Turn, topic_id: str) -> str:
+        topic = self.content.topic(topic_id)
+        return topic.texts[turn.lang].name if topic else topic_id
+
+    def _members(self, question_id: str) -> list[Question]:
+        """The unanswered group that question ``question_id`` stands for (empty if resolved)."""
+        number = parse_id(question_id)
+        for members in group(self.questions.unanswered(RECENT)):
+            if members[0].id == number or any(q.id == number for q in members):
+                return members
+        return []
+
+    @action("teach_menu", "question_id", admin=True)
+    def teach_menu(self, turn: Turn, question_id: str) -> Outcome:
+        """Every topic, to say which one the group is about."""
+        members = self._members(question_id)
+        if not members:
+            return turn.notice("notice_expired")
+        rows = tuple(
+            (
+                turn.button(
+                    "button_teach", "teach", question_id, t.id, name=t.texts[turn.lang].name
+                ),
+            )
+            for t in self.content.topics
+        )
+        return Outcome((Reply(turn.say("teach_menu", question=members[0].text[:300]), rows),))
+
+    @action("teach", "question_id", "topic_id", admin=True)
+    def teach(self, turn: Turn, question_id: str, topic_id: str) -> Outcome:
+        """The group is about ``topic_id``: learn its phrasing, and answer everyone who asked."""
+        topic = self.content.topic(topic_id)
+        members = self._members(question_id)
+        if topic is None or not members:
+            return turn.notice("notice_expired")
+        first = members[0]
+        self.questions.learn(topic.id, first.lang, first.text, turn.reader.user_id)
+        self.understanding.learn([(topic.id, first.text)])
+        self.questions.resolve([q.id for q in members], topic.id)
+        asked = {q.user_id: q for q in reversed(members) if q.user_id != turn.reader.user_id}
+        replies = tuple(self._hear_back(q, topic) for q in asked.values())
+        name = topic.texts[turn.lang].name
+        done = turn.say("notice_taught", name=name, count=len(replies))
+        return Outcome((Reply(done, edit=True), *replies), notice=str(done)[:200])
+
+    def _hear_back(self, question: Question, topic: Topic) -> Reply:
+        """The message a reader gets when their question finally has an answer."""
+        lang = question.lang if question.lang in self.content.languages else None
+        reader_turn = Turn(
+            Reader(question.user_id), lang or self.content.default_language, self.content
+        )
+        intro = reader_turn.say("learned_reply", question=question.text[:300])
+        body = Markup(f"{intro}\n\n{card(reader_turn, topic)}")
+        rows = buttons(reader_turn, self.content, topic, ("card",))
+        return Reply(body, rows, chat_id=question.user_id)
+
+    @action("uncovered", "question_id", admin=True)
+    def uncovered(self, turn: Turn, question_id: str) -> Outcome:
+        """The essay does not cover the group's question: it leaves the list."""
+        members = self._members(question_id)
+        if not members:
+            return turn.notice("notice_expired")
+        self.questions.resolve([q.id for q in members], UNCOVERED)
+        done = turn.say("notice_uncovered", count=len(members))
+        return Outcome((Reply(done, edit=True),), notice=str(done)[:200])

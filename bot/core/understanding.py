@@ -1,0 +1,247 @@
+"""Understanding a reader's question: which topic, which aspect of it, whether the essay answers
+it at all, and how it follows from the conversation so far. Pure: it reads the question, the
+content and the matcher, and decides; rendering and recording are the asking feature's."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.content.catalog import ASPECTS, Content, Topic
+from bot.core.intent import Intent, Reader, folded
+from bot.core.matcher import PLAUSIBLE, Match, Matcher
+
+#: A single plausible topic this sure is the answer rather than a lone "did you mean".
+ALONE = 62
+#: A second topic this sure makes a question about two topics.
+SECOND = 60
+#: Questions about the essay that may also be about its content ("does the author think...").
+TOPICAL_ABOUT = frozenset({"author", "opinion", "essay"})
+#: Two choices this sure make a question about both topics.
+PAIR = 70
+#: Unexplained words that make a question one the essay does not answer.
+UNEXPLAINED = 2
+#: How alike a question must be to a phrasing the author taught the bot.
+LEARNED = 90
+_NEGATIONS = frozenset({"non", "no", "not", "never", "mai", "nessuno", "nobody", "t"})
+_SENTENCE = re.compile(r"(?<=[.;:!?])\s+")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the bot makes of a question.
+
+    ``kind``: ``answer`` (the essay answers it: ``topic``, and ``aspect`` to show or None for
+    the whole card), ``related`` (it doesn't; ``topic`` is the nearest), ``choices``, ``none``,
+    ``smalltalk``, ``about`` (the essay or the bot), ``unclear`` (nothing to read).
+    """
+
+    kind: str
+    topic: str | None = None
+    aspect: str | None = None
+    asked: str | None = None
+    other: str | None = None
+    yes: bool | None = None
+    sentence: str | None = None
+    choices: tuple[str, ...] = ()
+    about: str | None = None
+    smalltalk: str | None = None
+    repeated: bool = False
+    score: int = 0
+
+
+class Understanding:
+    """Decides what a question is, given the conversation so far."""
+
+    def __init__(self, content: Content, matcher: Matcher) -> None:
+        self.content = content
+        self.matcher = matcher
+        self.reader = Reader(content, matcher.vocabulary)
+        self.topics = {topic.id: topic for topic in content.topics}
+        self.eras = [t.id for t in content.topics if t.kind == "era"]
+        #: phrasings the author taught the bot (folded), with their topic
+        self.learned: dict[str, str] = {}
+        self.sentences = [
+            (part.number, sentence)
+            for part in content.essay.parts
+            for paragraph in part.paragraphs
+            for sentence in _SENTENCE.split(paragraph)
+            if sentence.strip()
+        ]
+
+    def learn(self, pairs: list[tuple[str, str]]) -> None:
+        """From now on, questions phrased like each (topic, phrase) are about that topic."""
+        for topic, phrase in pairs:
+            self.learned[folded(phrase)] = topic
+        self.matcher.add_aliases(pairs)
+
+    def _learned(self, question: str) -> str | None:
+        if not self.learned:
+            return None
+        found = process.extractOne(
+            folded(question), list(self.learned), scorer=fuzz.ratio, score_cutoff=LEARNED
+        )
+        return self.learned[found[0]] if found else None
+
+    def match(self, question: str) -> Match:
+        """The matcher's decision on ``question``, its wording phrases left out."""
+        return self.matcher.match(self.reader.plain(question) or question)
+
+    def decide(
+        self, question: str, last: str | None = None, shown: tuple[str, ...] = ()
+    ) -> Decision:
+        """What ``question`` is, after a conversation on topic ``last`` of which the reader
+        was shown ``shown`` ("card" and aspects)."""
+        intent = self.reader.read(question)
+        match = self.match(question)
+        if intent.followup and last in self.topics:
+            return self._follow(last, intent.aspect or "next", shown)
+        if match.smalltalk and not intent.about:
+            return Decision("smalltalk", smalltalk=match.smalltalk)
+        named = match.topic or match.choices
+        about_first = intent.about_strong and intent.about not in TOPICAL_ABOUT
+        if intent.about and (about_first or not named):
+            return Decision("about", about=intent.about)
+        if not folded(question):
+            return Decision("unclear")
+        taught = self._learned(question)
+        if taught is not None:
+            return self._answer(question, taught, intent, match, last, shown)
+        nearest = match.topic or (match.ranking[0].topic if match.ranking else None)
+        if nearest is not None and self._adjacent(intent, match):
+            return Decision("related", topic=nearest, score=match.score)
+        topic = match.topic or self._alone(question, match) or self._pair(match)
+        if topic is None:
+            if match.choices:
+                return Decision("choices", choices=self._choices(match), score=match.score)
+            return Decision("none", score=match.score)
+        return self._answer(question, topic, intent, match, last, shown)
+
+    def _adjacent(self, intent: Intent, match: Match) -> bool:
+        """Whether the question asks for something the essay never discusses."""
+        return bool(intent.adjacent) or len(intent.unexplained) >= UNEXPLAINED
+
+    def _alone(self, question: str, match: Match) -> str | None:
+        """A lone plausible topic, sure enough to answer rather than ask "did you mean"; a
+        choice that only names one of the essay's two subjects ("it", "marketing"), with
+        another choice naming more, does not count."""
+        tokens = self.matcher.tokens(self.reader.plain(question) or question)
+        strong = {i for i, t in enumerate(tokens) if t not in self.matcher.weak}
+        real = [c for c in match.choices if match.covers.get(c.topic, frozenset()) & strong]
+        if len(real) == 1 and real[0].score >= ALONE:
+            return real[0].topic
+        return None
+
+    def _pair(self, match: Match) -> str | None:
+        """Two topics named equally clearly: a question about both (answered as a relation)."""
+        strong = [c.topic for c in match.choices if c.score >= PAIR]
+        if len(strong) < 2:
+            return None
+        first, second = (match.covers.get(t, frozenset()) for t in strong[:2])
+        return strong[0] if first != second else None
+
+    def _relation_holder(self, first: Topic, second: Topic) -> tuple[Topic, Topic]:
+        """Of two topics, the one whose relation aspect speaks of the other goes first."""
+        for one, other in ((first, second), (second, first)):
+            relation = one.aspects.get("relation")
+            if relation is not None:
+                words = f"{relation.quote} {relation.texts.get(self.content.default_language, '')}"
+                if other.id in self.matcher.mentions(words, limit=4):
+                    return one, other
+        if "relation" not in first.aspects and "relation" in second.aspects:
+            return second, first
+        return first, second
+
+    def _choices(self, match: Match) -> tuple[str, ...]:
+        """At least two choices, best first."""
+        picked = [c.topic for c in match.choices]
+        for candidate in match.ranking:
+            if len(picked) >= 2:
+                break
+            if candidate.topic not in picked:
+                picked.append(candidate.topic)
+        return tuple(picked)
+
+    def _answer(
+        self,
+        question: str,
+        topic_id: str,
+        intent: Intent,
+        match: Match,
+        last: str | None,
+        shown: tuple[str, ...],
+    ) -> Decision:
+        topic = self.topics[topic_id]
+        own = match.covers.get(topic_id, frozenset())
+        tokens = self.matcher.tokens(self.reader.plain(question) or question)
+        strong = {i for i, t in enumerate(tokens) if t not in self.matcher.weak}
+        other = next(
+            (
+                c.topic
+                for c in match.ranking
+                if c.topic != topic_id
+                and c.score >= max(SECOND, PLAUSIBLE)
+                and (match.covers.get(c.topic, frozenset()) - own) & strong
+            ),
+            None,
+        )
+        asked = intent.aspect
+        if other is not None and asked in (None, "relation", "what"):
+            asked = "relation"
+            topic, second = self._relation_holder(topic, self.topics[other])
+            other = second.id
+        aspect = asked if asked in topic.aspects else None
+        repeated = topic.id == last and (aspect or "card") in shown
+        if repeated:
+            aspect = next((a for a in ASPECTS if a in topic.aspects and a not in shown), aspect)
+        yes, sentence = None, None
+        if intent.yesno and not repeated:
+            sentence, yes = self._best_sentence(question, topic)
+        return Decision(
+            "answer",
+            topic=topic.id,
+            aspect=aspect,
+            asked=asked,
+            other=other,
+            yes=yes,
+            sentence=sentence,
+            repeated=repeated,
+            score=match.score,
+        )
+
+    def _follow(self, last: str, asked: str, shown: tuple[str, ...]) -> Decision:
+        """A follow-up ("e poi?", "why?") on the last topic."""
+        topic = self.topics[last]
+        if asked in topic.aspects and asked not in shown:
+            return Decision("answer", topic=last, aspect=asked, asked=asked)
+        if asked == "next" and last in self.eras and self.eras.index(last) + 1 < len(self.eras):
+            return Decision("answer", topic=self.eras[self.eras.index(last) + 1])
+        if asked not in ("next", None) and asked not in topic.aspects:
+            return Decision("answer", topic=last, asked=asked, repeated=True)
+        unshown = next((a for a in ASPECTS if a in topic.aspects and a not in shown), None)
+        return Decision("answer", topic=last, aspect=unshown, asked=asked, repeated=True)
+
+    def _best_sentence(self, question: str, topic: Topic) -> tuple[str | None, bool]:
+        """The essay's sentence, in the topic's parts, that shares the most words with the
+        question; and whether it says what the question asks (all its words, same negation)."""
+        parts = {topic.part, *(a.part for a in topic.aspects.values())}
+        words = {
+            w[:5]
+            for w in folded(question).split()
+            if len(w) >= 4 and w not in self.matcher.stopwords
+        }
+        negated = bool(_NEGATIONS & set(folded(question).split()))
+        best, best_shared = None, 0
+        for number, sentence in self.sentences:
+            if number not in parts:
+                continue
+            have = {w[:5] for w in folded(sentence).split()}
+            shared = len(words & have)
+            if shared > best_shared:
+                best, best_shared = sentence, shared
+        if best is None:
+            return None, False
+        same_negation = negated == bool(_NEGATIONS & set(folded(best).split()))
+        return best, bool(words) and best_shared == len(words) and same_negation

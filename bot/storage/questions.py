@@ -1,0 +1,83 @@
+"""Readers' questions and what the bot made of them, the ones it could not answer, and the
+aliases the author taught it from those."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.storage.database import Database
+
+#: Outcomes of a question that left the reader without the essay's answer.
+UNANSWERED = ("none", "related", "choices")
+
+
+@dataclass(frozen=True)
+class Question:
+    """A reader's question as stored."""
+
+    id: int
+    user_id: int
+    text: str
+    lang: str
+    topic: str | None
+    outcome: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class LearnedAlias:
+    topic: str
+    lang: str
+    phrase: str
+
+
+class QuestionStore:
+    """Questions, their resolutions, and learned aliases."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def record(
+        self, user_id: int, text: str, lang: str, topic: str | None, score: int, outcome: str
+    ) -> None:
+        """Keep a reader's question with what it matched (the author reads the misses)."""
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO questions (user_id, text, lang, topic, score, outcome, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (user_id, text, lang, topic, score, outcome, self.db.now()),
+            )
+
+    def unanswered(self, limit: int) -> list[Question]:
+        """The newest questions the bot could not answer and nobody has resolved yet."""
+        marks = ", ".join("?" for _ in UNANSWERED)
+        rows = self.db.execute(
+            "SELECT id, user_id, text, lang, topic, outcome, created_at FROM questions"
+            f" WHERE resolution IS NULL AND outcome IN ({marks}) ORDER BY id DESC LIMIT ?",
+            (*UNANSWERED, limit),
+        )
+        return [Question(*row) for row in rows]
+
+    def resolve(self, ids: list[int], resolution: str) -> None:
+        """Mark questions as answered by topic ``resolution``, or as "uncovered"."""
+        now = self.db.now()
+        with self.db.transaction():
+            for question_id in ids:
+                self.db.execute(
+                    "UPDATE questions SET resolution = ?, resolved_at = ? WHERE id = ?",
+                    (resolution, now, question_id),
+                )
+
+    def learn(self, topic: str, lang: str, phrase: str, taught_by: int) -> bool:
+        """Keep ``phrase`` as a new alias of ``topic``; False if it was already known."""
+        with self.db.transaction():
+            added = self.db.execute(
+                "INSERT OR IGNORE INTO learned_aliases (topic, lang, phrase, taught_by,"
+                " created_at) VALUES (?, ?, ?, ?, ?)",
+                (topic, lang, phrase, taught_by, self.db.now()),
+            )
+            return added.rowcount > 0
+
+    def learned(self) -> list[LearnedAlias]:
+        rows = self.db.execute("SELECT topic, lang, phrase FROM learned_aliases ORDER BY id")
+        return [LearnedAlias(*row) for row in rows]
