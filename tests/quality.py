@@ -78,7 +78,7 @@ def score(understanding: Understanding, name: str) -> Figures:
                 figures.unanswered += 1
             else:
                 figures.misses.append(f"✗ {case['q']} -> answer {decision.topic} (no topic)")
-            if outcome == "none":
+            if outcome in (None, "none") and case.get("related") is None:
                 figures.traps_total += 1
                 if decision.kind in ("none", "smalltalk", "about", "unclear"):
                     figures.traps += 1

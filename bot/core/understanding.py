@@ -18,7 +18,7 @@ ALONE = 62
 #: A second topic this sure makes a question about two topics.
 SECOND = 60
 #: Questions about the essay that may also be about its content ("does the author think...").
-TOPICAL_ABOUT = frozenset({"author", "opinion", "essay"})
+TOPICAL_ABOUT = frozenset({"author", "essay"})
 #: Two choices this sure make a question about both topics.
 PAIR = 70
 #: Unexplained words that make a question one the essay does not answer.
@@ -111,6 +111,9 @@ class Understanding:
             return self._answer(question, taught, intent, match, last, shown)
         nearest = match.topic or (match.ranking[0].topic if match.ranking else None)
         if nearest is not None and self._adjacent(intent, match):
+            if not intent.adjacent and self._by_acronym_only(question, match, nearest):
+                # "cdo bond rating downgrade": an acronym of the essay's in another sense
+                return Decision("none", score=match.score)
             return Decision("related", topic=nearest, score=match.score)
         topic = match.topic or self._alone(question, match) or self._pair(match)
         if topic is None:
@@ -122,6 +125,12 @@ class Understanding:
     def _adjacent(self, intent: Intent, match: Match) -> bool:
         """Whether the question asks for something the essay never discusses."""
         return bool(intent.adjacent) or len(intent.unexplained) >= UNEXPLAINED
+
+    def _by_acronym_only(self, question: str, match: Match, topic: str) -> bool:
+        """Whether only a short acronym (CDO, IT, DB...) names ``topic`` in the question."""
+        tokens = self.matcher.tokens(self.reader.plain(question) or question)
+        covered = [tokens[i] for i in match.covers.get(topic, frozenset()) if i < len(tokens)]
+        return bool(covered) and all(t in self.matcher.acronyms for t in covered)
 
     def _alone(self, question: str, match: Match) -> str | None:
         """A lone plausible topic, sure enough to answer rather than ask "did you mean"; a
@@ -219,7 +228,7 @@ class Understanding:
         if asked == "next" and last in self.eras and self.eras.index(last) + 1 < len(self.eras):
             return Decision("answer", topic=self.eras[self.eras.index(last) + 1])
         if asked not in ("next", None) and asked not in topic.aspects:
-            return Decision("answer", topic=last, asked=asked, repeated=True)
+            return Decision("answer", topic=last, asked=asked)
         unshown = next((a for a in ASPECTS if a in topic.aspects and a not in shown), None)
         return Decision("answer", topic=last, aspect=unshown, asked=asked, repeated=True)
 
@@ -227,11 +236,8 @@ class Understanding:
         """The essay's sentence, in the topic's parts, that shares the most words with the
         question; and whether it says what the question asks (all its words, same negation)."""
         parts = {topic.part, *(a.part for a in topic.aspects.values())}
-        words = {
-            w[:5]
-            for w in folded(question).split()
-            if len(w) >= 4 and w not in self.matcher.stopwords
-        }
+        ignored = self.matcher.stopwords | self.reader.wording.frame
+        words = {w[:5] for w in folded(question).split() if len(w) >= 4 and w not in ignored}
         negated = bool(_NEGATIONS & set(folded(question).split()))
         best, best_shared = None, 0
         for number, sentence in self.sentences:

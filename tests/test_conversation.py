@@ -1,0 +1,124 @@
+"""Answering the question the reader asked: the aspect its wording asks for, a yes or no the
+essay can give, an honest "not covered", questions about the essay and the bot, and a
+conversation that goes on from the last topic instead of repeating itself."""
+
+from __future__ import annotations
+
+from helpers import datas, say, text
+
+from bot.bootstrap import Services
+from bot.core.events import Press, Reader, Text
+
+
+def test_a_why_gets_the_reason_the_essay_gives(services: Services, anna: Reader) -> None:
+    reply = text(say(services, anna, Text("perché l'IT si chiudeva nella torre?")))
+    assert "il perché" in reply
+    assert "spocchia" in reply and "sudditanza" in reply
+
+
+def test_a_when_gets_its_place_in_the_story_and_no_invented_date(
+    services: Services, anna: Reader
+) -> None:
+    reply = text(say(services, anna, Text("quando c'era il millennium bug?")))
+    assert "Il Millennium Bug · quando" in reply
+    assert "non dà date" in reply
+
+
+def test_an_aspect_the_essay_is_silent_on_is_said_so_with_what_it_does_say(
+    services: Services, anna: Reader
+) -> None:
+    reply = text(say(services, anna, Text("perché sono arrivati i database?")))
+    assert "il saggio non dice il perché" in reply
+    assert "Prima erano arrivati i DB e altre diavolerie." in reply
+
+
+def test_a_yes_or_no_question_the_essay_answers_gets_its_yes_and_its_words(
+    services: Services, anna: Reader
+) -> None:
+    reply = text(say(services, anna, Text("oggi si guardano ancora in cagnesco?")))
+    assert reply.startswith("Secondo il saggio, sì:")
+    assert "continuano a guardarsi in cagnesco" in reply
+
+
+def test_a_yes_or_no_the_essay_does_not_settle_gets_no_verdict(
+    services: Services, anna: Reader
+) -> None:
+    reply = text(say(services, anna, Text("dopo internet l'IT contava di più?")))
+    assert "sì" not in reply.split("\n")[0].replace("con un sì", "")
+    assert "Internet" in reply
+
+
+def test_an_adjacent_question_is_told_not_covered_with_the_nearest_topic(
+    services: Services, anna: Reader
+) -> None:
+    for question, name in (
+        ("quanto prende un CIO all'anno", "Il CIO"),
+        ("how do I become a CDO", "The CDO"),
+        ("una serie tv sul millennium bug", "Il Millennium Bug"),
+        ("will chatbots replace marketing teams", "Marketing"),
+    ):
+        lang = "en" if question.startswith(("how", "will")) else "it"
+        reply = text(say(services, Reader(9, "Eva", lang), Text(question)))
+        assert reply.startswith(("Il saggio non parla di questo", "The essay doesn't cover")), (
+            question
+        )
+        assert name in reply, question
+
+
+def test_an_acronym_in_another_sense_gets_no_topic(services: Services, anna: Reader) -> None:
+    for question in ("cdo bond rating downgrade", "it works on my machine"):
+        reply = text(say(services, Reader(9, "Eva", "en"), Text(question)))
+        assert "The essay doesn't talk about that" in reply
+        assert "nearest thing" not in reply
+
+
+def test_questions_about_the_essay_and_the_bot_get_real_answers(
+    services: Services, anna: Reader
+) -> None:
+    cases = {
+        "chi ha scritto questo saggio?": "Digital Marketing Lab",
+        "dove posso leggere l'articolo originale": "Digital Marketing Lab",
+        "quanto è lungo il saggio?": "in italiano",
+        "c'è una frase incompleta?": "che difficilmente.",
+        "puoi tradurlo in inglese?": "solo in italiano",
+        "tu che ne pensi?": "non prendo posizione",
+        "come cambio la mia risposta?": "/answer",
+        "cosa salvi di me?": "/mydata",
+        "cosa sai fare?": "/story",
+    }
+    for question, expected in cases.items():
+        assert expected in text(say(services, anna, Text(question))), question
+    assert datas(say(services, anna, Text("what do you think?"))) == ["answer"]
+
+
+def test_a_follow_up_goes_on_from_the_last_topic(services: Services, anna: Reader) -> None:
+    say(services, anna, Text("cosa sono i database?"))
+    then = text(say(services, anna, Text("e poi?")))
+    assert "Il saggio li nomina in una sola frase" not in then
+    why = text(say(services, anna, Text("perché?")))
+    assert "non dice il perché" in why
+
+
+def test_the_same_question_twice_goes_on_to_another_aspect_then_says_it_told_all(
+    services: Services, anna: Reader
+) -> None:
+    replies = [text(say(services, anna, Text("Cos'era il Millennium Bug?"))) for _ in range(5)]
+    assert len(set(replies)) == 5
+    assert "ti ho già detto tutto" in replies[-1]
+
+
+def test_aspect_buttons_show_the_aspect_and_are_not_offered_again(
+    services: Services, anna: Reader
+) -> None:
+    first = say(services, anna, Text("Cos'era il Millennium Bug?"))
+    aspect = next(d for d in datas(first) if d.startswith("aspect:"))
+    shown = say(services, anna, Press(aspect))
+    assert "Il Millennium Bug ·" in text(shown)
+    assert aspect not in datas(shown)
+    assert say(services, anna, Press("aspect:millennium-bug:why")).notice
+
+
+def test_english_questions_get_english_aspects(services: Services) -> None:
+    bob = Reader(5, "Bob", "en")
+    reply = text(say(services, bob, Text("why did IT hide in its tower?")))
+    assert "Separate lives · why" in reply
