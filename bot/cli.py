@@ -35,6 +35,8 @@ def parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="every answer, as CSV or JSON")
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument("--output", help="file to write (default: standard output)")
+    aliases = commands.add_parser("aliases", help="the aliases taught with /unanswered")
+    aliases.add_argument("action", choices=["export"], help="export: print them as YAML")
     check = commands.add_parser("check", help="validate the content files")
     check.add_argument("directory", nargs="?", help="content folder (default: the shipped one)")
     return cli
@@ -62,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return report(config)
         if command == "export":
             return export(config, args)
+        if command == "aliases":
+            return export_aliases(config)
         return console(config, args)
     except ConfigError as error:
         return fail(str(error))
@@ -153,6 +157,26 @@ def export(config: Config, args: argparse.Namespace) -> int:
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
+    return 0
+
+
+def export_aliases(config: Config) -> int:
+    """Print the aliases taught with /unanswered as YAML to merge into content/topics.yaml."""
+    import yaml
+
+    services = bootstrap(config)
+    learned = services.store.questions.learned()
+    services.close()
+    topics: dict[str, dict[str, dict[str, list[str]]]] = {}
+    for alias in learned:
+        by_lang = topics.setdefault(alias.topic, {})
+        by_lang.setdefault(alias.lang, {"aliases": []})["aliases"].append(alias.phrase)
+    print(
+        "# Aliases taught with /unanswered: add each list to the topic's aliases in"
+        " content/topics.yaml"
+    )
+    document = {"topics": [{"id": topic, **langs} for topic, langs in topics.items()]}
+    print(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), end="")
     return 0
 
 
