@@ -51,7 +51,7 @@ def test_teaching_a_topic_answers_everyone_who_asked_and_the_next_asker_at_once(
     assert "Qualche tempo fa mi hai chiesto" in heard[1].text
     assert "Vite separate" in heard[1].text
     assert "A while ago you asked me" in heard[2].text
-    assert "mandata a 2 lettori" in taught.notice
+    assert "chi l'aveva chiesto: 2." in taught.notice
     assert "Vite separate" in text(say(services, Reader(3, "Cleo", "it"), Text(QUESTION)))
     assert say(services, AUTHOR, Press(f"teach:{question_id}:it")).notice  # already resolved
     assert "Nessuna domanda" in text(say(services, AUTHOR, Command("unanswered")))

@@ -64,3 +64,25 @@ async def test_deep_links_open_a_topic_or_a_part(fake: FakeBotAPI, bot: Services
     assert "5/7" in (await fake.await_reply(anna["id"]))["text"]
     fake.send_text(anna, "/start something-else")
     assert (await fake.await_reply(anna["id"]))["text"].startswith("Ciao Anna!")
+
+
+async def test_a_reader_hears_back_when_the_author_teaches_the_bot_their_question(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    author = fake.user(42, "Autore", "it")
+    anna = fake.user(1001, "Anna", "it")
+    fake.send_text(anna, "quale reparto prendeva le bastonate")
+    assert "non parla di questo" in (await fake.await_reply(anna["id"]))["text"]
+    fake.send_text(author, "/unanswered")
+    await fake.await_until(lambda: len(fake.sent(author["id"])) == 2)
+    card = fake.last_sent(author["id"])
+    menu_data = next(data for _, data in buttons(card) if data.startswith("teach_menu:"))
+    await press(fake, author, card["message_id"], menu_data)
+    menu = fake.last_sent(author["id"])
+    teach = next(data for _, data in buttons(menu) if data.endswith(":separate-worlds"))
+    answered = await press(fake, author, menu["message_id"], teach)
+    assert "chi l'aveva chiesto: 1." in answered["text"]
+    heard = await fake.await_until(
+        lambda: next((t for t in fake.texts(anna["id"]) if "Qualche tempo fa" in t), None)
+    )
+    assert "Vite separate" in heard
