@@ -7,6 +7,7 @@ Reads only the words in ``content/wording.yaml`` and the essay's own vocabulary:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -15,6 +16,8 @@ from rapidfuzz import fuzz, process
 from bot.content.catalog import ABOUT, ASPECTS, Content, Wording
 from bot.model.text import fold
 
+#: A year after 2000 asks for a date or a prediction; the essay gives none.
+_YEAR = re.compile(r"\b(?:200[1-9]|20[1-9][0-9]|2[1-9][0-9]{2})\b")
 #: Words shorter than this are never "unexplained" (typing noise, dialect particles).
 MIN_CONTENT = 4
 #: How alike a word must be to one the essay uses to count as that word (a typo).
@@ -109,7 +112,8 @@ class Reader:
             followup=text in wording.followups,
             about=about,
             about_strong=strong,
-            adjacent=tuple(p for p in wording.adjacent if has(text, p)),
+            adjacent=tuple(p for p in wording.adjacent if has(text, p))
+            + tuple(_YEAR.findall(text)),
             unexplained=tuple(w for w in dict.fromkeys(words) if self._unexplained(w)),
         )
 

@@ -273,7 +273,7 @@ class Matcher:
 
     def match(self, question: str) -> Match:
         """Decide what ``question`` is about."""
-        folded = fold(question).lower()
+        folded = re.sub(r"(\w)\1{2,}", r"\1", fold(question).lower())  # "ciaooo" is "ciao"
         if folded in self.smalltalk:
             return Match(smalltalk=self.smalltalk[folded])
         tokens = self.tokens(question)

@@ -29,6 +29,19 @@ _NEGATIONS = frozenset({"non", "no", "not", "never", "mai", "nessuno", "nobody",
 _SENTENCE = re.compile(r"(?<=[.;:!?])\s+")
 
 
+#: Messages longer than this many words are read for their last question.
+LONG = 25
+
+
+def focus(message: str) -> str:
+    """The question in ``message``: in a long one, its last sentence that asks something."""
+    if len(message.split()) <= LONG:
+        return message
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", message.strip()) if s.strip()]
+    asking = [s for s in sentences if s.rstrip().endswith("?")]
+    return (asking or sentences or [message])[-1]
+
+
 @dataclass(frozen=True)
 class Decision:
     """What the bot makes of a question.
@@ -93,7 +106,11 @@ class Understanding:
         self, question: str, last: str | None = None, shown: tuple[str, ...] = ()
     ) -> Decision:
         """What ``question`` is, after a conversation on topic ``last`` of which the reader
-        was shown ``shown`` ("card" and aspects)."""
+        was shown ``shown`` ("card" and aspects). In a long message (a story, a rant), the
+        question is its last sentence that asks something."""
+        return self._decide(focus(question), last, shown)
+
+    def _decide(self, question: str, last: str | None, shown: tuple[str, ...]) -> Decision:
         intent = self.reader.read(question)
         match = self.match(question)
         if intent.followup and last in self.topics:
@@ -110,10 +127,13 @@ class Understanding:
         if taught is not None:
             return self._answer(question, taught, intent, match, last, shown)
         nearest = match.topic or (match.ranking[0].topic if match.ranking else None)
-        if nearest is not None and self._adjacent(intent, match):
-            if not intent.adjacent and self._by_acronym_only(question, match, nearest):
-                # "cdo bond rating downgrade": an acronym of the essay's in another sense
+        if nearest is not None and not intent.adjacent and intent.aspect is None:
+            acronym = self._by_acronym_only(question, match, nearest)
+            weak = self._weak_evidence(question, match, nearest)
+            if (acronym and intent.unexplained) or (weak and len(intent.unexplained) >= 2):
+                # "cdo bond rating downgrade", "torre di pisa orari": another sense of a word
                 return Decision("none", score=match.score)
+        if nearest is not None and self._adjacent(intent, match):
             return Decision("related", topic=nearest, score=match.score)
         topic = match.topic or self._alone(question, match) or self._pair(match)
         if topic is None:
@@ -125,6 +145,13 @@ class Understanding:
     def _adjacent(self, intent: Intent, match: Match) -> bool:
         """Whether the question asks for something the essay never discusses."""
         return bool(intent.adjacent) or len(intent.unexplained) >= UNEXPLAINED
+
+    def _weak_evidence(self, question: str, match: Match, topic: str) -> bool:
+        """Whether a single word names ``topic`` in the question ("torre", "Cenerentola",
+        "CDO"), so that with words the essay never uses it is likely another sense."""
+        tokens = self.matcher.tokens(self.reader.plain(question) or question)
+        covered = [tokens[i] for i in match.covers.get(topic, frozenset()) if i < len(tokens)]
+        return len(covered) == 1
 
     def _by_acronym_only(self, question: str, match: Match, topic: str) -> bool:
         """Whether only a short acronym (CDO, IT, DB...) names ``topic`` in the question."""
