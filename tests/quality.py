@@ -28,7 +28,9 @@ def questions(name: str) -> list[dict[str, Any]]:
 @dataclass
 class Figures:
     """Scores of one set: in scope (right answer 1, right "did you mean" ½), not answered
-    (given no topic), traps (rejected), kinds (the reply of the kind asked), with misses."""
+    (given no topic), traps (questions of no topic at all, such as an acronym in another
+    sense: rejected, that is no topic answered as if it applied; the kind figure tells how many
+    got exactly "none"), kinds (the reply of the kind asked), with misses."""
 
     in_scope: float = 0.0
     in_scope_total: int = 0
@@ -80,7 +82,7 @@ def score(understanding: Understanding, name: str) -> Figures:
                 figures.misses.append(f"✗ {case['q']} -> answer {decision.topic} (no topic)")
             if outcome in (None, "none") and case.get("related") is None:
                 figures.traps_total += 1
-                if decision.kind in ("none", "smalltalk", "about", "unclear"):
+                if decision.kind != "answer":  # rejected: no topic answered as if it applied
                     figures.traps += 1
                 else:
                     figures.misses.append(

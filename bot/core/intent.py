@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from bot.content.catalog import ABOUT, ASPECTS, Content, Wording
 from bot.model.text import fold
 
-#: A year after 2000 asks for a date or a prediction; the essay gives none.
+#: A year after 2000 is a date or a prediction the essay never gives.
 _YEAR = re.compile(r"\b(?:200[1-9]|20[1-9][0-9]|2[1-9][0-9]{2})\b")
 #: Words shorter than this are never "unexplained" (typing noise, dialect particles).
 MIN_CONTENT = 4
@@ -100,7 +100,7 @@ class Reader:
         for kind in ABOUT:
             cues = [p for p in wording.about.get(kind, ()) if has(text, p)]
             if cues:
-                about, strong = kind, any(" " in cue for cue in cues)
+                about, strong = kind, kind == "unfinished" or any(" " in c for c in cues)
                 break
         opens = bool(words) and any(has(" ".join(words[:2]), w) for w in wording.question_words)
         yesno = bool(words) and (
@@ -112,9 +112,9 @@ class Reader:
             followup=text in wording.followups,
             about=about,
             about_strong=strong,
-            adjacent=tuple(p for p in wording.adjacent if has(text, p))
+            adjacent=tuple(p for p in wording.adjacent if has(text, p)),
+            unexplained=tuple(w for w in dict.fromkeys(words) if self._unexplained(w))
             + tuple(_YEAR.findall(text)),
-            unexplained=tuple(w for w in dict.fromkeys(words) if self._unexplained(w)),
         )
 
     def _unexplained(self, word: str) -> bool:

@@ -127,10 +127,11 @@ class Understanding:
         if taught is not None:
             return self._answer(question, taught, intent, match, last, shown)
         nearest = match.topic or (match.ranking[0].topic if match.ranking else None)
-        if nearest is not None and not intent.adjacent and intent.aspect is None:
+        if nearest is not None and not intent.adjacent and intent.aspect in (None, "what"):
             acronym = self._by_acronym_only(question, match, nearest)
             weak = self._weak_evidence(question, match, nearest)
-            if (acronym and intent.unexplained) or (weak and len(intent.unexplained) >= 2):
+            foreign = len(intent.unexplained)
+            if (acronym and foreign) or (weak and foreign >= 2):
                 # "cdo bond rating downgrade", "torre di pisa orari": another sense of a word
                 return Decision("none", score=match.score)
         if nearest is not None and self._adjacent(intent, match):
@@ -143,15 +144,19 @@ class Understanding:
         return self._answer(question, topic, intent, match, last, shown)
 
     def _adjacent(self, intent: Intent, match: Match) -> bool:
-        """Whether the question asks for something the essay never discusses."""
-        return bool(intent.adjacent) or len(intent.unexplained) >= UNEXPLAINED
+        """Whether the question asks for something the essay never discusses: by its words for
+        such things, or, unless it asks an aspect of the essay's story, by words the essay and
+        its topics never use."""
+        if intent.adjacent:
+            return True
+        return intent.aspect is None and len(intent.unexplained) >= UNEXPLAINED
 
     def _weak_evidence(self, question: str, match: Match, topic: str) -> bool:
         """Whether a single word names ``topic`` in the question ("torre", "Cenerentola",
         "CDO"), so that with words the essay never uses it is likely another sense."""
         tokens = self.matcher.tokens(self.reader.plain(question) or question)
         covered = [tokens[i] for i in match.covers.get(topic, frozenset()) if i < len(tokens)]
-        return len(covered) == 1
+        return len(covered) <= 2
 
     def _by_acronym_only(self, question: str, match: Match, topic: str) -> bool:
         """Whether only a short acronym (CDO, IT, DB...) names ``topic`` in the question."""
