@@ -18,9 +18,9 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.bootstrap import load
+from bot.bootstrap import build_matcher, load
 from bot.config import Config
-from bot.core.matcher import Matcher
+from bot.core.understanding import Understanding
 from bot.model.text import fold
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -44,7 +44,7 @@ def questions(count: int) -> list[str]:
     rng = random.Random(7)
     base = [
         case["q"]
-        for name in ("questions.sample.yaml", "questions.extra.yaml")
+        for name in sorted(p.name for p in DATA.glob("questions.*.yaml"))
         for case in yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
     ]
     pool = base + [typo(q, rng) for q in base]
@@ -67,7 +67,8 @@ def main() -> None:
     content = load(Config())
     tracemalloc.start()
     start = time.perf_counter()
-    matcher = Matcher(content.topics, content.matching)
+    matcher = build_matcher(content)
+    understanding = Understanding(content, matcher)
     built = (time.perf_counter() - start) * 1000
     memory = tracemalloc.get_traced_memory()[0] / 1024
     tracemalloc.stop()
@@ -80,9 +81,17 @@ def main() -> None:
     for warm in items[:200]:
         matcher.match(warm)
         baseline(warm)
-    print(f"matcher: {len(matcher.aliases)} aliases, built in {built:.1f} ms, {memory:.0f} KiB")
+    print(
+        f"matcher and understanding: {len(matcher.aliases)} aliases,"
+        f" built in {built:.1f} ms, {memory:.0f} KiB"
+    )
     print(f"{count} questions (microseconds per question)")
-    for name, decide in (("baseline extractOne", baseline), ("essaybot matcher", matcher.match)):
+    rows = (
+        ("baseline extractOne", baseline),
+        ("essaybot matcher", matcher.match),
+        ("whole understanding", understanding.decide),
+    )
+    for name, decide in rows:
         median, p99 = measure(decide, items)
         print(f"  {name:<20} median {median:7.1f}   p99 {p99:7.1f}")
 

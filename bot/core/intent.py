@@ -7,6 +7,7 @@ Reads only the words in ``content/wording.yaml`` and the essay's own vocabulary:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,6 +33,14 @@ def folded(text: str) -> str:
 def has(text: str, phrase: str) -> bool:
     """Whether folded ``text`` contains folded ``phrase`` as whole words."""
     return f" {phrase} " in f" {text} "
+
+
+def cue_pattern(cues: Iterable[str]) -> re.Pattern[str]:
+    """A pattern that finds any of ``cues`` as whole words in folded text (longest first)."""
+    ordered = sorted(cues, key=len, reverse=True)
+    if not ordered:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<!\S)(?:" + "|".join(re.escape(c) for c in ordered) + r")(?!\S)")
 
 
 @dataclass(frozen=True)
@@ -71,21 +80,26 @@ class Reader:
         cues = [p for phrases in self.wording.aspects.values() for p in phrases]
         cues += [p for phrases in self.wording.about.values() for p in phrases]
         cues += list(self.wording.adjacent)
-        self._phrases = sorted({tuple(p.split()) for p in cues if " " in p}, key=len, reverse=True)
+        self._phrases: dict[str, list[tuple[str, ...]]] = {}
+        for sequence in sorted({tuple(p.split()) for p in cues if " " in p}):
+            self._phrases.setdefault(sequence[0], []).append(sequence)
+        self._aspects = {a: cue_pattern(self.wording.aspects.get(a, ())) for a in ASPECTS}
+        self._about = {kind: cue_pattern(self.wording.about.get(kind, ())) for kind in ABOUT}
+        self._adjacent = cue_pattern(self.wording.adjacent)
         self._long = sorted(w for w in vocabulary if len(w) >= MIN_CONTENT)
         self._stems = {w[:STEM] for w in self._long}
 
+    @functools.lru_cache(maxsize=512)  # noqa: B019 - one reader lives as long as the bot
     def plain(self, question: str) -> str:
         """``question`` without the multi-word phrases that only say how it is asked ("in che
         senso", "what happened after"), case kept, so they cannot name a topic."""
         words = fold(question).split()
         lower = [w.lower() for w in words]
         drop: set[int] = set()
-        for phrase in self._phrases:
-            size = len(phrase)
-            for start in range(len(lower) - size + 1):
-                if tuple(lower[start : start + size]) == phrase:
-                    drop.update(range(start, start + size))
+        for start, word in enumerate(lower):
+            for phrase in self._phrases.get(word, ()):
+                if tuple(lower[start : start + len(phrase)]) == phrase:
+                    drop.update(range(start, start + len(phrase)))
         return " ".join(w for i, w in enumerate(words) if i not in drop)
 
     def read(self, question: str) -> Intent:
@@ -93,12 +107,10 @@ class Reader:
         text = folded(question)
         words = text.split()
         wording = self.wording
-        aspect = next(
-            (a for a in ASPECTS if any(has(text, p) for p in wording.aspects.get(a, ()))), None
-        )
+        aspect = next((a for a in ASPECTS if self._aspects[a].search(text)), None)
         about, strong = None, False
         for kind in ABOUT:
-            cues = [p for p in wording.about.get(kind, ()) if has(text, p)]
+            cues = self._about[kind].findall(text)
             if cues:
                 about, strong = kind, kind == "unfinished" or any(" " in c for c in cues)
                 break
@@ -112,7 +124,7 @@ class Reader:
             followup=text in wording.followups,
             about=about,
             about_strong=strong,
-            adjacent=tuple(p for p in wording.adjacent if has(text, p)),
+            adjacent=tuple(self._adjacent.findall(text)),
             unexplained=tuple(w for w in dict.fromkeys(words) if self._unexplained(w))
             + tuple(_YEAR.findall(text)),
         )

@@ -210,8 +210,12 @@ class Matcher:
             # phrases with acronyms are never compared as a whole: "cia" is not "CIO"
             return score, covered
         size = len(alias.words)
+        # windows only around the words that already look like the alias's: a long message
+        # costs no more than a short one
+        around = {i for where in covered for i in range(where - size, where + 1)}
         for width in {max(1, size - 1), size, size + 1}:
-            for start in range(0, max(0, len(tokens) - width) + 1):
+            last = max(0, len(tokens) - width)
+            for start in sorted(i for i in around if 0 <= i <= last):
                 window = tokens[start : start + width]
                 ratio = fuzz.ratio(" ".join(window), alias.phrase)
                 if ratio >= SIMILAR and ratio > score and self._each_word_near(alias, window):
