@@ -43,9 +43,13 @@ def test_a_yes_or_no_question_the_essay_answers_gets_its_yes_and_its_words(
 def test_a_yes_or_no_the_essay_does_not_settle_gets_no_verdict(
     services: Services, anna: Reader
 ) -> None:
-    reply = text(say(services, anna, Text("dopo internet l'IT contava di più?")))
-    assert "sì" not in reply.split("\n")[0].replace("con un sì", "")
-    assert "Internet" in reply
+    for question in ("dopo internet l'IT contava di più?", "l'IT tornò a essere una commodity?"):
+        reply = text(say(services, Reader(8, "Ugo", "it"), Text(question)))
+        assert reply.startswith("Non ti rispondo con un sì o con un no al posto del saggio")
+    bob = Reader(9, "Bob", "en")
+    risked = text(say(services, bob, Text("is IT still a commodity today?")))
+    assert not risked.startswith("According to the essay, yes")
+    assert "rischiò di tornare ad essere una commodity" in risked
 
 
 def test_an_adjacent_question_is_told_not_covered_with_the_nearest_topic(

@@ -27,6 +27,29 @@ UNEXPLAINED = 2
 LEARNED = 90
 _NEGATIONS = frozenset({"non", "no", "not", "never", "mai", "nessuno", "nobody", "t"})
 _SENTENCE = re.compile(r"(?<=[.;:!?])\s+")
+#: Where a sentence's clauses part (on the folded text: punctuation is gone, so by words).
+_CLAUSE = re.compile(r"\s(?:e a|ma|o|oppure|and|but|or)\s")
+#: Words that make a clause a risk, a hope, a pretence or a "sometimes" rather than a fact.
+_HEDGES = (
+    "rischio",
+    "rischiava",
+    "poteva",
+    "potevano",
+    "forse",
+    "quasi",
+    "sperare",
+    "fingere",
+    "a volte",
+    "capitava",
+    "risked",
+    "might",
+    "may",
+    "perhaps",
+    "sometimes",
+    "hope",
+)
+#: A "yes" needs at least this many of the question's words in one plain clause.
+YES_WORDS = 2
 
 
 #: Messages longer than this many words are read for their last question.
@@ -281,5 +304,16 @@ class Understanding:
                 best, best_shared = sentence, shared
         if best is None:
             return None, False
-        same_negation = negated == bool(_NEGATIONS & set(folded(best).split()))
-        return best, bool(words) and best_shared == len(words) and same_negation
+        return best, len(words) >= YES_WORDS and self._says(best, words, negated)
+
+    @staticmethod
+    def _says(sentence: str, words: set[str], negated: bool) -> bool:
+        """Whether one clause of ``sentence`` holds all of ``words`` plainly: with the same
+        negation, and not hedged ("rischiò di", "a volte", "sperare di": a risk, a hope or a
+        "sometimes" is no "yes")."""
+        for clause in _CLAUSE.split(folded(sentence)):
+            have = clause.split()
+            if words <= {w[:5] for w in have}:
+                hedged = any(f" {h} " in f" {clause} " for h in _HEDGES)
+                return not hedged and negated == bool(_NEGATIONS & set(have))
+        return False
