@@ -5,9 +5,13 @@ conversation that goes on from the last topic instead of repeating itself."""
 from __future__ import annotations
 
 from helpers import datas, say, text
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.bootstrap import Services
+from bot.content.markup import MAX_TEXT, markup_problems, visible_length
 from bot.core.events import Press, Reader, Text
+from bot.core.registry import MAX_DATA_BYTES
 
 
 def test_a_why_gets_the_reason_the_essay_gives(services: Services, anna: Reader) -> None:
@@ -126,3 +130,29 @@ def test_english_questions_get_english_aspects(services: Services) -> None:
     bob = Reader(5, "Bob", "en")
     reply = text(say(services, bob, Text("why did IT hide in its tower?")))
     assert "Separate lives · why" in reply
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.text(max_size=300) | st.sampled_from(["e poi?", "why?", "perché?", "cio e cdo"]),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_any_conversation_gets_valid_replies_within_telegram_limits(
+    services: Services, messages: list[str]
+) -> None:
+    reader = Reader(77, "Test", "it")
+    for message in messages:
+        outcome = say(services, reader, Text(message))
+        assert outcome.replies
+        for reply in outcome.replies:
+            assert 1 <= visible_length(reply.text) <= MAX_TEXT
+            assert markup_problems(reply.text) == []
+            for row in reply.buttons:
+                for button in row:
+                    assert button.label
+                    assert len((button.data or "").encode()) <= MAX_DATA_BYTES
