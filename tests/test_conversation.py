@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot.bootstrap import Services
 from bot.content.markup import MAX_TEXT, markup_problems, visible_length
-from bot.core.events import Press, Reader, Text
+from bot.core.events import Command, Press, Reader, Text
 from bot.core.registry import MAX_DATA_BYTES
 
 
@@ -36,23 +36,28 @@ def test_an_aspect_the_essay_is_silent_on_is_said_so_with_what_it_does_say(
     assert "Prima erano arrivati i DB e altre diavolerie." in reply
 
 
-def test_a_yes_or_no_question_the_essay_answers_gets_its_yes_and_its_words(
+def test_a_yes_or_no_question_gets_the_essays_closest_words_and_no_verdict(
     services: Services, anna: Reader
 ) -> None:
     reply = text(say(services, anna, Text("oggi si guardano ancora in cagnesco?")))
-    assert reply.startswith("Secondo il saggio, sì:")
+    assert reply.startswith("Non ti rispondo con un sì o con un no al posto del saggio")
     assert "continuano a guardarsi in cagnesco" in reply
 
 
-def test_a_yes_or_no_the_essay_does_not_settle_gets_no_verdict(
-    services: Services, anna: Reader
-) -> None:
-    for question in ("dopo internet l'IT contava di più?", "l'IT tornò a essere una commodity?"):
-        reply = text(say(services, Reader(8, "Ugo", "it"), Text(question)))
-        assert reply.startswith("Non ti rispondo con un sì o con un no al posto del saggio")
+def test_no_yes_is_put_in_the_essays_mouth(services: Services) -> None:
+    swapped = (
+        "L'IT risalì la china?",
+        "L'IT è nel cuore e nella mente degli Executive?",
+        "Il Marketing agitava spauracchi come il Millennium Bug?",
+        "l'IT tornò a essere una commodity?",
+        "dopo internet l'IT contava di più?",
+    )
+    for number, question in enumerate(swapped):
+        reply = text(say(services, Reader(100 + number, "Ugo", "it"), Text(question)))
+        assert not reply.startswith("Secondo il saggio, sì"), question
     bob = Reader(9, "Bob", "en")
     risked = text(say(services, bob, Text("is IT still a commodity today?")))
-    assert not risked.startswith("According to the essay, yes")
+    assert "According to the essay, yes" not in risked
     assert "rischiò di tornare ad essere una commodity" in risked
 
 
@@ -124,6 +129,45 @@ def test_aspect_buttons_show_the_aspect_and_are_not_offered_again(
     assert "Il Millennium Bug ·" in text(shown)
     assert aspect not in datas(shown)
     assert say(services, anna, Press("aspect:millennium-bug:why")).notice
+
+
+def test_an_explicit_question_gets_its_aspect_even_after_the_card(
+    services: Services, anna: Reader
+) -> None:
+    say(services, anna, Text("chi è il CDO?"))
+    assert "non dice il perché" in text(say(services, anna, Text("Perché è nato il CDO?")))
+    say(services, anna, Text("internet"))
+    say(services, anna, Press("aspect:internet:when"))
+    assert "Internet e il marketing digitale · quando" in text(
+        say(services, anna, Text("Quando è arrivato Internet?"))
+    )
+
+
+def test_a_follow_up_with_nothing_before_it_gets_a_hint_not_a_miss(
+    services: Services, anna: Reader
+) -> None:
+    for follow_up in ("e poi?", "continua", "go on"):
+        reply = text(say(services, anna, Text(follow_up)))
+        assert "Scrivimi una domanda" in reply
+    outcomes = services.store.db.execute("SELECT DISTINCT outcome FROM questions").fetchall()
+    assert [row[0] for row in outcomes] == ["unclear"]
+
+
+def test_a_new_subject_or_a_command_ends_the_follow_ups_on_the_old_topic(
+    services: Services, anna: Reader
+) -> None:
+    say(services, anna, Text("chi è il CDO?"))
+    say(services, anna, Text("cos'è la blockchain?"))
+    assert "Scrivimi una domanda" in text(say(services, anna, Text("perché?")))
+    say(services, anna, Text("chi è il CDO?"))
+    say(services, anna, Command("story"))
+    assert "Scrivimi una domanda" in text(say(services, anna, Text("e poi?")))
+
+
+def test_and_then_moves_forward_in_the_story(services: Services, anna: Reader) -> None:
+    say(services, anna, Text("le vite separate"))
+    assert "Vite separate · cosa viene dopo" in text(say(services, anna, Text("e poi?")))
+    assert "Internet e il marketing digitale" in text(say(services, anna, Text("e poi?")))
 
 
 def test_english_questions_get_english_aspects(services: Services) -> None:

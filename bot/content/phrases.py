@@ -121,7 +121,6 @@ PHRASES: dict[str, frozenset[str]] = {
         "button_aspect_why": set(),
         "button_aspect_relation": set(),
         "button_aspect_next": set(),
-        "topic_yes": {"sentence", "part", "name", "answer"},
         "topic_yesno_open": {"sentence", "part", "name", "answer"},
         "not_covered": {"name", "answer", "quote", "part"},
         "already_told": {"name"},

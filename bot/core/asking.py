@@ -58,13 +58,14 @@ class Asking:
         decision = lookup.decision
         self._remember(user, decision, last, shown)
         topic = decision.topic if decision.kind == "answer" else None
-        kind = "none" if decision.kind == "unclear" else decision.kind
-        self.questions.record(user, question, turn.lang, topic, decision.score, kind)
+        self.questions.record(user, question, turn.lang, topic, decision.score, decision.kind)
         return lookup.outcome
 
     def _remember(
         self, user: int, decision: Decision, last: str | None, shown: tuple[str, ...]
     ) -> None:
+        if decision.kind in ("none", "about", "choices") and last is not None:
+            self.readers.set_conversation(user, None, ())  # a new subject: no stale follow-ups
         if decision.kind not in ("answer", "related") or decision.topic is None:
             return
         seen = shown if decision.topic == last else ()
@@ -113,7 +114,7 @@ class Asking:
             body = aspect_text(turn, topic, decision.aspect)
         elif decision.sentence is not None:
             number = next(n for n, s in self.understanding.sentences if s == decision.sentence)
-            body, part = yesno(turn, topic, decision.sentence, number, bool(decision.yes)), number
+            body, part = yesno(turn, topic, decision.sentence, number), number
         elif decision.asked is not None and decision.asked != "what":
             body = silent(turn, topic, decision.asked)
         else:

@@ -100,6 +100,7 @@ class Dialogue:
         readers.touch(reader.user_id, reader.first_name, reader.language_code)
         match event:
             case Command(name, argument):
+                readers.set_conversation(reader.user_id, None, ())  # follow-ups start afresh
                 flow = readers.flow(reader.user_id)
                 if name != "cancel" and flow is not None and flow.step == "comment":
                     # another command leaves "write your comment" (nothing is written yet), so

@@ -103,7 +103,8 @@ class Matcher:
         self.smalltalk_words: dict[str, str] = {}
         for phrase, kind in self.smalltalk.items():
             for word in phrase.split():
-                self.smalltalk_words.setdefault(word, kind)
+                if len(word) > 2 or word not in self.stopwords or phrase == word:
+                    self.smalltalk_words.setdefault(word, kind)
         self.aliases: list[Alias] = []
         for topic in topics:
             for text in topic.texts.values():

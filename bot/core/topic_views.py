@@ -45,11 +45,11 @@ def silent(turn: Turn, topic: Topic, asked: str) -> Markup:
     return Markup(f"{intro}\n\n{card(turn, topic)}")
 
 
-def yesno(turn: Turn, topic: Topic, sentence: str, part: int, yes: bool) -> Markup:
-    """A yes/no question: yes when the essay's sentence says it, else its words to judge by."""
+def yesno(turn: Turn, topic: Topic, sentence: str, part: int) -> Markup:
+    """A yes/no question: the essay's closest sentence for the reader to judge, and the topic."""
     text = topic.texts[turn.lang]
     return turn.say(
-        "topic_yes" if yes else "topic_yesno_open",
+        "topic_yesno_open",
         sentence=sentence,
         part=part,
         name=text.name,

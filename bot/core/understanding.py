@@ -25,31 +25,7 @@ PAIR = 70
 UNEXPLAINED = 2
 #: How alike a question must be to a phrasing the author taught the bot.
 LEARNED = 90
-_NEGATIONS = frozenset({"non", "no", "not", "never", "mai", "nessuno", "nobody", "t"})
 _SENTENCE = re.compile(r"(?<=[.;:!?])\s+")
-#: Where a sentence's clauses part (on the folded text: punctuation is gone, so by words).
-_CLAUSE = re.compile(r"\s(?:e a|ma|o|oppure|and|but|or)\s")
-#: Words that make a clause a risk, a hope, a pretence or a "sometimes" rather than a fact.
-_HEDGES = (
-    "rischio",
-    "rischiava",
-    "poteva",
-    "potevano",
-    "forse",
-    "quasi",
-    "sperare",
-    "fingere",
-    "a volte",
-    "capitava",
-    "risked",
-    "might",
-    "may",
-    "perhaps",
-    "sometimes",
-    "hope",
-)
-#: A "yes" needs at least this many of the question's words in one plain clause.
-YES_WORDS = 2
 
 
 #: Messages longer than this many words are read for their last question.
@@ -79,7 +55,6 @@ class Decision:
     aspect: str | None = None
     asked: str | None = None
     other: str | None = None
-    yes: bool | None = None
     sentence: str | None = None
     choices: tuple[str, ...] = ()
     about: str | None = None
@@ -136,8 +111,10 @@ class Understanding:
     def _decide(self, question: str, last: str | None, shown: tuple[str, ...]) -> Decision:
         intent = self.reader.read(question)
         match = self.match(question)
-        if intent.followup and last in self.topics:
-            return self._follow(last, intent.aspect or "next", shown)
+        if intent.followup:
+            if last in self.topics:
+                return self._follow(last, intent.aspect or "next", shown)
+            return Decision("unclear")  # "e poi?" with nothing before it
         if match.smalltalk and not intent.about:
             return Decision("smalltalk", smalltalk=match.smalltalk)
         named = match.topic or match.choices
@@ -257,19 +234,18 @@ class Understanding:
             topic, second = self._relation_holder(topic, self.topics[other])
             other = second.id
         aspect = asked if asked in topic.aspects else None
-        repeated = topic.id == last and (aspect or "card") in shown
+        sentence = self._best_sentence(question, topic) if intent.yesno else None
+        # the same plain question again moves on; a question that asks something is answered
+        plain_again = asked in (None, "what") and sentence is None
+        repeated = plain_again and topic.id == last and (aspect or "card") in shown
         if repeated:
             aspect = next((a for a in ASPECTS if a in topic.aspects and a not in shown), aspect)
-        yes, sentence = None, None
-        if intent.yesno and not repeated:
-            sentence, yes = self._best_sentence(question, topic)
         return Decision(
             "answer",
             topic=topic.id,
             aspect=aspect,
             asked=asked,
             other=other,
-            yes=yes,
             sentence=sentence,
             repeated=repeated,
             score=match.score,
@@ -278,22 +254,37 @@ class Understanding:
     def _follow(self, last: str, asked: str, shown: tuple[str, ...]) -> Decision:
         """A follow-up ("e poi?", "why?") on the last topic."""
         topic = self.topics[last]
-        if asked in topic.aspects and asked not in shown:
+        if asked in topic.aspects and (asked != "next" or asked not in shown):
             return Decision("answer", topic=last, aspect=asked, asked=asked)
-        if asked == "next" and last in self.eras and self.eras.index(last) + 1 < len(self.eras):
-            return Decision("answer", topic=self.eras[self.eras.index(last) + 1])
+        if asked == "next" and last in self.eras:
+            following = self._era_after(topic)
+            if following is not None:
+                return Decision("answer", topic=following)
         if asked not in ("next", None) and asked not in topic.aspects:
             return Decision("answer", topic=last, asked=asked)
         unshown = next((a for a in ASPECTS if a in topic.aspects and a not in shown), None)
         return Decision("answer", topic=last, aspect=unshown, asked=asked, repeated=True)
 
-    def _best_sentence(self, question: str, topic: Topic) -> tuple[str | None, bool]:
+    def _era_after(self, topic: Topic) -> str | None:
+        """The era the story moves on to from ``topic``: the one its "next" aspect names, else
+        the next in the essay's order."""
+        later = self.eras[self.eras.index(topic.id) + 1 :]
+        following = topic.aspects.get("next")
+        if following is not None:
+            words = f"{following.quote} {following.texts.get(self.content.default_language, '')}"
+            named = [t for t in self.matcher.mentions(words, limit=4) if t in later]
+            if named:
+                return named[0]
+        return later[0] if later else None
+
+    def _best_sentence(self, question: str, topic: Topic) -> str | None:
         """The essay's sentence, in the topic's parts, that shares the most words with the
-        question; and whether it says what the question asks (all its words, same negation)."""
+        question, for the reader to judge; never a yes put in the essay's mouth (word overlap
+        cannot tell who did what: "l'IT risalì la china?" shares every word with a sentence
+        about Marketing)."""
         parts = {topic.part, *(a.part for a in topic.aspects.values())}
         ignored = self.matcher.stopwords | self.reader.wording.frame
         words = {w[:5] for w in folded(question).split() if len(w) >= 4 and w not in ignored}
-        negated = bool(_NEGATIONS & set(folded(question).split()))
         best, best_shared = None, 0
         for number, sentence in self.sentences:
             if number not in parts:
@@ -302,18 +293,4 @@ class Understanding:
             shared = len(words & have)
             if shared > best_shared:
                 best, best_shared = sentence, shared
-        if best is None:
-            return None, False
-        return best, len(words) >= YES_WORDS and self._says(best, words, negated)
-
-    @staticmethod
-    def _says(sentence: str, words: set[str], negated: bool) -> bool:
-        """Whether one clause of ``sentence`` holds all of ``words`` plainly: with the same
-        negation, and not hedged ("rischiò di", "a volte", "sperare di": a risk, a hope or a
-        "sometimes" is no "yes")."""
-        for clause in _CLAUSE.split(folded(sentence)):
-            have = clause.split()
-            if words <= {w[:5] for w in have}:
-                hedged = any(f" {h} " in f" {clause} " for h in _HEDGES)
-                return not hedged and negated == bool(_NEGATIONS & set(have))
-        return False
+        return best
