@@ -131,3 +131,55 @@ def test_taught_aliases_survive_a_restart_and_export_as_yaml(tmp_path: Path) -> 
     assert exported.returncode == 0, exported.stderr
     document = yaml.safe_load(exported.stdout)
     assert document == {"topics": [{"id": "separate-worlds", "it": {"aliases": [QUESTION]}}]}
+
+
+def test_questions_that_only_share_a_word_are_not_grouped(build: Build) -> None:
+    services = build(admins={42})
+    for user, question in enumerate(
+        ("stipendio?", "stipendio del CDO?", "il CIO ha uno stipendio alto?")
+    ):
+        say(services, Reader(user + 1, "R", "it"), Text(question))
+    outcome = say(services, AUTHOR, Command("unanswered"))
+    assert "(3 gruppi" in outcome.replies[0].text
+
+
+def test_teaching_acts_on_the_questions_the_author_saw_and_not_on_newer_ones(
+    build: Build,
+) -> None:
+    services = build(admins={42})
+    say(services, Reader(1, "Anna", "it"), Text(QUESTION))
+    card = say(services, AUTHOR, Command("unanswered")).replies[1]
+    question_id = (card.buttons[0][0].data or "").split(":")[1]
+    say(services, Reader(2, "Ben", "it"), Text(QUESTION + "?"))  # asked after the card
+    taught = say(services, AUTHOR, Press(f"teach:{question_id}:separate-worlds"))
+    assert [r.chat_id for r in taught.replies if r.chat_id] == [1]
+    assert "&#" not in taught.notice and "«Vite separate»" in taught.notice
+    assert "(1 volte)" in text(say(services, AUTHOR, Command("unanswered")))
+
+
+def test_a_taught_phrasing_does_not_answer_the_same_question_about_another_role(
+    build: Build,
+) -> None:
+    services = build(admins={42})
+    say(services, Reader(1, "Anna", "it"), Text("il CDO mangia la pizza a pranzo"))
+    card = say(services, AUTHOR, Command("unanswered")).replies[1]
+    question_id = (card.buttons[0][0].data or "").split(":")[1]
+    say(services, AUTHOR, Press(f"teach:{question_id}:cdo"))
+    assert "Il CDO" in text(
+        say(services, Reader(3, "Cleo", "it"), Text("il CDO mangia la pizza a pranzo"))
+    )
+    other = text(say(services, Reader(4, "Dino", "it"), Text("il CIO mangia la pizza a pranzo")))
+    assert "Il CDO" not in other.split("\n")[0]
+
+
+def test_forget_also_forgets_a_phrasing_learned_from_the_readers_words(build: Build) -> None:
+    services = build(admins={42})
+    anna = Reader(1, "Anna", "it")
+    say(services, anna, Text(QUESTION))
+    card = say(services, AUTHOR, Command("unanswered")).replies[1]
+    question_id = (card.buttons[0][0].data or "").split(":")[1]
+    say(services, AUTHOR, Press(f"teach:{question_id}:separate-worlds"))
+    assert [a.phrase for a in services.store.questions.learned()] == [QUESTION]
+    say(services, anna, Command("forget"))
+    say(services, anna, Press("forget_yes"))
+    assert services.store.questions.learned() == []

@@ -4,10 +4,10 @@ once, and every reader who asked hears back) or that the essay does not cover it
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.content.catalog import Content, Topic
-from bot.content.markup import Markup
+from bot.content.markup import Markup, to_plain
 from bot.core.events import Outcome, Reader, Reply
 from bot.core.registry import action, command
 from bot.core.topic_views import buttons, card
@@ -19,10 +19,12 @@ from bot.storage.questions import Question
 from bot.storage.store import Store
 
 #: How many unanswered questions are read, and how many groups shown.
-RECENT = 300
+RECENT = 200
 MAX_GROUPS = 8
-#: How alike two questions must be to go in one group.
-ALIKE = 75
+#: How alike two questions must be to go in one group (all their words, in any order).
+ALIKE = 80
+#: How much of a question grouping compares (a long rant costs no more than a short one).
+COMPARED = 200
 SUGGESTIONS = 2
 UNCOVERED = "uncovered"
 
@@ -30,14 +32,15 @@ UNCOVERED = "uncovered"
 def group(questions: list[Question]) -> list[list[Question]]:
     """Questions with their like, newest first; the first of each group stands for it."""
     groups: list[list[Question]] = []
+    heads: list[str] = []
     for question in questions:
-        text = fold(question.text).lower()
-        for found in groups:
-            if fuzz.token_set_ratio(text, fold(found[0].text).lower()) >= ALIKE:
-                found.append(question)
-                break
-        else:
+        text = fold(question.text[:COMPARED]).lower()
+        found = process.extractOne(text, heads, scorer=fuzz.token_sort_ratio, score_cutoff=ALIKE)
+        if found is None:
             groups.append([question])
+            heads.append(text)
+        else:
+            groups[found[2]].append(question)
     return groups
 
 
@@ -80,10 +83,14 @@ class Learning:
         return topic.texts[turn.lang].name if topic else topic_id
 
     def _members(self, question_id: str) -> list[Question]:
-        """The unanswered group that question ``question_id`` stands for (empty if resolved)."""
+        """The unanswered group that question ``question_id`` stood for when the author saw it
+        (empty if resolved): questions asked since are left for the next /unanswered."""
         number = parse_id(question_id)
-        for members in group(self.questions.unanswered(RECENT)):
-            if members[0].id == number or any(q.id == number for q in members):
+        if number is None:
+            return []
+        seen = [q for q in self.questions.unanswered(RECENT) if q.id <= number]
+        for members in group(seen):
+            if members[0].id == number:
                 return members
         return []
 
@@ -111,14 +118,14 @@ class Learning:
         if topic is None or not members:
             return turn.notice("notice_expired")
         first = members[0]
-        self.questions.learn(topic.id, first.lang, first.text, turn.reader.user_id)
+        self.questions.learn(topic.id, first.lang, first.text, turn.reader.user_id, first.user_id)
         self.understanding.learn([(topic.id, first.text)])
         self.questions.resolve([q.id for q in members], topic.id)
         asked = {q.user_id: q for q in reversed(members) if q.user_id != turn.reader.user_id}
         replies = tuple(self._hear_back(q, topic) for q in asked.values())
         name = topic.texts[turn.lang].name
         done = turn.say("notice_taught", name=name, count=len(replies))
-        return Outcome((Reply(done, edit=True), *replies), notice=str(done)[:200])
+        return Outcome((Reply(done, edit=True), *replies), notice=to_plain(done))
 
     def _hear_back(self, question: Question, topic: Topic) -> Reply:
         """The message a reader gets when their question finally has an answer."""
@@ -139,4 +146,4 @@ class Learning:
             return turn.notice("notice_expired")
         self.questions.resolve([q.id for q in members], UNCOVERED)
         done = turn.say("notice_uncovered", count=len(members))
-        return Outcome((Reply(done, edit=True),), notice=str(done)[:200])
+        return Outcome((Reply(done, edit=True),), notice=to_plain(done))

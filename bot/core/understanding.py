@@ -89,12 +89,21 @@ class Understanding:
         self.matcher.add_aliases(pairs)
 
     def _learned(self, question: str) -> str | None:
+        """The topic the author taught for a phrasing like ``question`` (same acronyms)."""
         if not self.learned:
             return None
+        text = folded(question)
         found = process.extractOne(
-            folded(question), list(self.learned), scorer=fuzz.ratio, score_cutoff=LEARNED
+            text, list(self.learned), scorer=fuzz.ratio, score_cutoff=LEARNED
         )
-        return self.learned[found[0]] if found else None
+        if found is None:
+            return None
+        acronyms = self.matcher.acronyms
+        if {w for w in text.split() if w in acronyms} != {
+            w for w in found[0].split() if w in acronyms
+        }:
+            return None  # "quanto guadagna un CIO" is not "quanto guadagna un CDO"
+        return self.learned[found[0]]
 
     def match(self, question: str) -> Match:
         """The matcher's decision on ``question``, its wording phrases left out."""
@@ -123,11 +132,13 @@ class Understanding:
             return Decision("about", about=intent.about)
         if not folded(question):
             return Decision("unclear")
-        taught = self._learned(question)
+        nearest = match.topic or (match.ranking[0].topic if match.ranking else None)
+        if nearest is not None and intent.adjacent:
+            return Decision("related", topic=nearest, score=match.score)
+        taught = self._learned(question)  # what the author taught wins over unknown words
         if taught is not None:
             return self._answer(question, taught, intent, match, last, shown)
-        nearest = match.topic or (match.ranking[0].topic if match.ranking else None)
-        if nearest is not None and not intent.adjacent and intent.aspect in (None, "what"):
+        if nearest is not None and intent.aspect in (None, "what"):
             acronym = self._by_acronym_only(question, match, nearest)
             weak = self._weak_evidence(question, match, nearest)
             foreign = len(intent.unexplained)

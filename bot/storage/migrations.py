@@ -134,6 +134,7 @@ def m005_conversation_and_learning(db: sqlite3.Connection) -> None:
             lang TEXT NOT NULL,
             phrase TEXT NOT NULL,
             taught_by INTEGER NOT NULL,
+            asked_by INTEGER NOT NULL,
             created_at TEXT NOT NULL,
             UNIQUE (topic, phrase)
         )

@@ -68,13 +68,14 @@ class QuestionStore:
                     (resolution, now, question_id),
                 )
 
-    def learn(self, topic: str, lang: str, phrase: str, taught_by: int) -> bool:
-        """Keep ``phrase`` as a new alias of ``topic``; False if it was already known."""
+    def learn(self, topic: str, lang: str, phrase: str, taught_by: int, asked_by: int) -> bool:
+        """Keep ``phrase`` (asked by reader ``asked_by``) as a new alias of ``topic``; False if
+        it was already known."""
         with self.db.transaction():
             added = self.db.execute(
                 "INSERT OR IGNORE INTO learned_aliases (topic, lang, phrase, taught_by,"
-                " created_at) VALUES (?, ?, ?, ?, ?)",
-                (topic, lang, phrase, taught_by, self.db.now()),
+                " asked_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (topic, lang, phrase, taught_by, asked_by, self.db.now()),
             )
             return added.rowcount > 0
 

@@ -77,6 +77,8 @@ class Store:
         with self.db.transaction():
             for table in ("answers", "questions", "readers"):
                 self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+            # a phrasing learned from the reader's words goes with them
+            self.db.execute("DELETE FROM learned_aliases WHERE asked_by = ?", (user_id,))
             self.db.execute(
                 "DELETE FROM submissions WHERE user_id = ? AND created_at <= ?", (user_id, since)
             )
