@@ -22,9 +22,9 @@ def test_unanswered_questions_are_grouped_with_counts_and_verdict_buttons(build:
     for user, question in asked:
         say(services, Reader(user, "R", "it"), Text(question))
     outcome = say(services, AUTHOR, Command("unanswered"))
-    assert "Domande a cui il saggio non ha risposto (2 gruppi" in text(outcome)
+    assert "Domande a cui il saggio non ha risposto (gruppi: 2;" in text(outcome)
     group = next(r for r in outcome.replies if "bastonate" in r.text)
-    assert "(2 volte)" in group.text
+    assert "(chiesta 2×)" in group.text
     buttons = [b.data or "" for row in group.buttons for b in row]
     assert [b.split(":")[0] for b in buttons] == ["teach_menu", "uncovered"]
     salary = next(r for r in outcome.replies if "stipendio" in r.text)
@@ -140,7 +140,7 @@ def test_questions_that_only_share_a_word_are_not_grouped(build: Build) -> None:
     ):
         say(services, Reader(user + 1, "R", "it"), Text(question))
     outcome = say(services, AUTHOR, Command("unanswered"))
-    assert "(3 gruppi" in outcome.replies[0].text
+    assert "(gruppi: 3;" in outcome.replies[0].text
 
 
 def test_teaching_acts_on_the_questions_the_author_saw_and_not_on_newer_ones(
@@ -154,7 +154,7 @@ def test_teaching_acts_on_the_questions_the_author_saw_and_not_on_newer_ones(
     taught = say(services, AUTHOR, Press(f"teach:{question_id}:separate-worlds"))
     assert [r.chat_id for r in taught.replies if r.chat_id] == [1]
     assert "&#" not in taught.notice and "«Vite separate»" in taught.notice
-    assert "(1 volte)" in text(say(services, AUTHOR, Command("unanswered")))
+    assert "(chiesta 1×)" in text(say(services, AUTHOR, Command("unanswered")))
 
 
 def test_a_taught_phrasing_does_not_answer_the_same_question_about_another_role(

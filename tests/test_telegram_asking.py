@@ -86,3 +86,10 @@ async def test_a_reader_hears_back_when_the_author_teaches_the_bot_their_questio
         lambda: next((t for t in fake.texts(anna["id"]) if "Qualche tempo fa" in t), None)
     )
     assert "Vite separate" in heard
+    order = [
+        r.method
+        for r in fake.requests
+        if r.method == "answerCallbackQuery"
+        or (r.method == "sendMessage" and r.params.get("chat_id") == anna["id"])
+    ]
+    assert order[-2:] == ["answerCallbackQuery", "sendMessage"]  # the press never waits

@@ -151,24 +151,37 @@ async def handle(update: Update, context: EssayContext, event: Event) -> None:
 async def render(
     context: EssayContext, chat_id: int, query: CallbackQuery | None, outcome: Outcome
 ) -> None:
-    """Send or edit the outcome's messages; always acknowledge the button press, if any."""
+    """Send or edit the outcome's messages; always acknowledge the button press, if any, as
+    soon as this chat's own messages are out (messages to other chats, such as the answers sent
+    to many readers at once, come after, so the press never waits on them)."""
+    own = [r for r in outcome.replies if r.chat_id in (None, chat_id)]
+    others = [r for r in outcome.replies if r.chat_id not in (None, chat_id)]
     try:
-        for reply in outcome.replies:
-            target = reply.chat_id if reply.chat_id is not None else chat_id
-            try:
-                if reply.edit and query is not None and isinstance(query.message, Message):
-                    await edit(context, query.message, reply)
-                elif reply.document is not None:
-                    await send_document(context, target, reply)
-                else:
-                    await send(context, target, reply)
-            except Forbidden as error:
-                log.info("chat %s cannot be written to: %s", target, error.message)
-            except BadRequest as error:
-                log.error("Telegram refused a message to chat %s: %s", target, error.message)
+        for reply in own:
+            await deliver(context, chat_id, query, reply)
     finally:
         if query is not None:
             await acknowledge(query, outcome.notice)
+    for reply in others:
+        await deliver(context, chat_id, query, reply)
+
+
+async def deliver(
+    context: EssayContext, chat_id: int, query: CallbackQuery | None, reply: Reply
+) -> None:
+    """Send, edit or upload one reply; a chat that refuses it is logged, not fatal."""
+    target = reply.chat_id if reply.chat_id is not None else chat_id
+    try:
+        if reply.edit and query is not None and isinstance(query.message, Message):
+            await edit(context, query.message, reply)
+        elif reply.document is not None:
+            await send_document(context, target, reply)
+        else:
+            await send(context, target, reply)
+    except Forbidden as error:
+        log.info("chat %s cannot be written to: %s", target, error.message)
+    except BadRequest as error:
+        log.error("Telegram refused a message to chat %s: %s", target, error.message)
 
 
 async def send_document(context: EssayContext, chat_id: int, reply: Reply) -> None:
