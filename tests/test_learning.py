@@ -180,6 +180,8 @@ def test_forget_also_forgets_a_phrasing_learned_from_the_readers_words(build: Bu
     question_id = (card.buttons[0][0].data or "").split(":")[1]
     say(services, AUTHOR, Press(f"teach:{question_id}:separate-worlds"))
     assert [a.phrase for a in services.store.questions.learned()] == [QUESTION]
+    mine = services.store.personal_data(anna.user_id)["taught_phrasings"]
+    assert [(p["topic"], p["phrase"]) for p in mine] == [("separate-worlds", QUESTION)]
     say(services, anna, Command("forget"))
     say(services, anna, Press("forget_yes"))
     assert services.store.questions.learned() == []

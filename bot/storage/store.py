@@ -67,6 +67,9 @@ class Store:
                 " WHERE user_id = ? ORDER BY id"
             ),
             "ban": bans[0] if bans else None,
+            "taught_phrasings": rows(
+                "SELECT topic, phrase, created_at FROM learned_aliases WHERE asked_by = ?"
+            ),
         }
 
     def forget(self, user_id: int, keep_since: str) -> None:
