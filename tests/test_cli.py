@@ -11,20 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-
-def essaybot(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ESSAYBOT_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env={**clean, **(env or {})},
-        cwd=cwd,
-        timeout=60,
-    )
+from helpers import essaybot
 
 
 def test_check_passes_on_the_shipped_content_with_a_one_line_summary(tmp_path: Path) -> None:

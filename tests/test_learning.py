@@ -3,14 +3,14 @@ topic a group is about, the bot learns the phrasing at once and the readers who 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 from conftest import Build
-from helpers import AUTHOR, datas, say, text
+from helpers import AUTHOR, datas, essaybot, say, text
 
+from bot.bootstrap import bootstrap
+from bot.config import Config
 from bot.core.events import Command, Press, Reader, Text
 
 QUESTION = "quale reparto prendeva le bastonate"
@@ -94,40 +94,19 @@ def test_readers_cannot_see_or_teach_unanswered_questions(build: Build) -> None:
 
 
 def test_taught_aliases_survive_a_restart_and_export_as_yaml(tmp_path: Path) -> None:
-    import os
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ESSAYBOT_"))}
-    env |= {"ESSAYBOT_DATABASE": str(tmp_path / "bot.sqlite3"), "ESSAYBOT_ADMIN_IDS": "42"}
-    script = "\n".join([QUESTION, "/unanswered"])
-    first = subprocess.run(
-        [sys.executable, "-m", "bot", "console", "--user-id", "42"],
-        input=script + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-    )
-    assert first.returncode == 0, first.stderr
-    from bot.bootstrap import bootstrap
-    from bot.config import Config
-
-    services = bootstrap(Config(database=str(tmp_path / "bot.sqlite3"), admin_ids=frozenset({42})))
+    database = str(tmp_path / "bot.sqlite3")
+    env = {"ESSAYBOT_DATABASE": database, "ESSAYBOT_ADMIN_IDS": "42"}
+    asked = essaybot("console", cwd=tmp_path, env=env, stdin=f"{QUESTION}\n")
+    assert asked.returncode == 0, asked.stderr
+    services = bootstrap(Config(database=database, admin_ids=frozenset({42})))
     group = say(services, AUTHOR, Command("unanswered")).replies[1]
     question_id = (group.buttons[0][0].data or "").split(":")[1]
     say(services, AUTHOR, Press(f"teach:{question_id}:separate-worlds"))
     services.close()
-    again = bootstrap(Config(database=str(tmp_path / "bot.sqlite3")))
+    again = bootstrap(Config(database=database))
     assert "Vite separate" in text(say(again, Reader(7, "Ugo", "it"), Text(QUESTION)))
     again.close()
-    exported = subprocess.run(
-        [sys.executable, "-m", "bot", "aliases", "export"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-    )
+    exported = essaybot("aliases", "export", cwd=tmp_path, env=env)
     assert exported.returncode == 0, exported.stderr
     document = yaml.safe_load(exported.stdout)
     assert document == {"topics": [{"id": "separate-worlds", "it": {"aliases": [QUESTION]}}]}
