@@ -203,3 +203,24 @@ def test_another_command_leaves_the_comment_step_so_questions_are_questions_agai
         "show:name",
         "show:anonymous",
     ]
+
+
+def test_the_csv_export_never_hands_a_spreadsheet_a_formula(build: Build) -> None:
+    import csv
+    import io
+
+    from bot.core.exports import safe_cell
+
+    services = build(admins={42})
+    dangerous = ('=HYPERLINK("http://x")', "+1+1 cmd", "-2+3 calc", "@SUM(A1)", "\tTAB")
+    for number, comment in enumerate(dangerous):
+        answer(services, Reader(200 + number, "=cmd|calc", "it"), "depends", comment)
+    document = say(services, AUTHOR, Command("export")).replies[0].document
+    assert document is not None
+    rows = list(csv.DictReader(io.StringIO(document.data.decode("utf-8-sig"))))
+    texts = {row["text"] for row in rows}
+    assert texts == {"'" + comment for comment in dangerous}
+    assert all(row["display_name"] == "'=cmd|calc" for row in rows)
+    assert not any(
+        value.startswith(("=", "+", "-", "@", "\t")) for r in rows for value in r.values()
+    )

@@ -18,12 +18,25 @@ EXPORT_FIELDS = (
 )
 
 
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """``value`` as a spreadsheet shows it and never runs it: text that would start a formula
+    gets a leading apostrophe (OWASP's rule); numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def export_csv(rows: list[dict[str, object]]) -> bytes:
-    """Rows as CSV a spreadsheet opens correctly: UTF-8 with a BOM, a header row."""
+    """Rows as CSV a spreadsheet opens correctly and safely: UTF-8 with a BOM, a header row,
+    no cell a spreadsheet would run as a formula."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
