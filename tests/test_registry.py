@@ -105,7 +105,7 @@ def test_the_menus_come_from_the_routing_table_in_order(content: Content) -> Non
     readers = registry.menu(admin=False)
     admins = registry.menu(admin=True)
     assert readers[:4] == ("story", "topics", "answer", "answers")
-    assert admins == (*readers, "pending", "stats", "export", "unanswered")
+    assert admins == (*readers, "pending", "stats", "export", "unanswered", "banned")
     assert all(not registry.COMMANDS[name].admin for name in readers)
     assert set(content.commands) == set(registry.COMMANDS)
 

@@ -29,7 +29,12 @@ EFFECTS: dict[str, dict[str, set[str]]] = {
     "m005_conversation_and_learning": {
         "readers": {"last_topic", "last_shown"},
         "questions": {"resolution", "resolved_at"},
-        "learned_aliases": {"topic", "lang", "phrase", "taught_by"},
+        "learned_aliases": {"topic", "lang", "phrase", "taught_by", "asked_by"},
+    },
+    "m006_identity_and_reviews": {
+        "answers": {"id", "user_id", "stance", "comment", "status", "fingerprint"},
+        "answer_authors": {"answer_id", "user_id"},
+        "reviews": {"user_id", "since"},
     },
 }
 
@@ -165,3 +170,40 @@ def test_a_flow_that_cannot_be_read_is_no_flow_or_nothing_chosen_yet() -> None:
     assert Flow.from_row("comment", '{"stance": 3}') == Flow("comment")
     record = Flow("display", "depends", "ok")
     assert Flow.from_row(record.step, record.data_json()) == record
+
+
+def test_answer_ids_are_never_reused_after_a_delete() -> None:
+    store = Store(":memory:")
+    first = store.answers.save(1, "depends", None, None, "it", "published")
+    store.answers.delete(1)
+    second = store.answers.save(2, "depends", None, None, "it", "published")
+    assert second.id > first.id
+    assert store.answers.author(first.id) == 1
+
+
+def test_m006_keeps_every_answer_its_id_and_who_was_hidden() -> None:
+    db = sqlite3.connect(":memory:")
+    for _, function in MIGRATIONS[:5]:
+        function(db)
+    db.execute(
+        "INSERT INTO answers (id, user_id, stance, lang, status, created_at, updated_at)"
+        " VALUES (7, 70, 'depends', 'it', 'hidden', 'x', 'y'), (9, 90, 'separate', 'it',"
+        " 'published', 'x', 'y')"
+    )
+    dict(MIGRATIONS)["m006_identity_and_reviews"](db)
+    assert db.execute("SELECT id, user_id FROM answers ORDER BY id").fetchall() == [
+        (7, 70),
+        (9, 90),
+    ]
+    assert db.execute("SELECT * FROM answer_authors ORDER BY 1").fetchall() == [(7, 70), (9, 90)]
+    assert db.execute("SELECT user_id FROM reviews").fetchall() == [(70,)]
+    db.execute(
+        "INSERT INTO answers (user_id, stance, lang, status, created_at, updated_at)"
+        " VALUES (10, 'depends', 'it', 'published', 'x', 'x')"
+    )
+    db.execute("DELETE FROM answers WHERE id = 10")
+    db.execute(
+        "INSERT INTO answers (user_id, stance, lang, status, created_at, updated_at)"
+        " VALUES (11, 'depends', 'it', 'published', 'x', 'x')"
+    )
+    assert db.execute("SELECT MAX(id) FROM answers").fetchone() == (11,)

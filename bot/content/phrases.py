@@ -143,6 +143,15 @@ PHRASES: dict[str, frozenset[str]] = {
         "notice_taught": {"name", "count"},
         "notice_uncovered": {"count"},
         "learned_reply": {"question"},
+        "notice_answer_gone": set(),
+        "card_withdrawn": {"number"},
+        "banned_empty": set(),
+        "banned_title": set(),
+        "banned_line": {"user_id", "name", "date"},
+        "button_unban": {"user_id"},
+        "unban_usage": set(),
+        "unban_not_banned": {"user_id"},
+        "unbanned": {"user_id"},
     }.items()
 }
 

@@ -151,6 +151,8 @@ class Answering:
     @action("redisplay")
     def redisplay(self, turn: Turn) -> Outcome:
         """Change how an existing answer shows its author."""
+        if self.answers.is_banned(turn.reader.user_id):
+            return turn.reply("banned")
         if self.answers.of_reader(turn.reader.user_id) is None:
             return turn.notice("notice_expired")
         self.readers.set_flow(turn.reader.user_id, Flow("redisplay"))
@@ -163,6 +165,9 @@ class Answering:
         flow = self.readers.flow(user)
         if flow is None or flow.step not in ("display", "redisplay") or choice not in DISPLAYS:
             return turn.notice("notice_expired")
+        if flow.step == "redisplay" and self.answers.is_banned(user):
+            self.readers.set_flow(user, None)
+            return turn.reply("banned")
         self.readers.set_display(user, choice)
         if flow.step == "redisplay":
             return self._redisplayed(turn)
@@ -176,7 +181,18 @@ class Answering:
         if current is None:
             return turn.notice("notice_expired")
         name = self._shown_name(turn)
-        status = next_status(current, pre_moderation=self.pre_moderation)
+        if name == current.display_name:  # nothing a reader or an admin sees changes
+            item = answer_item(turn, current)
+            shown = turn.say(f"status_{current.status}")
+            return Outcome((Reply(turn.say("display_changed", answer=item, status=shown)),))
+        if self._too_fast(user):
+            return self.refuse(turn, self._too_fast_problem(), None)
+        self.answers.count_submission(user, f"(display {name or ''})")
+        status = next_status(
+            current,
+            pre_moderation=self.pre_moderation,
+            under_review=self.answers.under_review(user),
+        )
         updated = self.answers.update_display(user, name, status)
         if updated is None:
             return turn.notice("notice_expired")
@@ -204,7 +220,11 @@ class Answering:
         if self._too_fast(user):
             return self.refuse(turn, self._too_fast_problem(), comment)
         previous = self.answers.of_reader(user)
-        status = next_status(previous, pre_moderation=self.pre_moderation)
+        status = next_status(
+            previous,
+            pre_moderation=self.pre_moderation,
+            under_review=self.answers.under_review(user),
+        )
         saved = self.answers.save(user, stance, comment, self._shown_name(turn), turn.lang, status)
         self.readers.set_flow(user, None)
         key = "answer_saved_pending" if status == "pending" else "answer_saved"
@@ -236,6 +256,8 @@ class Answering:
 
     @action("delete")
     def ask_delete(self, turn: Turn) -> Outcome:
+        if self.answers.is_banned(turn.reader.user_id):
+            return turn.reply("banned")
         if self.answers.of_reader(turn.reader.user_id) is None:
             return turn.notice("notice_expired")
         rows = (
@@ -248,6 +270,8 @@ class Answering:
     def delete(self, turn: Turn) -> Outcome:
         """Delete the reader's answer (replacing the confirmation, so it cannot be pressed
         again)."""
+        if self.answers.is_banned(turn.reader.user_id):
+            return turn.reply("banned")
         if not self.answers.delete(turn.reader.user_id):
             return turn.notice("notice_expired")
         self.readers.set_flow(turn.reader.user_id, None)

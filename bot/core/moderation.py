@@ -39,8 +39,20 @@ class Moderation:
         did not read."""
         number = parse_id(answer_id)
         answer = self.answers.get(number) if number is not None else None
-        if answer is None or verb not in (*VERDICTS, "ban"):
+        if verb not in (*VERDICTS, "ban") or number is None:
             return turn.notice("notice_expired")
+        if answer is None:
+            # withdrawn since the card was made: a ban still reaches the reader who wrote it
+            author = self.answers.author(number)
+            if author is None:
+                return turn.notice("notice_expired")
+            if verb != "ban":
+                return turn.notice("notice_answer_gone")
+            self.answers.ban(author, by=turn.reader.user_id)
+            done = turn.say("notice_banned", user_id=author)
+            return Outcome(
+                (Reply(turn.say("card_withdrawn", number=number), edit=True),), notice=str(done)
+            )
         if answer.revision != seen:
             card = self._card(turn, answer.id)
             assert card is not None
@@ -59,6 +71,43 @@ class Moderation:
         if card is None:
             return Outcome(notice=str(notice))
         return Outcome((Reply(card.text, card.buttons, edit=True),), notice=str(notice))
+
+    @command("banned", menu=5, admin=True)
+    def banned(self, turn: Turn, argument: str = "") -> Outcome:
+        """/banned: the banned readers, newest first, each with an Unban button."""
+        banned = self.answers.banned(MAX_PENDING)
+        if not banned:
+            return turn.reply("banned_empty")
+        lines = []
+        for user_id, when in banned:
+            reader = self.store.readers.get(user_id)
+            name = reader.first_name if reader and reader.first_name else "?"
+            lines.append(turn.say("banned_line", user_id=user_id, name=name, date=when[:10]))
+        rows = tuple(
+            (turn.button("button_unban", "unban", str(user_id), user_id=user_id),)
+            for user_id, _ in banned
+        )
+        return Outcome((Reply(Markup("\n".join([turn.say("banned_title"), *lines])), rows),))
+
+    @command("unban", admin=True)
+    def unban_command(self, turn: Turn, argument: str = "") -> Outcome:
+        """/unban N: lift the ban on reader N."""
+        user_id = parse_id(argument.strip())
+        if user_id is None:
+            return turn.reply("unban_usage")
+        return self._unban(turn, user_id)
+
+    @action("unban", "user_id", admin=True)
+    def unban_button(self, turn: Turn, user_id: str) -> Outcome:
+        number = parse_id(user_id)
+        if number is None:
+            return turn.notice("notice_expired")
+        return self._unban(turn, number)
+
+    def _unban(self, turn: Turn, user_id: int) -> Outcome:
+        if not self.answers.unban(user_id):
+            return turn.reply("unban_not_banned", user_id=user_id)
+        return turn.reply("unbanned", user_id=user_id)
 
     @command("pending", menu=1, admin=True)
     def pending(self, turn: Turn, argument: str = "") -> Outcome:

@@ -37,10 +37,14 @@ class Answer:
         return hashlib.sha256(joined.encode()).hexdigest()[:8]
 
 
-def next_status(previous: Answer | None, *, pre_moderation: bool) -> Status:
+def next_status(
+    previous: Answer | None, *, pre_moderation: bool, under_review: bool = False
+) -> Status:
     """The status of a new or changed answer: published at once, unless answers are held for
-    approval, or the previous version was hidden or still waits for an admin (a change never
-    skips a pending review)."""
-    if pre_moderation or (previous is not None and previous.status != "published"):
+    approval, the reader is under review (an answer of theirs was hidden, even if deleted
+    since), or the previous version still waits for an admin (a change never skips a review)."""
+    if pre_moderation or under_review:
+        return "pending"
+    if previous is not None and previous.status != "published":
         return "pending"
     return "published"

@@ -64,9 +64,21 @@ class AnswerStore:
                 "INSERT INTO submissions (user_id, fingerprint, created_at) VALUES (?, ?, ?)",
                 (user_id, fingerprint(comment or f"({stance})"), now),
             )
-        saved = self.of_reader(user_id)
-        assert saved is not None
+            saved = self.of_reader(user_id)
+            assert saved is not None
+            self.db.execute(
+                "INSERT OR IGNORE INTO answer_authors (answer_id, user_id) VALUES (?, ?)",
+                (saved.id, user_id),
+            )
         return saved
+
+    def count_submission(self, user_id: int, what: str) -> None:
+        """Count a change that is not a new answer (how it is shown) against the rate limit."""
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO submissions (user_id, fingerprint, created_at) VALUES (?, ?, ?)",
+                (user_id, fingerprint(what), self.db.now()),
+            )
 
     def update_display(self, user_id: int, display_name: str | None, status: str) -> Answer | None:
         """Show the reader's answer under ``display_name`` (None: anonymous), with ``status``."""
@@ -84,12 +96,34 @@ class AnswerStore:
             return deleted.rowcount > 0
 
     def set_status(self, answer_id: int, status: str) -> Answer | None:
+        """An admin's verdict: a hidden answer puts its reader under review (their next answers
+        wait for an admin, whatever they delete); an approved one lifts it."""
+        now = self.db.now()
         with self.db.transaction():
             self.db.execute(
                 "UPDATE answers SET status = ?, updated_at = ? WHERE id = ?",
-                (status, self.db.now(), answer_id),
+                (status, now, answer_id),
             )
+            author = self.author(answer_id)
+            if author is not None and status == "hidden":
+                self.db.execute(
+                    "INSERT OR IGNORE INTO reviews (user_id, since) VALUES (?, ?)", (author, now)
+                )
+            elif author is not None and status == "published":
+                self.db.execute("DELETE FROM reviews WHERE user_id = ?", (author,))
         return self.get(answer_id)
+
+    def author(self, answer_id: int) -> int | None:
+        """The reader who wrote answer ``answer_id``, even if it has been deleted since."""
+        row = self.db.execute(
+            "SELECT user_id FROM answer_authors WHERE answer_id = ?", (answer_id,)
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def under_review(self, user_id: int) -> bool:
+        """Whether the reader's answers wait for an admin (an earlier one was hidden)."""
+        row = self.db.execute("SELECT 1 FROM reviews WHERE user_id = ?", (user_id,))
+        return row.fetchone() is not None
 
     def submissions_since(self, user_id: int, since: str) -> int:
         """How many answers the reader submitted after the stamp ``since``."""
@@ -160,6 +194,18 @@ class AnswerStore:
                 "UPDATE answers SET status = 'hidden', updated_at = ? WHERE user_id = ?",
                 (now, user_id),
             )
+
+    def unban(self, user_id: int) -> bool:
+        with self.db.transaction():
+            removed = self.db.execute("DELETE FROM bans WHERE user_id = ?", (user_id,))
+            return removed.rowcount > 0
+
+    def banned(self, limit: int) -> list[tuple[int, str]]:
+        """Banned readers, newest ban first: (user id, when)."""
+        rows = self.db.execute(
+            "SELECT user_id, banned_at FROM bans ORDER BY banned_at DESC LIMIT ?", (limit,)
+        )
+        return [(int(user), str(when)) for user, when in rows]
 
     def is_banned(self, user_id: int) -> bool:
         row = self.db.execute("SELECT 1 FROM bans WHERE user_id = ?", (user_id,)).fetchone()

@@ -142,6 +142,44 @@ def m005_conversation_and_learning(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m006_identity_and_reviews(db: sqlite3.Connection) -> None:
+    """Answer ids are never reused (AUTOINCREMENT), each id remembers its reader even after the
+    answer is deleted (so a card acts on the reader it was made for), and a reader whose answer
+    was hidden stays under review whatever they delete."""
+    db.execute(
+        """
+        CREATE TABLE answers_new (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id INTEGER NOT NULL UNIQUE,
+            stance TEXT NOT NULL,
+            comment TEXT,
+            display_name TEXT,
+            lang TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            fingerprint TEXT
+        )
+        """
+    )
+    db.execute(
+        "INSERT INTO answers_new (id, user_id, stance, comment, display_name, lang, status,"
+        " created_at, updated_at, fingerprint) SELECT id, user_id, stance, comment,"
+        " display_name, lang, status, created_at, updated_at, fingerprint FROM answers"
+    )
+    db.execute("DROP TABLE answers")
+    db.execute("ALTER TABLE answers_new RENAME TO answers")
+    db.execute("CREATE INDEX answers_by_status ON answers (status, created_at)")
+    db.execute("CREATE INDEX answers_by_fingerprint ON answers (fingerprint)")
+    db.execute("CREATE TABLE answer_authors (answer_id INTEGER PRIMARY KEY, user_id INTEGER)")
+    db.execute("INSERT INTO answer_authors SELECT id, user_id FROM answers")
+    db.execute("CREATE TABLE reviews (user_id INTEGER PRIMARY KEY, since TEXT NOT NULL)")
+    db.execute(
+        "INSERT INTO reviews SELECT user_id, updated_at FROM answers WHERE status = 'hidden'"
+    )
+
+
 def applied(db: Database) -> list[str]:
     """Names of the migrations already applied to ``db``, in order."""
     db.execute(

@@ -80,6 +80,8 @@ class Store:
         with self.db.transaction():
             for table in ("answers", "questions", "readers"):
                 self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+            # who wrote which answer id stays (an old card still bans the right reader), and so
+            # does being under review: deleting never dodges moderation
             # a phrasing learned from the reader's words goes with them
             self.db.execute("DELETE FROM learned_aliases WHERE asked_by = ?", (user_id,))
             self.db.execute(

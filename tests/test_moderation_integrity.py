@@ -1,0 +1,98 @@
+"""Moderation follows the reader, not the row: ids are never reused, an old card acts on the
+reader it was made for, deleting never dodges a review, a banned reader moves nothing, and
+changing how one is shown cannot flood the admins."""
+
+from __future__ import annotations
+
+from conftest import Build
+from helpers import AUTHOR, answer, held, say, text
+
+from bot.core.events import Command, Press, Reader
+
+ANNA, BEN = Reader(1001, "Anna", "it"), Reader(2002, "Ben", "it")
+
+
+def card_press(outcome: object, verb: str) -> str:
+    """The data of an admin card's ``verb`` button among an outcome's replies to admin 42."""
+    for reply in outcome.replies:  # type: ignore[attr-defined]
+        if reply.chat_id == 42:
+            for row in reply.buttons:
+                for button in row:
+                    if (button.data or "").startswith(f"mod:{verb}:"):
+                        return str(button.data)
+    raise AssertionError(f"no {verb} button")
+
+
+def test_an_old_ban_button_bans_the_reader_it_was_made_for_not_the_next_one(
+    build: Build,
+) -> None:
+    services = build(admins={42})
+    first = answer(services, ANNA, "separate", None, show="anonymous")
+    ban = card_press(first, "ban")
+    say(services, ANNA, Command("forget"))
+    say(services, ANNA, Press("forget_yes"))
+    answer(services, BEN, "separate", None, show="anonymous")
+    assert held(services, BEN).id != int(ban.split(":")[2])
+    outcome = say(services, AUTHOR, Press(ban))
+    assert "ritirata dal lettore" in text(outcome)
+    assert services.store.answers.is_banned(ANNA.user_id)
+    assert not services.store.answers.is_banned(BEN.user_id)
+
+
+def test_deleting_a_hidden_answer_does_not_publish_the_next_one_unreviewed(
+    build: Build,
+) -> None:
+    services = build(admins={42})
+    hide = card_press(answer(services, ANNA, "separate", "Da nascondere, poi riprovo."), "hide")
+    say(services, AUTHOR, Press(hide))
+    say(services, ANNA, Press("delete"))
+    say(services, ANNA, Press("delete_yes"))
+    answer(services, ANNA, "separate", "Riprovo dopo averla cancellata.")
+    assert held(services, ANNA).status == "pending"
+    say(services, ANNA, Command("forget"))
+    say(services, ANNA, Press("forget_yes"))
+    answer(services, ANNA, "separate", "E ancora dopo /forget.")
+    assert held(services, ANNA).status == "pending"
+    approve = f"mod:approve:{held(services, ANNA).id}:{held(services, ANNA).revision}"
+    say(services, AUTHOR, Press(approve))
+    answer(services, ANNA, "integrate", "Approvata una, la prossima esce subito.")
+    assert held(services, ANNA).status == "published"
+
+
+def test_a_banned_readers_old_buttons_move_nothing(build: Build) -> None:
+    services = build(admins={42})
+    ban = card_press(answer(services, ANNA, "separate", "Prima del blocco."), "ban")
+    say(services, AUTHOR, Press(ban))
+    before = held(services, ANNA)
+    for data in ("redisplay", "show:anonymous", "delete", "delete_yes", "replace"):
+        say(services, ANNA, Press(data))
+    assert held(services, ANNA) == before
+    assert before.status == "hidden"
+
+
+def test_showing_the_name_again_notifies_nobody_and_toggling_is_rate_limited(
+    build: Build,
+) -> None:
+    services = build(admins={42})
+    answer(services, ANNA, "separate", "Con il mio nome.")
+    say(services, ANNA, Press("redisplay"))
+    same = say(services, ANNA, Press("show:name"))
+    assert [r.chat_id for r in same.replies if r.chat_id] == []
+    cards = 0
+    for choice in ("anonymous", "name", "anonymous", "name"):
+        say(services, ANNA, Press("redisplay"))
+        cards += sum(1 for r in say(services, ANNA, Press(f"show:{choice}")).replies if r.chat_id)
+    assert cards == 2  # then the rate limit (3 in 10 minutes, the answer included) says wait
+
+
+def test_admins_list_the_banned_and_unban_them(build: Build) -> None:
+    services = build(admins={42})
+    say(services, AUTHOR, Press(card_press(answer(services, ANNA, "separate", "Ciao."), "ban")))
+    listed = say(services, AUTHOR, Command("banned"))
+    assert "Anna (id 1001)" in text(listed)
+    assert listed.replies[0].buttons[0][0].data == "unban:1001"
+    assert "sbloccato" in text(say(services, AUTHOR, Press("unban:1001")))
+    assert not services.store.answers.is_banned(ANNA.user_id)
+    assert "non è bloccato" in text(say(services, AUTHOR, Command("unban", "1001")))
+    assert "/unban 1001" in text(say(services, AUTHOR, Command("unban", "abc")))
+    assert "Non conosco il comando /banned" in text(say(services, ANNA, Command("banned")))
