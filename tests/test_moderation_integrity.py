@@ -96,3 +96,34 @@ def test_admins_list_the_banned_and_unban_them(build: Build) -> None:
     assert "non è bloccato" in text(say(services, AUTHOR, Command("unban", "1001")))
     assert "/unban 1001" in text(say(services, AUTHOR, Command("unban", "abc")))
     assert "Non conosco il comando /banned" in text(say(services, ANNA, Command("banned")))
+
+
+INVISIBLE = ("\u200b", "\u00ad", "\u2060", "\u200d", "\ufeff")
+
+
+def test_invisible_characters_and_look_alikes_do_not_beat_the_blocked_words(
+    build: Build,
+) -> None:
+    services = build()
+    variants = [f"che m{mark}erda di saggio" for mark in INVISIBLE]
+    variants += ["che mеrda di saggio", "che ｍｅｒｄａ di saggio", "free bitcоin for all"]
+    for number, comment in enumerate(variants):
+        reader = Reader(300 + number, "R", "it")
+        refused = answer(services, reader, "depends", comment)
+        assert "parole che qui non sono ammesse" in text(refused), comment
+        assert services.store.answers.of_reader(reader.user_id) is None, comment
+
+
+def test_an_invisible_character_does_not_make_a_text_new(build: Build) -> None:
+    services = build()
+    answer(services, ANNA, "depends", "Dipende dal budget.")
+    refused = answer(services, BEN, "depends", "Dipende dal\u200b budget.")
+    assert "già" in text(refused)
+
+
+def test_the_duplicate_check_does_not_reveal_someone_elses_pending_text(build: Build) -> None:
+    services = build(admins={42}, moderation="pre")
+    answer(services, ANNA, "depends", "Un testo ancora in attesa.")
+    accepted = answer(services, BEN, "depends", "Un testo ancora in attesa.")
+    assert "già" not in text(accepted)
+    assert held(services, BEN).status == "pending"

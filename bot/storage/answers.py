@@ -134,11 +134,13 @@ class AnswerStore:
         return int(row[0])
 
     def is_duplicate(self, user_id: int, comment: str) -> bool:
-        """Whether the reader already sent this text, or someone's answer already says it."""
+        """Whether the reader already sent this text, or a published answer already says it (a
+        text still waiting for an admin is nobody else's business)."""
         mark = fingerprint(comment)
         found = self.db.execute(
             "SELECT 1 FROM submissions WHERE user_id = ? AND fingerprint = ?"
-            " UNION ALL SELECT 1 FROM answers WHERE fingerprint = ? LIMIT 1",
+            " UNION ALL SELECT 1 FROM answers WHERE fingerprint = ? AND status = 'published'"
+            " LIMIT 1",
             (user_id, mark, mark),
         ).fetchone()
         return found is not None
