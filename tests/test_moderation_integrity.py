@@ -127,3 +127,34 @@ def test_the_duplicate_check_does_not_reveal_someone_elses_pending_text(build: B
     accepted = answer(services, BEN, "depends", "Un testo ancora in attesa.")
     assert "già" not in text(accepted)
     assert held(services, BEN).status == "pending"
+
+
+def test_a_comment_that_starts_with_a_slash_is_the_comment(build: Build) -> None:
+    services = build()
+    say(services, ANNA, Command("answer"))
+    say(services, ANNA, Press("stance:integrate"))
+    from bot.core.events import parse_command
+
+    typed = parse_command("/IT e marketing devono parlarsi di più")
+    assert typed is not None
+    outcome = say(services, ANNA, typed)
+    assert "Non conosco il comando" not in text(outcome)
+    say(services, ANNA, Press("show:name"))
+    assert held(services, ANNA).comment == "/IT e marketing devono parlarsi di più"
+    known = parse_command("/help")
+    assert known is not None and "/story" in text(say(services, BEN, known))
+
+
+def test_every_story_number_gets_the_right_message(build: Build) -> None:
+    services = build()
+    for argument, shown in (("99999999999999999999", "999999999999"), ("8", "8"), ("0", "0")):
+        reply = text(say(services, ANNA, Command("story", argument)))
+        assert reply.startswith(f"Il saggio ha 7 parti: la parte {shown} non c'è"), argument
+    assert "1/7" in text(say(services, ANNA, Command("story", "0001")))
+
+
+def test_mydata_does_not_name_the_admin_who_banned(build: Build) -> None:
+    services = build(admins={42})
+    say(services, AUTHOR, Press(card_press(answer(services, ANNA, "separate", "Ciao."), "ban")))
+    ban = services.store.personal_data(ANNA.user_id)["ban"]
+    assert ban is not None and "banned_by" not in ban and "42" not in str(ban)

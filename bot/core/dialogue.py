@@ -89,6 +89,11 @@ class Dialogue:
     def is_admin(self, reader: Reader) -> bool:
         return reader.user_id in self.admins
 
+    def _known(self, reader: Reader, name: str) -> bool:
+        """Whether ``/name`` is a command this reader has."""
+        routed = self.commands.get(name)
+        return routed is not None and (not routed[0].admin or self.is_admin(reader))
+
     def handle(self, reader: Reader, event: Event) -> Outcome:
         """What to answer to ``event`` from ``reader``; everything it changes commits once."""
         with self.store.transaction():
@@ -99,10 +104,14 @@ class Dialogue:
         readers = self.store.readers
         readers.touch(reader.user_id, reader.first_name, reader.language_code)
         match event:
-            case Command(name, argument):
-                readers.set_conversation(reader.user_id, None, ())  # follow-ups start afresh
+            case Command(name, argument, raw=raw):
                 flow = readers.flow(reader.user_id)
-                if name != "cancel" and flow is not None and flow.step == "comment":
+                writing = flow is not None and flow.step == "comment"
+                if flow is not None and writing and raw and not self._known(reader, name):
+                    # "/IT e marketing..." while writing a comment is the comment
+                    return self.answering.comment(turn, raw, flow)
+                readers.set_conversation(reader.user_id, None, ())  # follow-ups start afresh
+                if name != "cancel" and writing:
                     # another command leaves "write your comment" (nothing is written yet), so
                     # later free text is a question again
                     readers.set_flow(reader.user_id, None)

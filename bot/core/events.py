@@ -29,6 +29,8 @@ class Command:
     name: str
     argument: str = ""
     addressee: str | None = field(default=None, compare=False)
+    #: the message as written, so text that only looks like a command is never lost
+    raw: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -106,4 +108,4 @@ def parse_command(text: str) -> Command | None:
     if match is None:
         return None
     name, addressee, argument = match.groups()
-    return Command(name.lower(), (argument or "").strip(), addressee)
+    return Command(name.lower(), (argument or "").strip(), addressee, text)

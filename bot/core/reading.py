@@ -29,11 +29,12 @@ class Reading:
         if not argument:
             return self.show(turn, self.current(turn))
         total = self.essay.total
-        if not argument.isdecimal() or len(argument) > 6:
+        if not argument.isdecimal():
             return turn.reply("story_not_a_number", argument=argument[:40], total=total)
-        part = self.essay.part(int(argument))
+        part = self.essay.part(int(argument)) if len(argument) <= 6 else None
         if part is None:
-            return turn.reply("story_out_of_range", number=int(argument), total=total)
+            number = argument.lstrip("0")[:12] or "0"
+            return turn.reply("story_out_of_range", number=number, total=total)
         return self.show(turn, part)
 
     @action("read")

@@ -55,7 +55,7 @@ class Store:
 
         readers = rows("SELECT * FROM readers WHERE user_id = ?")
         answers = rows("SELECT * FROM answers WHERE user_id = ?")
-        bans = rows("SELECT banned_at, banned_by FROM bans WHERE user_id = ?")
+        bans = rows("SELECT banned_at FROM bans WHERE user_id = ?")  # not which admin
         return {
             "reader": readers[0] if readers else None,
             "answer": answers[0] if answers else None,
