@@ -7,7 +7,7 @@ from __future__ import annotations
 from conftest import Build
 from helpers import AUTHOR, answer, held, say, text
 
-from bot.core.events import Command, Press, Reader
+from bot.core.events import Command, Press, Reader, Text
 
 ANNA, BEN = Reader(1001, "Anna", "it"), Reader(2002, "Ben", "it")
 
@@ -158,3 +158,20 @@ def test_mydata_does_not_name_the_admin_who_banned(build: Build) -> None:
     say(services, AUTHOR, Press(card_press(answer(services, ANNA, "separate", "Ciao."), "ban")))
     ban = services.store.personal_data(ANNA.user_id)["ban"]
     assert ban is not None and "banned_by" not in ban and "42" not in str(ban)
+
+
+def test_forget_leaves_no_copy_of_the_text_in_the_database_files(build: Build) -> None:
+    services = build(on_disk=True)
+    secret = "Un commento molto personale, firmato Zebedeo Quintavalle."
+    answer(services, ANNA, "depends", secret)
+    say(services, ANNA, Text("chi è Zebedeo Quintavalle nel saggio?"))
+    say(services, ANNA, Command("forget"))
+    say(services, ANNA, Press("forget_yes"))
+    database = services.config.database
+    for suffix in ("", "-wal"):
+        try:
+            raw = open(database + suffix, "rb").read()  # noqa: SIM115
+        except FileNotFoundError:
+            continue
+        assert b"Zebedeo" not in raw, suffix
+        assert b"Quintavalle" not in raw, suffix

@@ -9,7 +9,7 @@ while every store call still protects itself when called alone (from the CLI, sa
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -26,9 +26,25 @@ class Database:
         self.connection.row_factory = sqlite3.Row
         if path != ":memory:":
             self.connection.execute("PRAGMA journal_mode=WAL")
-        for pragma in ("synchronous=FULL", "foreign_keys=ON", "busy_timeout=5000"):
+        pragmas = ("synchronous=FULL", "foreign_keys=ON", "busy_timeout=5000", "secure_delete=ON")
+        for pragma in pragmas:
             self.connection.execute(f"PRAGMA {pragma}")
         self._depth = 0
+        self._after_commit: list[Callable[[], None]] = []
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the outermost transaction has committed (at once if none is
+        open); dropped if it rolls back."""
+        if self._depth == 0:
+            callback()
+        else:
+            self._after_commit.append(callback)
+
+    def checkpoint(self) -> None:
+        """Move everything from the write-ahead log into the database file and empty the log,
+        so that deleted rows (overwritten there by secure_delete) leave no copy behind."""
+        if self.path != ":memory:":
+            self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         self.connection.close()
@@ -53,13 +69,21 @@ class Database:
         except BaseException:
             self._depth = depth
             self._roll_back(savepoint)
+            if depth == 0:
+                self._after_commit.clear()
             raise
         self._depth = depth
         try:
             db.execute("COMMIT" if depth == 0 else f"RELEASE {savepoint}")
         except sqlite3.Error:
             self._roll_back(savepoint)  # never leave a transaction open for the next event
+            if depth == 0:
+                self._after_commit.clear()
             raise
+        if depth == 0:
+            callbacks, self._after_commit = self._after_commit, []
+            for callback in callbacks:
+                callback()
 
     def _roll_back(self, savepoint: str) -> None:
         if self._depth == 0:

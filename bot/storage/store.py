@@ -87,3 +87,6 @@ class Store:
             self.db.execute(
                 "DELETE FROM submissions WHERE user_id = ? AND created_at <= ?", (user_id, since)
             )
+        # secure_delete zeroes the rows in the pages written; the checkpoint leaves no old copy
+        # of them in the write-ahead log
+        self.db.after_commit(self.db.checkpoint)
