@@ -24,7 +24,7 @@ def test_unanswered_questions_are_grouped_with_counts_and_verdict_buttons(build:
     outcome = say(services, AUTHOR, Command("unanswered"))
     assert "Domande a cui il saggio non ha risposto (gruppi: 2;" in text(outcome)
     group = next(r for r in outcome.replies if "bastonate" in r.text)
-    assert "(chiesta 2×)" in group.text
+    assert "(lettori che l'hanno chiesta: 2)" in group.text
     buttons = [b.data or "" for row in group.buttons for b in row]
     assert [b.split(":")[0] for b in buttons] == ["teach_menu", "uncovered"]
     salary = next(r for r in outcome.replies if "stipendio" in r.text)
@@ -133,7 +133,7 @@ def test_teaching_acts_on_the_questions_the_author_saw_and_not_on_newer_ones(
     taught = say(services, AUTHOR, Press(f"teach:{question_id}:separate-worlds"))
     assert [r.chat_id for r in taught.replies if r.chat_id] == [1]
     assert "&#" not in taught.notice and "«Vite separate»" in taught.notice
-    assert "(chiesta 1×)" in text(say(services, AUTHOR, Command("unanswered")))
+    assert "(lettori che l'hanno chiesta: 1)" in text(say(services, AUTHOR, Command("unanswered")))
 
 
 def test_a_taught_phrasing_does_not_answer_the_same_question_about_another_role(
@@ -164,3 +164,15 @@ def test_forget_also_forgets_a_phrasing_learned_from_the_readers_words(build: Bu
     say(services, anna, Command("forget"))
     say(services, anna, Press("forget_yes"))
     assert services.store.questions.learned() == []
+
+
+def test_questions_are_rate_limited_and_a_reader_counts_once_in_a_group(build: Build) -> None:
+    services = build(admins={42})
+    spammer = Reader(66, "Spam", "it")
+    replies = [text(say(services, spammer, Text(f"{QUESTION} {n}"))) for n in range(25)]
+    assert "tante domande di fila" in replies[-1]
+    assert "tante domande di fila" not in replies[0]
+    recorded = services.store.db.execute("SELECT COUNT(*) FROM questions").fetchone()[0]
+    assert recorded == 20
+    group = say(services, AUTHOR, Command("unanswered")).replies[1]
+    assert "(lettori che l'hanno chiesta: 1)" in group.text

@@ -15,6 +15,8 @@ from bot.core.topic_views import aspect_text, buttons, card, menu, silent, topic
 from bot.core.turn import Turn
 from bot.core.understanding import Decision, Understanding
 from bot.core.views import tally
+from bot.model.clock import Clock, stamp_before
+from bot.model.limits import QUESTION_RATE, RATE_MINUTES
 from bot.storage.store import Store
 
 #: The sentence the author left unfinished, as the essay has it.
@@ -34,8 +36,11 @@ class Lookup:
 class Asking:
     """Answers questions and shows topics."""
 
-    def __init__(self, content: Content, store: Store, understanding: Understanding) -> None:
+    def __init__(
+        self, content: Content, store: Store, understanding: Understanding, clock: Clock
+    ) -> None:
         self.content = content
+        self.clock = clock
         self.readers = store.readers
         self.questions = store.questions
         self.answers = store.answers
@@ -53,6 +58,9 @@ class Asking:
     def ask(self, turn: Turn, question: str) -> Outcome:
         """Answer a free-text question, go on with the conversation, record it for the author."""
         user = turn.reader.user_id
+        since = stamp_before(self.clock(), RATE_MINUTES)
+        if self.questions.asked_since(user, since) >= QUESTION_RATE:
+            return turn.reply("questions_too_fast", minutes=RATE_MINUTES)
         last, shown = self.readers.conversation(user)
         lookup = self.preview(turn, question, last, shown)
         decision = lookup.decision

@@ -50,7 +50,7 @@ class Dialogue:
         self.admins = admins
         self.reading = Reading(content, store)
         understanding = Understanding(content, matcher)
-        self.asking = Asking(content, store, understanding)
+        self.asking = Asking(content, store, understanding, clock)
         self.learning = Learning(content, store, understanding)
         self.discussion = Discussion(store)
         self.moderation = Moderation(content, store)

@@ -65,9 +65,8 @@ class Learning:
     def _card(self, turn: Turn, members: list[Question]) -> Reply:
         first = members[0]
         others = "\n".join(f"• {q.text[:120]}" for q in members[1:4])
-        text = turn.say(
-            "unanswered_group", question=first.text[:300], count=len(members), others=others
-        )
+        askers = len({q.user_id for q in members})  # each reader counts once
+        text = turn.say("unanswered_group", question=first.text[:300], count=askers, others=others)
         ranking = self.understanding.matcher.match(first.text).ranking
         suggested = [c.topic for c in ranking[:SUGGESTIONS]]
         rows = [

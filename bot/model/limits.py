@@ -12,6 +12,8 @@ RATE_MINUTES = 10
 ECHO_CHUNK = 3500
 #: Answers in lists are shortened to this many UTF-16 units, with a "read it all" button.
 EXCERPT = 600
+#: At most this many questions per reader in RATE_MINUTES are answered and recorded.
+QUESTION_RATE = 20
 #: Published answers per page of /answers.
 PAGE_SIZE = 5
 #: Topics named by a comment, quoted in the discussion after saving it.

@@ -48,6 +48,14 @@ class QuestionStore:
                 (user_id, text, lang, topic, score, outcome, self.db.now()),
             )
 
+    def asked_since(self, user_id: int, since: str) -> int:
+        """How many questions the reader asked after the stamp ``since``."""
+        row = self.db.execute(
+            "SELECT COUNT(*) FROM questions WHERE user_id = ? AND created_at > ?",
+            (user_id, since),
+        ).fetchone()
+        return int(row[0])
+
     def unanswered(self, limit: int) -> list[Question]:
         """The newest questions the bot could not answer and nobody has resolved yet."""
         marks = ", ".join("?" for _ in UNANSWERED)
