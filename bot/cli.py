@@ -10,6 +10,7 @@ from bot.bootstrap import bootstrap, load
 from bot.config import Config, ConfigError, load_config
 from bot.content.loader import ContentError
 from bot.core.events import Reader
+from bot.storage.database import StoreError
 
 
 def parser() -> argparse.ArgumentParser:
@@ -67,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "aliases":
             return export_aliases(config)
         return console(config, args)
-    except ConfigError as error:
+    except (ConfigError, StoreError) as error:
         return fail(str(error))
     except ContentError as error:
         for problem in error.problems:
@@ -152,8 +153,11 @@ def export(config: Config, args: argparse.Namespace) -> int:
     data = (export_json if args.format == "json" else export_csv)(services.store.export_rows())
     services.close()
     if args.output:
-        with open(args.output, "wb") as file:
-            file.write(data)
+        try:
+            with open(args.output, "wb") as file:
+                file.write(data)
+        except OSError as error:
+            return fail(f"cannot write {args.output!r}: {error.strerror}", 1)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

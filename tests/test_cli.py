@@ -145,3 +145,27 @@ def test_export_writes_csv_for_spreadsheets_and_json(tmp_path: Path) -> None:
     )
     as_json = essaybot("export", "--format", "json", cwd=tmp_path, env=env)
     assert json.loads(as_json.stdout)[0]["status"] == "published"
+
+
+@pytest.mark.parametrize("where", ["missing/folder/bot.db", ".", "not-a-database.txt"])
+def test_a_database_that_cannot_be_opened_is_one_clear_line(tmp_path: Path, where: str) -> None:
+    (tmp_path / "not-a-database.txt").write_text("hello, I am not SQLite " * 100)
+    result = essaybot("stats", cwd=tmp_path, env={"ESSAYBOT_DATABASE": where})
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("essaybot: cannot open the database")
+
+
+def test_content_that_is_not_utf8_is_named_in_one_line(content_copy: Path, tmp_path: Path) -> None:
+    (content_copy / "messages.yaml").write_bytes("languages: [it]\nè".encode("latin-1"))
+    result = essaybot("check", str(content_copy), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "content/messages.yaml: file: is not UTF-8 text" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_export_to_a_folder_is_one_clear_line(tmp_path: Path) -> None:
+    result = essaybot("export", "--output", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("essaybot: cannot write")
+    assert "Traceback" not in result.stderr

@@ -30,6 +30,9 @@ def read_yaml(path: Path, problems: Problems) -> Any:
     except OSError as error:
         problems.add(name, "file", f"cannot be read ({error.strerror})")
         return UNREADABLE
+    except UnicodeDecodeError as error:
+        problems.add(name, "file", f"is not UTF-8 text (byte {error.start}): save it as UTF-8")
+        return UNREADABLE
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as error:

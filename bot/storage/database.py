@@ -16,19 +16,29 @@ from typing import Any
 from bot.model.clock import Clock, stamp, system_clock
 
 
+class StoreError(Exception):
+    """The database cannot be opened or used; the message is one line a person can act on."""
+
+
 class Database:
     """One SQLite connection (WAL, ``synchronous=FULL``), used from one thread at a time."""
 
     def __init__(self, path: str, clock: Clock = system_clock) -> None:
         self.path = path
         self.clock = clock
-        self.connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self.connection.row_factory = sqlite3.Row
-        if path != ":memory:":
-            self.connection.execute("PRAGMA journal_mode=WAL")
-        pragmas = ("synchronous=FULL", "foreign_keys=ON", "busy_timeout=5000", "secure_delete=ON")
-        for pragma in pragmas:
-            self.connection.execute(f"PRAGMA {pragma}")
+        try:
+            self.connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self.connection.row_factory = sqlite3.Row
+            if path != ":memory:":
+                self.connection.execute("PRAGMA journal_mode=WAL")
+            pragmas = ("synchronous=FULL", "foreign_keys=ON", "busy_timeout=5000")
+            for pragma in (*pragmas, "secure_delete=ON"):
+                self.connection.execute(f"PRAGMA {pragma}")
+        except sqlite3.Error as error:
+            raise StoreError(
+                f"cannot open the database {path!r} ({error}): check ESSAYBOT_DATABASE, that its"
+                " folder exists and is writable, and that the file is an essaybot database"
+            ) from error
         self._depth = 0
         self._after_commit: list[Callable[[], None]] = []
 

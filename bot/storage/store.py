@@ -7,6 +7,7 @@ worker thread, so the event loop never waits on the disk).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from bot.model.clock import Clock, system_clock
 from bot.storage import statistics
 from bot.storage.answers import AnswerStore
-from bot.storage.database import Database
+from bot.storage.database import Database, StoreError
 from bot.storage.migrations import migrate
 from bot.storage.questions import QuestionStore
 from bot.storage.readers import ReaderStore
@@ -25,7 +26,14 @@ class Store:
 
     def __init__(self, path: str, clock: Clock = system_clock) -> None:
         self.db = Database(path, clock)
-        migrate(self.db)
+        try:
+            migrate(self.db)
+        except sqlite3.Error as error:
+            self.db.close()
+            raise StoreError(
+                f"the database {path!r} cannot be used ({error}): is it an essaybot database,"
+                " and writable?"
+            ) from error
         self.readers = ReaderStore(self.db)
         self.answers = AnswerStore(self.db)
         self.questions = QuestionStore(self.db)
