@@ -87,3 +87,54 @@ def test_a_confirmed_answer_survives_the_process_being_killed_right_after(
     db = sqlite3.connect(tmp_path / "bot.sqlite3")
     row = db.execute("SELECT stance, comment, status FROM answers WHERE user_id = 1001").fetchone()
     assert row == ("integrate", "Integrati: lo dico e lo confermo.", "published")
+
+
+def test_an_unreachable_bot_api_is_retried_with_one_log_line_per_attempt(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ESSAYBOT_"))}
+    env |= {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": f"http://127.0.0.1:{port}",
+        "ESSAYBOT_DATABASE": str(tmp_path / "bot.sqlite3"),
+    }
+    log_path = tmp_path / "bot.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], env=env, cwd=tmp_path, stdout=log, stderr=log
+        )
+        deadline = time.monotonic() + 30
+        while log_path.read_text().count("unreachable") < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 130
+    lines = log_path.read_text().splitlines()
+    attempts = [line for line in lines if "Telegram is unreachable" in line]
+    assert len(attempts) >= 2 and "(attempt 1:" in attempts[0] and "(attempt 2:" in attempts[1]
+    assert "Traceback" not in log_path.read_text()
+    assert TOKEN not in log_path.read_text()
+
+
+def test_a_token_telegram_refuses_is_one_clear_line(fake: FakeBotAPI, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ESSAYBOT_"))}
+    env |= {
+        "TELEGRAM_BOT_TOKEN": "999:" + "x" * 35,
+        "TELEGRAM_API_URL": fake.base_url,
+        "ESSAYBOT_DATABASE": str(tmp_path / "bot.sqlite3"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "Telegram refused TELEGRAM_BOT_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
+    fake.clear_rejected()

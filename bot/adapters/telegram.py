@@ -9,6 +9,7 @@ groups, the bot's username and deep links, parse mode and link previews, Telegra
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +17,7 @@ from functools import partial
 from typing import Any
 
 from telegram import (
+    Bot,
     BotCommand,
     BotCommandScopeChat,
     CallbackQuery,
@@ -27,7 +29,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import CallbackQueryLimit, ChatType, MessageLimit, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -42,7 +44,7 @@ from telegram.ext import (
 )
 from telegram.helpers import create_deep_linked_url
 
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.content.markup import fit, to_plain
 from bot.core import registry
 from bot.core.dialogue import Dialogue
@@ -62,6 +64,8 @@ from bot.core.events import (
 
 log = logging.getLogger(__name__)
 REMEMBERED_MESSAGES = 2048
+#: The longest wait between two attempts to reach Telegram at start-up, in seconds.
+MAX_RETRY_DELAY = 60.0
 
 
 class BotData:
@@ -333,7 +337,33 @@ async def on_shutdown(application: EssayApp) -> None:
     application.bot_data.worker.shutdown(wait=True)
 
 
+async def wait_for_telegram(config: Config, first_delay: float = 1.0) -> None:
+    """Until the Bot API answers: one log line per failed attempt, waiting longer each time
+    (up to a minute). A token Telegram refuses is a configuration error, not worth retrying."""
+    delay = first_delay
+    for attempt in itertools.count(1):
+        bot = Bot(config.require_token(), base_url=f"{config.api_url}/bot")
+        try:
+            async with bot:  # initialising asks getMe
+                return
+        except InvalidToken as error:
+            raise ConfigError(
+                "Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather"
+            ) from error
+        except NetworkError as error:
+            log.warning(
+                "Telegram is unreachable at %s (attempt %d: %s); trying again in %.0f s",
+                config.api_url,
+                attempt,
+                error.message,
+                delay,
+            )
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, MAX_RETRY_DELAY)
+
+
 def run(config: Config, dialogue: Dialogue, poll_timeout: int = 30) -> None:
-    """Long-poll Telegram until interrupted (Ctrl-C or SIGTERM)."""
+    """Long-poll Telegram until interrupted (Ctrl-C or SIGTERM), once it can be reached."""
+    asyncio.run(wait_for_telegram(config))
     application = build_application(config, dialogue)
     application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=poll_timeout)
