@@ -127,3 +127,21 @@ async def test_export_mydata_and_forget_over_telegram(
     await press(fake, anna, confirm["message_id"], "forget_yes")
     assert "non ricordo più nulla" in fake.last_sent(anna["id"])["text"]
     assert moderated_bot.store.answers.all() == []
+
+
+async def test_a_server_error_on_the_confirmation_loses_neither_it_nor_the_admin_card(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    fake.user(42, "Autore", "it")
+    fake.open_private_chat({"id": 42, "first_name": "Autore", "is_bot": False})
+    ben = fake.user(2002, "Ben", "it")
+    fake.send_text(ben, "/answer")
+    question = await fake.await_reply(ben["id"])
+    await press(fake, ben, question["message_id"], "stance:separate")
+    fake.send_text(ben, "Separati, e lo ribadisco.")
+    display = await fake.await_reply(ben["id"])
+    fake.fail_next("sendMessage", "Internal Server Error", error_code=500)
+    await press(fake, ben, display["message_id"], "show:name")
+    await fake.await_until(lambda: any("Grazie Ben" in t for t in fake.texts(ben["id"])))
+    await fake.await_until(lambda: any("Separati, e lo ribadisco." in t for t in fake.texts(42)))
+    fake.expect_rejection("sendMessage", error_code=500)

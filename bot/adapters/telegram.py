@@ -64,6 +64,9 @@ from bot.core.events import (
 
 log = logging.getLogger(__name__)
 REMEMBERED_MESSAGES = 2048
+#: Attempts at delivering one reply, and the pause after the first failure (seconds).
+SEND_ATTEMPTS = 3
+RETRY_PAUSE = 0.5
 #: The longest wait between two attempts to reach Telegram at start-up, in seconds.
 MAX_RETRY_DELAY = 60.0
 
@@ -173,19 +176,30 @@ async def render(
 async def deliver(
     context: EssayContext, chat_id: int, query: CallbackQuery | None, reply: Reply
 ) -> None:
-    """Send, edit or upload one reply; a chat that refuses it is logged, not fatal."""
+    """Send, edit or upload one reply, trying again on a network error, a timeout or a server
+    error; whatever still fails is logged and never stops the replies after it."""
     target = reply.chat_id if reply.chat_id is not None else chat_id
-    try:
-        if reply.edit and query is not None and isinstance(query.message, Message):
-            await edit(context, query.message, reply)
-        elif reply.document is not None:
-            await send_document(context, target, reply)
-        else:
-            await send(context, target, reply)
-    except Forbidden as error:
-        log.info("chat %s cannot be written to: %s", target, error.message)
-    except BadRequest as error:
-        log.error("Telegram refused a message to chat %s: %s", target, error.message)
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            if reply.edit and query is not None and isinstance(query.message, Message):
+                await edit(context, query.message, reply)
+            elif reply.document is not None:
+                await send_document(context, target, reply)
+            else:
+                await send(context, target, reply)
+            return
+        except Forbidden as error:
+            log.info("chat %s cannot be written to: %s", target, error.message)
+            return
+        except BadRequest as error:
+            log.error("Telegram refused a message to chat %s: %s", target, error.message)
+            return
+        except TelegramError as error:  # network, timeout, 5xx, a 429 the limiter gave up on
+            if attempt == SEND_ATTEMPTS:
+                log.error("a message to chat %s was not delivered: %s", target, error.message)
+                return
+            log.warning("sending to chat %s failed (%s); trying again", target, error.message)
+            await asyncio.sleep(RETRY_PAUSE * attempt)
 
 
 async def send_document(context: EssayContext, chat_id: int, reply: Reply) -> None:
