@@ -1,0 +1,123 @@
+"""Fuzzing through the Telegram layer: hypothesis sends the running bot (``essaybot run``, over
+the fake Bot API) texts of every shape, captions, stickers, files, group messages and button
+presses with random data. None may crash it, leave a press unanswered, or make it send a request
+Telegram would reject."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import TOKEN
+from fake_telegram import FakeBotAPI
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+EDGES = [
+    "",
+    " ",
+    "<b>bold</b> & <script>alert(1)</script>",
+    "/start topic-../../etc",
+    "/story 99999999999999999999",
+    "/start@another_bot",
+    "/answer@essay_test_bot",
+    "e poi?",
+    "🙂" * 3000,
+    "x" * 4096,
+    "\u200b\u2060\u00ad",
+    "/IT e marketing",
+]
+texts = st.text(max_size=600) | st.sampled_from(EDGES)
+actions = st.one_of(
+    st.tuples(st.just("text"), texts),
+    st.tuples(st.just("group"), texts),
+    st.tuples(st.just("caption"), st.text(max_size=1100)),
+    st.tuples(st.just("sticker"), st.just("")),
+    st.tuples(st.just("document"), st.text(max_size=50)),
+    st.tuples(st.just("press"), st.text(max_size=80)),
+    st.tuples(st.just("button"), st.integers(0, 20).map(str)),
+    st.tuples(st.just("text"), st.sampled_from(["/answer", "/answers", "/mydata", "/start"])),
+)
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeBotAPI]:
+    """``essaybot run`` against a fake Bot API, for the whole module."""
+    folder: Path = tmp_path_factory.mktemp("fuzz")
+    with FakeBotAPI(token=TOKEN, username="essay_test_bot") as fake:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ESSAYBOT_"))}
+        env |= {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": fake.base_url,
+            "ESSAYBOT_DATABASE": str(folder / "bot.sqlite3"),
+            "ESSAYBOT_ADMIN_IDS": "42",
+        }
+        with (folder / "bot.log").open("w") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"], env=env, cwd=folder, stdout=log, stderr=log
+            )
+            try:
+                fake.wait_until(lambda: fake.is_polling, timeout=30, description="polling")
+                yield fake
+                assert process.poll() is None, "the bot died"
+            finally:
+                process.send_signal(signal.SIGINT)
+                process.wait(timeout=20)
+        assert "Traceback" not in (folder / "bot.log").read_text()
+
+
+def settle(fake: FakeBotAPI, sentinel: dict[str, Any]) -> None:
+    """Wait until the bot has handled everything sent so far: it answers updates in order, so
+    a reply to a later /help from another reader means the earlier ones are done."""
+    before = len(fake.sent(sentinel["id"]))
+    fake.send_text(sentinel, "/help")
+    fake.wait_until(lambda: len(fake.sent(sentinel["id"])) > before, timeout=20)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(actions, min_size=1, max_size=6))
+def test_no_update_crashes_the_bot_or_makes_it_break_telegrams_rules(
+    running: FakeBotAPI, steps: list[tuple[str, str]]
+) -> None:
+    fake = running
+    reader = fake.user(5000, "<i>Fuzz</i> & <b", "it")
+    sentinel = fake.user(5001, "Sentinel", "en")
+    group = fake.group_chat(-100777, "Fuzzers")
+    queries: list[str] = []
+    for kind, value in steps:
+        if kind == "text":
+            fake.send_text(reader, value or "?")
+        elif kind == "group":
+            fake.send_text(reader, value or "?", chat=group)
+        elif kind == "caption":
+            fake.send_photo(reader, caption=value or None)
+        elif kind == "sticker":
+            fake.send_sticker(reader)
+        elif kind == "document":
+            fake.send_document(reader, caption=value or None)
+        elif kind == "button":  # one of the buttons the bot really shows
+            for message in reversed(fake.sent(reader["id"])):
+                rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+                data = [b["callback_data"] for row in rows for b in row if "callback_data" in b]
+                if data:
+                    pressed = data[int(value) % len(data)]
+                    queries.append(fake.press_button(reader, message["message_id"], pressed))
+                    break
+        else:
+            sent = fake.sent(reader["id"])
+            if sent:
+                queries.append(fake.press_button(reader, sent[-1]["message_id"], value or "x"))
+    settle(fake, sentinel)
+    answered = fake.callback_answers
+    assert all(query in answered for query in queries), "a press was left unanswered"
+    fake.assert_no_rejections()
