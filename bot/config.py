@@ -30,6 +30,8 @@ class Config:
     log_level: str = "INFO"
     content_dir: Path | None = None
     moderation: str = "post"
+    #: messages a second to Telegram overall (its limit is about 30); 0 sends without a limit
+    max_rate: float = 30.0
 
     def require_token(self) -> str:
         """The bot token, or ConfigError when it is not set."""
@@ -85,6 +87,16 @@ def load_config(
         raise ConfigError(
             "ESSAYBOT_MODERATION must be post (publish at once) or pre (hold for approval)"
         )
+    raw_rate = get("ESSAYBOT_MAX_RATE") or "30"
+    try:
+        max_rate = float(raw_rate)
+    except ValueError:
+        max_rate = -1.0
+    if not 0 <= max_rate <= 1000:
+        raise ConfigError(
+            "ESSAYBOT_MAX_RATE must be messages a second from 0 (no limit) to 1000,"
+            f" got {raw_rate!r}"
+        )
     return Config(
         token=token,
         api_url=api_url,
@@ -93,4 +105,5 @@ def load_config(
         log_level=log_level,
         content_dir=Path(content_dir) if content_dir else None,
         moderation=moderation,
+        max_rate=max_rate,
     )

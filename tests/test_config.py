@@ -50,3 +50,12 @@ def test_a_malformed_setting_is_named_in_one_line(name: str, value: str, words: 
 
 def test_the_token_is_never_part_of_the_config_repr() -> None:
     assert TOKEN not in repr(load_config({"TELEGRAM_BOT_TOKEN": TOKEN}, dotenv_path=None))
+
+
+def test_the_overall_rate_is_30_a_second_unless_set_and_0_turns_it_off() -> None:
+    assert load_config({}, dotenv_path=None).max_rate == 30
+    assert load_config({"ESSAYBOT_MAX_RATE": "0"}, dotenv_path=None).max_rate == 0
+    assert load_config({"ESSAYBOT_MAX_RATE": "12.5"}, dotenv_path=None).max_rate == 12.5
+    for bad in ("-1", "fast", "5000"):
+        with pytest.raises(ConfigError, match="ESSAYBOT_MAX_RATE"):
+            load_config({"ESSAYBOT_MAX_RATE": bad}, dotenv_path=None)

@@ -182,3 +182,22 @@ async def test_flood_limits_are_waited_out_and_no_reply_is_lost(
     floods = fake.clear_rejected()
     assert floods, "three sends in a row to one chat must have met the flood limit"
     assert all(r.error_code == 429 and "retry after" in r.description for r in floods)
+
+
+async def test_a_flooded_chat_does_not_stall_another_reader(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    import time
+
+    anna, bob = fake.user(1001, "Anna", "it"), fake.user(2002, "Bob", "en")
+    fake.fail_next(
+        "sendMessage", "Too Many Requests: retry after 4", error_code=429, retry_after=4
+    )
+    fake.send_text(anna, "/story")
+    await fake.await_request("sendMessage", lambda r: not r.ok, since=0)  # Anna's 429
+    started = time.monotonic()
+    fake.send_text(bob, "/start")
+    await fake.await_reply(bob["id"], timeout=5)
+    assert time.monotonic() - started < 1.5  # not the 4 s Telegram asked of Anna's chat
+    assert "1/7" in (await fake.await_reply(anna["id"], timeout=10))["text"]  # after her pause
+    fake.expect_rejection("sendMessage", error_code=429)

@@ -31,7 +31,6 @@ from telegram import (
 from telegram.constants import CallbackQueryLimit, ChatType, MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackContext,
@@ -44,6 +43,7 @@ from telegram.ext import (
 )
 from telegram.helpers import create_deep_linked_url
 
+from bot.adapters.flow_control import ChatRateLimiter, PerChatProcessor
 from bot.config import Config, ConfigError
 from bot.content.markup import fit, to_plain
 from bot.core import registry
@@ -307,7 +307,8 @@ def build_application(config: Config, dialogue: Dialogue) -> EssayApp:
         .base_file_url(f"{config.api_url}/file/bot")
         .context_types(context_types)
         .defaults(defaults)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(ChatRateLimiter(config.max_rate))
+        .concurrent_updates(PerChatProcessor())
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
         .build()

@@ -1,0 +1,111 @@
+"""Telegram flow control without head-of-line blocking.
+
+- :class:`PerChatProcessor` handles different chats at the same time and each chat's updates in
+  the order they came (python-telegram-bot's ``concurrent_updates``).
+- :class:`ChatRateLimiter` keeps to Telegram's overall limit (``ESSAYBOT_MAX_RATE`` messages a
+  second, 0 for none) and, on a 429, pauses only the chat Telegram named for the seconds it
+  asked, then tries again: one flooded chat never stalls the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram import Update
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter, BaseUpdateProcessor
+
+log = logging.getLogger(__name__)
+#: Tries of one request that Telegram answers with 429.
+MAX_RETRIES = 3
+#: Requests whose chat is paused by a 429 wait; the others do not.
+NO_CHAT = 0
+
+
+def chat_of(update: object) -> int:
+    """The chat an update belongs to (0 for updates without one)."""
+    if isinstance(update, Update) and update.effective_chat is not None:
+        return update.effective_chat.id
+    return NO_CHAT
+
+
+class PerChatProcessor(BaseUpdateProcessor):
+    """Updates of different chats concurrently, of one chat in order."""
+
+    def __init__(self, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = chat_of(update)
+        lock = self._locks.setdefault(chat, asyncio.Lock())
+        self._waiting[chat] = self._waiting.get(chat, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._waiting[chat] -= 1
+            if not self._waiting[chat]:  # forget idle chats
+                del self._waiting[chat]
+                self._locks.pop(chat, None)
+
+    async def initialize(self) -> None:
+        """Nothing to allocate."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""
+
+
+class ChatRateLimiter(BaseRateLimiter[None]):
+    """An overall rate for every request that sends something, and 429s per chat."""
+
+    def __init__(self, max_rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._limiter = AsyncLimiter(max_rate, 1) if max_rate > 0 else None
+        self._paused: dict[int | str, float] = {}
+        self._clock = clock
+
+    async def initialize(self) -> None:
+        """Nothing to allocate."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""
+
+    async def _wait_for(self, chat: int | str) -> None:
+        for key in (chat, NO_CHAT):
+            until = self._paused.get(key, 0.0)
+            pause = until - self._clock()
+            if pause > 0:
+                await asyncio.sleep(pause)
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        chat: int | str = data.get("chat_id") or NO_CHAT
+        for attempt in range(1, MAX_RETRIES + 1):
+            await self._wait_for(chat)
+            limiter = self._limiter if endpoint != "getUpdates" else None
+            try:
+                if limiter is None:
+                    return await callback(*args, **kwargs)
+                async with limiter:
+                    return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                seconds = error.retry_after
+                pause = seconds.total_seconds() if hasattr(seconds, "total_seconds") else seconds
+                self._paused[chat] = self._clock() + float(pause)
+                if attempt == MAX_RETRIES:
+                    raise
+                log.info("Telegram asks chat %s to wait %s s (%s)", chat, pause, endpoint)
+        raise AssertionError("unreachable")
