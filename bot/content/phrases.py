@@ -144,6 +144,7 @@ PHRASES: dict[str, frozenset[str]] = {
         "notice_uncovered": {"count"},
         "learned_reply": {"question"},
         "notice_answer_gone": set(),
+        "notice_card_expired": set(),
         "questions_too_fast": {"minutes"},
         "card_withdrawn": {"number"},
         "banned_empty": set(),

@@ -98,7 +98,7 @@ class Learning:
         """Every topic, to say which one the group is about."""
         members = self._members(question_id)
         if not members:
-            return turn.notice("notice_expired")
+            return turn.notice("notice_card_expired")
         rows = tuple(
             (
                 turn.button(
@@ -115,7 +115,7 @@ class Learning:
         topic = self.content.topic(topic_id)
         members = self._members(question_id)
         if topic is None or not members:
-            return turn.notice("notice_expired")
+            return turn.notice("notice_card_expired")
         first = members[0]
         self.questions.learn(topic.id, first.lang, first.text, turn.reader.user_id, first.user_id)
         self.understanding.learn([(topic.id, first.text)])
@@ -142,7 +142,7 @@ class Learning:
         """The essay does not cover the group's question: it leaves the list."""
         members = self._members(question_id)
         if not members:
-            return turn.notice("notice_expired")
+            return turn.notice("notice_card_expired")
         self.questions.resolve([q.id for q in members], UNCOVERED)
         done = turn.say("notice_uncovered", count=len(members))
         return Outcome((Reply(done, edit=True),), notice=to_plain(done))

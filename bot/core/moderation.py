@@ -40,12 +40,12 @@ class Moderation:
         number = parse_id(answer_id)
         answer = self.answers.get(number) if number is not None else None
         if verb not in (*VERDICTS, "ban") or number is None:
-            return turn.notice("notice_expired")
+            return turn.notice("notice_card_expired")
         if answer is None:
             # withdrawn since the card was made: a ban still reaches the reader who wrote it
             author = self.answers.author(number)
             if author is None:
-                return turn.notice("notice_expired")
+                return turn.notice("notice_card_expired")
             if verb != "ban":
                 return turn.notice("notice_answer_gone")
             self.answers.ban(author, by=turn.reader.user_id)
@@ -101,7 +101,7 @@ class Moderation:
     def unban_button(self, turn: Turn, user_id: str) -> Outcome:
         number = parse_id(user_id)
         if number is None:
-            return turn.notice("notice_expired")
+            return turn.notice("notice_card_expired")
         return self._unban(turn, number)
 
     def _unban(self, turn: Turn, user_id: int) -> Outcome:
