@@ -36,6 +36,7 @@ EFFECTS: dict[str, dict[str, set[str]]] = {
         "answer_authors": {"answer_id", "user_id"},
         "reviews": {"user_id", "since"},
     },
+    "m007_admin_menus": {"admin_menus": {"user_id"}},
 }
 
 

@@ -201,3 +201,25 @@ async def test_a_flooded_chat_does_not_stall_another_reader(
     assert time.monotonic() - started < 1.5  # not the 4 s Telegram asked of Anna's chat
     assert "1/7" in (await fake.await_reply(anna["id"], timeout=10))["text"]  # after her pause
     fake.expect_rejection("sendMessage", error_code=429)
+
+
+async def test_an_ex_admin_loses_the_admin_menu_at_the_next_start(
+    fake: FakeBotAPI, content: object, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    from conftest import TOKEN
+    from helpers import polling
+
+    from bot.bootstrap import bootstrap
+    from bot.config import Config
+
+    database = str(Path(str(tmp_path)) / "menus.sqlite3")
+    for admins, expected in ((frozenset({42}), True), (frozenset(), False)):
+        config = Config(token=TOKEN, api_url=fake.base_url, database=database, admin_ids=admins)
+        services = bootstrap(config, content)  # type: ignore[arg-type]
+        async with polling(services):
+            pass
+        services.close()
+        admin_menu = [c["command"] for c in fake.commands("", "chat:42")]
+        assert ("pending" in admin_menu) is expected, admin_menu

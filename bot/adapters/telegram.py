@@ -337,13 +337,22 @@ async def on_startup(application: EssayApp) -> None:
     for lang in (None, *content.languages):
         commands = menu(lang or content.default_language, admin=False)
         await application.bot.set_my_commands(commands, language_code=lang)
+    given: set[int] = set()
     for admin in sorted(config.admin_ids):
         try:
             await application.bot.set_my_commands(
                 menu(content.default_language, admin=True), scope=BotCommandScopeChat(admin)
             )
+            given.add(admin)
         except TelegramError as error:
             log.warning("no admin menu for %s (has the admin started the bot?): %s", admin, error)
+    for former in sorted(dialogue.former_admins()):
+        try:  # an empty list takes the admins' menu away; the readers' one shows again
+            await application.bot.set_my_commands([], scope=BotCommandScopeChat(former))
+        except TelegramError as error:
+            log.warning("could not withdraw the admin menu from %s: %s", former, error)
+            given.add(former)
+    dialogue.menus_given(given)
     log.info("essaybot is running as @%s", application.bot.username)
 
 

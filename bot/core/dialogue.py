@@ -86,6 +86,14 @@ class Dialogue:
         """Phrase ``key`` in ``reader``'s language (for what adapters say on their own)."""
         return self.turn(reader).say(key, **params)
 
+    def former_admins(self) -> set[int]:
+        """Readers who were given the admins' menu and are admins no longer."""
+        return self.store.admin_menus() - set(self.admins)
+
+    def menus_given(self, user_ids: set[int]) -> None:
+        """Remember who has the admins' menu now."""
+        self.store.set_admin_menus(user_ids)
+
     def is_admin(self, reader: Reader) -> bool:
         return reader.user_id in self.admins
 

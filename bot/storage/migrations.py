@@ -180,6 +180,12 @@ def m006_identity_and_reviews(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m007_admin_menus(db: sqlite3.Connection) -> None:
+    """Who was given the admins' command menu, so it can be withdrawn from ex-admins."""
+    db.execute("CREATE TABLE admin_menus (user_id INTEGER PRIMARY KEY)")
+
+
 def applied(db: Database) -> list[str]:
     """Names of the migrations already applied to ``db``, in order."""
     db.execute(

@@ -47,6 +47,16 @@ class Store:
         with self.db.transaction():
             yield
 
+    def admin_menus(self) -> set[int]:
+        """The readers who were given the admins' command menu."""
+        return {int(row[0]) for row in self.db.execute("SELECT user_id FROM admin_menus")}
+
+    def set_admin_menus(self, user_ids: set[int]) -> None:
+        with self.db.transaction():
+            self.db.execute("DELETE FROM admin_menus")
+            for user_id in sorted(user_ids):
+                self.db.execute("INSERT INTO admin_menus (user_id) VALUES (?)", (user_id,))
+
     def stats(self, parts: int) -> statistics.Stats:
         """The numbers behind /stats, for an essay of ``parts`` parts."""
         return statistics.stats(self.db, parts)
