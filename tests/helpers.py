@@ -4,10 +4,11 @@ Telegram layer against the fake Bot API."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,43 @@ def essaybot(
         cwd=cwd,
         timeout=60,
     )
+
+
+@contextmanager
+def essaybot_run(
+    fake: FakeBotAPI, folder: Path, **settings: str
+) -> Iterator[subprocess.Popen[str]]:
+    """``essaybot run`` as a process pointed at the fake, logging at DEBUG into
+    ``folder/bot.log``; ``settings`` add environment variables (``ESSAYBOT_ADMIN_IDS="42"``)."""
+    from conftest import TOKEN
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ESSAYBOT_"))}
+    env |= {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": fake.base_url,
+        "ESSAYBOT_DATABASE": str(folder / "bot.sqlite3"),
+        "ESSAYBOT_LOG_LEVEL": "DEBUG",
+        **settings,
+    }
+    with (folder / "bot.log").open("a") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            env=env,
+            cwd=folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    raise
 
 
 # --- Telegram, over the fake Bot API -------------------------------------------------------------

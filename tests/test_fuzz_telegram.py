@@ -5,10 +5,6 @@ Telegram would reject."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +12,7 @@ from typing import Any
 import pytest
 from conftest import TOKEN
 from fake_telegram import FakeBotAPI
+from helpers import essaybot_run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -51,24 +48,10 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeBotAPI]:
     """``essaybot run`` against a fake Bot API, for the whole module."""
     folder: Path = tmp_path_factory.mktemp("fuzz")
     with FakeBotAPI(token=TOKEN, username="essay_test_bot") as fake:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ESSAYBOT_"))}
-        env |= {
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": fake.base_url,
-            "ESSAYBOT_DATABASE": str(folder / "bot.sqlite3"),
-            "ESSAYBOT_ADMIN_IDS": "42",
-        }
-        with (folder / "bot.log").open("w") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run"], env=env, cwd=folder, stdout=log, stderr=log
-            )
-            try:
-                fake.wait_until(lambda: fake.is_polling, timeout=30, description="polling")
-                yield fake
-                assert process.poll() is None, "the bot died"
-            finally:
-                process.send_signal(signal.SIGINT)
-                process.wait(timeout=20)
+        with essaybot_run(fake, folder, ESSAYBOT_ADMIN_IDS="42") as process:
+            fake.wait_until(lambda: fake.is_polling, timeout=30, description="polling")
+            yield fake
+            assert process.poll() is None, "the bot died"
         assert "Traceback" not in (folder / "bot.log").read_text()
 
 

@@ -7,43 +7,11 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from conftest import TOKEN
 from fake_telegram import FakeBotAPI
-
-
-@contextmanager
-def essaybot_run(fake: FakeBotAPI, folder: Path) -> Iterator[subprocess.Popen[str]]:
-    """``essaybot run`` pointed at the fake, logging at DEBUG into ``folder/bot.log``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ESSAYBOT_"))}
-    env |= {
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": fake.base_url,
-        "ESSAYBOT_DATABASE": str(folder / "bot.sqlite3"),
-        "ESSAYBOT_LOG_LEVEL": "DEBUG",
-    }
-    with (folder / "bot.log").open("a") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            env=env,
-            cwd=folder,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            yield process
-        finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    raise
+from helpers import essaybot_run
 
 
 def test_a_restarted_bot_resumes_the_story_where_the_reader_left_off(
