@@ -139,14 +139,15 @@ class Understanding:
         if taught is not None:
             return self._answer(question, taught, intent, match, last, shown)
         if nearest is not None and intent.aspect in (None, "what"):
-            acronym = self._by_acronym_only(question, match, nearest)
-            weak = self._weak_evidence(question, match, nearest)
+            named_by = self._covered(question, match, nearest)
+            acronym = bool(named_by) and all(t in self.matcher.acronyms for t in named_by)
             foreign = len(intent.unexplained)
-            if (acronym and foreign) or (weak and foreign >= 2):
-                # "cdo bond rating downgrade", "torre di pisa orari": another sense of a word
+            if (acronym and foreign) or (len(named_by) <= 2 and foreign >= 2):
+                # "cdo bond rating downgrade", "torre di pisa orari": a word of the essay's in
+                # another sense, among words the essay never uses
                 return Decision("none", score=match.score)
-        if nearest is not None and self._adjacent(intent, match):
-            return Decision("related", topic=nearest, score=match.score)
+            if foreign >= UNEXPLAINED and intent.aspect is None:  # what the essay never discusses
+                return Decision("related", topic=nearest, score=match.score)
         topic = match.topic or self._alone(question, match) or self._pair(match)
         if topic is None:
             if match.choices:
@@ -154,32 +155,20 @@ class Understanding:
             return Decision("none", score=match.score)
         return self._answer(question, topic, intent, match, last, shown)
 
-    def _adjacent(self, intent: Intent, match: Match) -> bool:
-        """Whether the question asks for something the essay never discusses: by its words for
-        such things, or, unless it asks an aspect of the essay's story, by words the essay and
-        its topics never use."""
-        if intent.adjacent:
-            return True
-        return intent.aspect is None and len(intent.unexplained) >= UNEXPLAINED
+    def _tokens(self, question: str) -> list[str]:
+        """The question's words that can name a topic, its wording phrases left out."""
+        return self.matcher.tokens(self.reader.plain(question) or question)
 
-    def _weak_evidence(self, question: str, match: Match, topic: str) -> bool:
-        """Whether a single word names ``topic`` in the question ("torre", "Cenerentola",
-        "CDO"), so that with words the essay never uses it is likely another sense."""
-        tokens = self.matcher.tokens(self.reader.plain(question) or question)
-        covered = [tokens[i] for i in match.covers.get(topic, frozenset()) if i < len(tokens)]
-        return len(covered) <= 2
-
-    def _by_acronym_only(self, question: str, match: Match, topic: str) -> bool:
-        """Whether only a short acronym (CDO, IT, DB...) names ``topic`` in the question."""
-        tokens = self.matcher.tokens(self.reader.plain(question) or question)
-        covered = [tokens[i] for i in match.covers.get(topic, frozenset()) if i < len(tokens)]
-        return bool(covered) and all(t in self.matcher.acronyms for t in covered)
+    def _covered(self, question: str, match: Match, topic: str) -> list[str]:
+        """The words of the question that name ``topic``."""
+        tokens = self._tokens(question)
+        return [tokens[i] for i in match.covers.get(topic, frozenset()) if i < len(tokens)]
 
     def _alone(self, question: str, match: Match) -> str | None:
         """A lone plausible topic, sure enough to answer rather than ask "did you mean"; a
         choice that only names one of the essay's two subjects ("it", "marketing"), with
         another choice naming more, does not count."""
-        tokens = self.matcher.tokens(self.reader.plain(question) or question)
+        tokens = self._tokens(question)
         strong = {i for i, t in enumerate(tokens) if t not in self.matcher.weak}
         real = [c for c in match.choices if match.covers.get(c.topic, frozenset()) & strong]
         if len(real) == 1 and real[0].score >= ALONE:
@@ -227,7 +216,7 @@ class Understanding:
     ) -> Decision:
         topic = self.topics[topic_id]
         own = match.covers.get(topic_id, frozenset())
-        tokens = self.matcher.tokens(self.reader.plain(question) or question)
+        tokens = self._tokens(question)
         strong = {i for i, t in enumerate(tokens) if t not in self.matcher.weak}
         other = next(
             (
