@@ -92,9 +92,9 @@ def load_config(
         max_rate = float(raw_rate)
     except ValueError:
         max_rate = -1.0
-    if not 0 <= max_rate <= 1000:
+    if not (max_rate == 0 or 1 <= max_rate <= 1000):
         raise ConfigError(
-            "ESSAYBOT_MAX_RATE must be messages a second from 0 (no limit) to 1000,"
+            "ESSAYBOT_MAX_RATE must be 0 (no limit) or messages a second from 1 to 1000,"
             f" got {raw_rate!r}"
         )
     return Config(

@@ -56,6 +56,6 @@ def test_the_overall_rate_is_30_a_second_unless_set_and_0_turns_it_off() -> None
     assert load_config({}, dotenv_path=None).max_rate == 30
     assert load_config({"ESSAYBOT_MAX_RATE": "0"}, dotenv_path=None).max_rate == 0
     assert load_config({"ESSAYBOT_MAX_RATE": "12.5"}, dotenv_path=None).max_rate == 12.5
-    for bad in ("-1", "fast", "5000"):
+    for bad in ("-1", "fast", "5000", "0.5"):
         with pytest.raises(ConfigError, match="ESSAYBOT_MAX_RATE"):
             load_config({"ESSAYBOT_MAX_RATE": bad}, dotenv_path=None)

@@ -98,7 +98,21 @@ def test_admins_list_the_banned_and_unban_them(build: Build) -> None:
     assert "Non conosco il comando /banned" in text(say(services, ANNA, Command("banned")))
 
 
-INVISIBLE = ("\u200b", "\u00ad", "\u2060", "\u200d", "\ufeff")
+INVISIBLE = (
+    "\u200b",
+    "\u00ad",
+    "\u2060",
+    "\u200d",
+    "\ufeff",
+    "\ufe0f",
+    "\u034f",
+    "\U000e0100",
+    "\u180b",
+    "\u17b4",
+    "\u3164",
+    "\u115f",
+    "\u2800",
+)
 
 
 def test_invisible_characters_and_look_alikes_do_not_beat_the_blocked_words(
@@ -107,6 +121,7 @@ def test_invisible_characters_and_look_alikes_do_not_beat_the_blocked_words(
     services = build()
     variants = [f"che m{mark}erda di saggio" for mark in INVISIBLE]
     variants += ["che mеrda di saggio", "che ｍｅｒｄａ di saggio", "free bitcоin for all"]
+    variants += ["νiagra", "vıagra", "che ᴍᴇʀᴅᴀ", "che 🅼🅴🆁🅳🅰"]
     for number, comment in enumerate(variants):
         reader = Reader(300 + number, "R", "it")
         refused = answer(services, reader, "depends", comment)
@@ -175,3 +190,24 @@ def test_forget_leaves_no_copy_of_the_text_in_the_database_files(build: Build) -
             continue
         assert b"Zebedeo" not in raw, suffix
         assert b"Quintavalle" not in raw, suffix
+
+
+def test_a_ban_then_an_unban_still_leaves_the_next_answer_to_an_admin(build: Build) -> None:
+    services = build(admins={42})
+    say(services, AUTHOR, Press(card_press(answer(services, ANNA, "separate", "Prima."), "ban")))
+    say(services, AUTHOR, Command("unban", str(ANNA.user_id)))
+    say(services, ANNA, Command("forget"))
+    say(services, ANNA, Press("forget_yes"))
+    answer(services, ANNA, "integrate", "Dopo il blocco e lo sblocco.")
+    assert held(services, ANNA).status == "pending"
+
+
+def test_an_old_card_never_acts_on_another_readers_identical_answer(build: Build) -> None:
+    services = build(admins={42})
+    first = answer(services, ANNA, "depends", None, show="anonymous")
+    approve = (
+        card_press(first, "approve") if "approve" in str(first) else card_press(first, "hide")
+    )
+    revision = approve.split(":")[3]
+    answer(services, BEN, "depends", None, show="anonymous")
+    assert held(services, BEN).revision != revision  # same stance, no comment, no name

@@ -208,3 +208,26 @@ def test_m006_keeps_every_answer_its_id_and_who_was_hidden() -> None:
         " VALUES (11, 'depends', 'it', 'published', 'x', 'x')"
     )
     assert db.execute("SELECT MAX(id) FROM answers").fetchone() == (11,)
+
+
+def test_m006_hands_out_no_id_an_answer_deleted_before_it_had() -> None:
+    db = sqlite3.connect(":memory:")
+    for _, function in MIGRATIONS[:5]:
+        function(db)
+    for user, stance in ((1, "depends"), (2, "depends")):  # two answers, two submissions
+        db.execute(
+            "INSERT INTO answers (user_id, stance, lang, status, created_at, updated_at)"
+            " VALUES (?, ?, 'it', 'published', 'x', 'x')",
+            (user, stance),
+        )
+        db.execute(
+            "INSERT INTO submissions (user_id, fingerprint, created_at) VALUES (?, 'f', 'x')",
+            (user,),
+        )
+    db.execute("DELETE FROM answers WHERE id = 2")  # deleted before the upgrade
+    dict(MIGRATIONS)["m006_identity_and_reviews"](db)
+    db.execute(
+        "INSERT INTO answers (user_id, stance, lang, status, created_at, updated_at)"
+        " VALUES (3, 'depends', 'it', 'published', 'x', 'x')"
+    )
+    assert db.execute("SELECT id FROM answers WHERE user_id = 3").fetchone()[0] > 2

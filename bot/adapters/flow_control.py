@@ -1,4 +1,4 @@
-"""Telegram flow control without head-of-line blocking.
+"""Telegram flow control without head-of-line blocking, and waiting for Telegram at start-up.
 
 - :class:`PerChatProcessor` handles different chats at the same time and each chat's updates in
   the order they came (python-telegram-bot's ``concurrent_updates``).
@@ -10,20 +10,25 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from aiolimiter import AsyncLimiter
-from telegram import Update
-from telegram.error import RetryAfter
+from telegram import Bot, Update
+from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter, BaseUpdateProcessor
 
+from bot.config import Config, ConfigError
+
 log = logging.getLogger(__name__)
+#: The longest wait between two attempts to reach Telegram at start-up, in seconds.
+MAX_RETRY_DELAY = 60.0
 #: Tries of one request that Telegram answers with 429.
 MAX_RETRIES = 3
-#: Requests whose chat is paused by a 429 wait; the others do not.
+#: The key of requests that name no chat (answering a press, getUpdates).
 NO_CHAT = 0
 
 
@@ -37,7 +42,7 @@ def chat_of(update: object) -> int:
 class PerChatProcessor(BaseUpdateProcessor):
     """Updates of different chats concurrently, of one chat in order."""
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
+    def __init__(self, max_concurrent_updates: int = 4096) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
@@ -77,11 +82,11 @@ class ChatRateLimiter(BaseRateLimiter[None]):
         """Nothing to free."""
 
     async def _wait_for(self, chat: int | str) -> None:
-        for key in (chat, NO_CHAT):
-            until = self._paused.get(key, 0.0)
-            pause = until - self._clock()
-            if pause > 0:
-                await asyncio.sleep(pause)
+        """Wait out a pause Telegram asked of this chat (requests without a chat, such as
+        answering a press, wait only for their own kind)."""
+        pause = self._paused.get(chat, 0.0) - self._clock()
+        if pause > 0:
+            await asyncio.sleep(pause)
 
     async def process_request(
         self,
@@ -109,3 +114,28 @@ class ChatRateLimiter(BaseRateLimiter[None]):
                     raise
                 log.info("Telegram asks chat %s to wait %s s (%s)", chat, pause, endpoint)
         raise AssertionError("unreachable")
+
+
+async def wait_for_telegram(config: Config, first_delay: float = 1.0) -> None:
+    """Until the Bot API answers: one log line per failed attempt, waiting longer each time
+    (up to a minute). A token Telegram refuses is a configuration error, not worth retrying."""
+    delay = first_delay
+    for attempt in itertools.count(1):
+        bot = Bot(config.require_token(), base_url=f"{config.api_url}/bot")
+        try:
+            async with bot:  # initialising asks getMe
+                return
+        except InvalidToken as error:
+            raise ConfigError(
+                "Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather"
+            ) from error
+        except TelegramError as error:  # network, 5xx, a 429: all worth another try
+            log.warning(
+                "Telegram is unreachable at %s (attempt %d: %s); trying again in %.0f s",
+                config.api_url,
+                attempt,
+                error.message,
+                delay,
+            )
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, MAX_RETRY_DELAY)

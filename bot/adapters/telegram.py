@@ -9,7 +9,6 @@ groups, the bot's username and deep links, parse mode and link previews, Telegra
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +16,6 @@ from functools import partial
 from typing import Any
 
 from telegram import (
-    Bot,
     BotCommand,
     BotCommandScopeChat,
     CallbackQuery,
@@ -29,7 +27,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import CallbackQueryLimit, ChatType, MessageLimit, ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -43,8 +41,8 @@ from telegram.ext import (
 )
 from telegram.helpers import create_deep_linked_url
 
-from bot.adapters.flow_control import ChatRateLimiter, PerChatProcessor
-from bot.config import Config, ConfigError
+from bot.adapters.flow_control import ChatRateLimiter, PerChatProcessor, wait_for_telegram
+from bot.config import Config
 from bot.content.markup import fit, to_plain
 from bot.core import registry
 from bot.core.dialogue import Dialogue
@@ -67,8 +65,6 @@ REMEMBERED_MESSAGES = 2048
 #: Attempts at delivering one reply, and the pause after the first failure (seconds).
 SEND_ATTEMPTS = 3
 RETRY_PAUSE = 0.5
-#: The longest wait between two attempts to reach Telegram at start-up, in seconds.
-MAX_RETRY_DELAY = 60.0
 
 
 class BotData:
@@ -169,8 +165,14 @@ async def render(
     finally:
         if query is not None:
             await acknowledge(query, outcome.notice)
-    for reply in others:
-        await deliver(context, chat_id, query, reply)
+    if others:  # admins and other readers: never hold up this chat while they are sent
+        context.application.create_task(deliver_all(context, chat_id, others))
+
+
+async def deliver_all(context: EssayContext, chat_id: int, replies: list[Reply]) -> None:
+    """Deliver replies meant for other chats, one after the other."""
+    for reply in replies:
+        await deliver(context, chat_id, None, reply)
 
 
 async def deliver(
@@ -336,7 +338,10 @@ async def on_startup(application: EssayApp) -> None:
 
     for lang in (None, *content.languages):
         commands = menu(lang or content.default_language, admin=False)
-        await application.bot.set_my_commands(commands, language_code=lang)
+        try:  # a menu is a convenience: a passing error must not stop the bot
+            await application.bot.set_my_commands(commands, language_code=lang)
+        except TelegramError as error:
+            log.warning("no command menu for language %s this time: %s", lang, error)
     given: set[int] = set()
     for admin in sorted(config.admin_ids):
         try:
@@ -359,31 +364,6 @@ async def on_startup(application: EssayApp) -> None:
 async def on_shutdown(application: EssayApp) -> None:
     """Let the core finish the event it is on, then stop its thread."""
     application.bot_data.worker.shutdown(wait=True)
-
-
-async def wait_for_telegram(config: Config, first_delay: float = 1.0) -> None:
-    """Until the Bot API answers: one log line per failed attempt, waiting longer each time
-    (up to a minute). A token Telegram refuses is a configuration error, not worth retrying."""
-    delay = first_delay
-    for attempt in itertools.count(1):
-        bot = Bot(config.require_token(), base_url=f"{config.api_url}/bot")
-        try:
-            async with bot:  # initialising asks getMe
-                return
-        except InvalidToken as error:
-            raise ConfigError(
-                "Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather"
-            ) from error
-        except NetworkError as error:
-            log.warning(
-                "Telegram is unreachable at %s (attempt %d: %s); trying again in %.0f s",
-                config.api_url,
-                attempt,
-                error.message,
-                delay,
-            )
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, MAX_RETRY_DELAY)
 
 
 def run(config: Config, dialogue: Dialogue, poll_timeout: int = 30) -> None:

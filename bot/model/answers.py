@@ -31,9 +31,11 @@ class Answer:
 
     @property
     def revision(self) -> str:
-        """A short tag that changes whenever what an admin reviews (stance, comment, name)
-        changes: admin buttons carry it, so a stale card is refreshed instead of acted on."""
-        joined = "\x1f".join(part or "" for part in (self.stance, self.comment, self.display_name))
+        """A short tag that changes whenever what an admin reviews (who, stance, comment, name)
+        changes: admin buttons carry it, so a stale card is refreshed instead of acted on, and
+        never acts on another reader's answer that happens to read the same."""
+        parts = (str(self.user_id), self.stance, self.comment, self.display_name)
+        joined = "\x1f".join(part or "" for part in parts)
         return hashlib.sha256(joined.encode()).hexdigest()[:8]
 
 

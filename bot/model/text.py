@@ -14,11 +14,22 @@ def utf16_units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-#: Look-alikes of Latin letters from other scripts (Cyrillic, Greek), as Unicode TR39 maps them
-#: for the letters Italian and English use: "mаrketing" with a Cyrillic "а" is "marketing".
+#: Look-alikes of Latin letters from other scripts and styles, as Unicode TR39 maps them for the
+#: letters Italian and English use: Cyrillic and Greek letters, the dotless i, small capitals,
+#: and squared letters ("mаrketing" with a Cyrillic "а" is "marketing"; "ᴍᴇʀᴅᴀ" is "merda").
 CONFUSABLES = str.maketrans(
-    "аеорсухіјѕԁһԛԝАВЕКМНОРСТХІЈЅοαειкνρτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
-    "aeopcyxijsdhqwABEKMHOPCTXIJSoaeiknptuxABEZHIKMNOPTYX",
+    "аеорсухіјѕԁһԛԝАВЕКМНОРСТХІЈЅοαειкνρτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧıᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ"
+    + "".join(chr(c) for c in range(0x1F130, 0x1F14A))
+    + "".join(chr(c) for c in range(0x1F170, 0x1F18A)),
+    "aeopcyxijsdhqwABEKMHOPCTXIJSoaeikvptuxABEZHIKMNOPTYXiabcdefghijklmnoprstuvwyz"
+    + "ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 2,
+)
+#: Characters that show nothing (Unicode's Default_Ignorable_Code_Point, plus the blank
+#: braille pattern): removed before any check.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
 
 
@@ -26,7 +37,7 @@ def normal(text: str) -> str:
     """One normal form for every check on what readers write: NFKC (full-width and styled
     letters become plain ones), invisible format characters removed (zero-width space, soft
     hyphen, word joiner, joiners, BOM), and look-alike letters mapped to Latin ones."""
-    composed = unicodedata.normalize("NFKC", text)
+    composed = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
     visible = "".join(c for c in composed if unicodedata.category(c) != "Cf")
     return visible.translate(CONFUSABLES)
 

@@ -196,6 +196,10 @@ class AnswerStore:
                 "UPDATE answers SET status = 'hidden', updated_at = ? WHERE user_id = ?",
                 (now, user_id),
             )
+            # lifting the ban later does not lift the review: their next answer waits
+            self.db.execute(
+                "INSERT OR IGNORE INTO reviews (user_id, since) VALUES (?, ?)", (user_id, now)
+            )
 
     def unban(self, user_id: int) -> bool:
         with self.db.transaction():

@@ -168,6 +168,14 @@ def m006_identity_and_reviews(db: sqlite3.Connection) -> None:
         " created_at, updated_at, fingerprint) SELECT id, user_id, stance, comment,"
         " display_name, lang, status, created_at, updated_at, fingerprint FROM answers"
     )
+    # ids deleted before this migration left no trace: start past every id any table has seen
+    db.execute("DELETE FROM sqlite_sequence WHERE name = 'answers_new'")
+    db.execute(
+        "INSERT INTO sqlite_sequence (name, seq) SELECT 'answers_new', MAX(n) FROM"
+        " (SELECT COALESCE(MAX(id), 0) AS n FROM answers"
+        " UNION ALL SELECT COALESCE(MAX(id), 0) FROM submissions"
+        " UNION ALL SELECT COUNT(*) FROM submissions)"
+    )
     db.execute("DROP TABLE answers")
     db.execute("ALTER TABLE answers_new RENAME TO answers")
     db.execute("CREATE INDEX answers_by_status ON answers (status, created_at)")
