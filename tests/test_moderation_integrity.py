@@ -171,8 +171,10 @@ def test_every_story_number_gets_the_right_message(build: Build) -> None:
 def test_mydata_does_not_name_the_admin_who_banned(build: Build) -> None:
     services = build(admins={42})
     say(services, AUTHOR, Press(card_press(answer(services, ANNA, "separate", "Ciao."), "ban")))
-    ban = services.store.personal_data(ANNA.user_id)["ban"]
+    data = services.store.personal_data(ANNA.user_id)
+    ban = data["ban"]
     assert ban is not None and set(ban) == {"banned_at"}
+    assert data["under_review"] is True and data["answer_numbers"] == [held(services, ANNA).id]
 
 
 def test_forget_leaves_no_copy_of_the_text_in_the_database_files(build: Build) -> None:

@@ -85,6 +85,11 @@ class Store:
                 " WHERE user_id = ? ORDER BY id"
             ),
             "ban": bans[0] if bans else None,
+            "under_review": bool(rows("SELECT since FROM reviews WHERE user_id = ?")),
+            "answer_numbers": [
+                r["answer_id"]
+                for r in rows("SELECT answer_id FROM answer_authors WHERE user_id = ? ORDER BY 1")
+            ],
             "taught_phrasings": rows(
                 "SELECT topic, phrase, created_at FROM learned_aliases WHERE asked_by = ?"
             ),
