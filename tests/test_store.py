@@ -37,6 +37,7 @@ EFFECTS: dict[str, dict[str, set[str]]] = {
         "reviews": {"user_id", "since"},
     },
     "m007_admin_menus": {"admin_menus": {"user_id"}},
+    "m008_index_questions_by_reader": {"questions": {"user_id", "created_at"}},
 }
 
 
@@ -231,3 +232,12 @@ def test_m006_hands_out_no_id_an_answer_deleted_before_it_had() -> None:
         " VALUES (3, 'depends', 'it', 'published', 'x', 'x')"
     )
     assert db.execute("SELECT id FROM answers WHERE user_id = 3").fetchone()[0] > 2
+
+
+def test_counting_a_readers_recent_questions_uses_an_index() -> None:
+    store = Store(":memory:")
+    plan = store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM questions WHERE user_id = ? AND created_at > ?",
+        (1, "x"),
+    ).fetchall()
+    assert any("questions_by_reader" in str(tuple(row)) for row in plan), plan

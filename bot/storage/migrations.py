@@ -194,6 +194,12 @@ def m007_admin_menus(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE admin_menus (user_id INTEGER PRIMARY KEY)")
 
 
+@migration
+def m008_index_questions_by_reader(db: sqlite3.Connection) -> None:
+    """Counting a reader's recent questions (their rate limit) reads an index, not the table."""
+    db.execute("CREATE INDEX questions_by_reader ON questions (user_id, created_at)")
+
+
 def applied(db: Database) -> list[str]:
     """Names of the migrations already applied to ``db``, in order."""
     db.execute(
