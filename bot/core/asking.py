@@ -121,8 +121,8 @@ class Asking:
         elif decision.aspect is not None:
             body = aspect_text(turn, topic, decision.aspect)
         elif decision.sentence is not None:
-            number = next(n for n, s in self.understanding.sentences if s == decision.sentence)
-            body, part = yesno(turn, topic, decision.sentence, number), number
+            part = decision.sentence_part
+            body = yesno(turn, topic, decision.sentence, part)
         elif decision.asked is not None and decision.asked != "what":
             body = silent(turn, topic, decision.asked)
         else:

@@ -54,8 +54,9 @@ class Decision:
     topic: str | None = None
     aspect: str | None = None
     asked: str | None = None
-    other: str | None = None
     sentence: str | None = None
+    #: the part ``sentence`` is in
+    sentence_part: int = 0
     choices: tuple[str, ...] = ()
     about: str | None = None
     smalltalk: str | None = None
@@ -80,6 +81,9 @@ class Understanding:
             for paragraph in part.paragraphs
             for sentence in _SENTENCE.split(paragraph)
             if sentence.strip()
+        ]
+        self._sentence_stems = [
+            {w[:5] for w in folded(sentence).split()} for _, sentence in self.sentences
         ]
 
     def learn(self, pairs: list[tuple[str, str]]) -> None:
@@ -231,10 +235,9 @@ class Understanding:
         asked = intent.aspect
         if other is not None and asked in (None, "relation", "what"):
             asked = "relation"
-            topic, second = self._relation_holder(topic, self.topics[other])
-            other = second.id
+            topic, _ = self._relation_holder(topic, self.topics[other])
         aspect = asked if asked in topic.aspects else None
-        sentence = self._best_sentence(question, topic) if intent.yesno else None
+        part, sentence = self._best_sentence(question, topic) if intent.yesno else (0, None)
         # the same plain question again moves on; a question that asks something is answered
         plain_again = asked in (None, "what") and sentence is None
         repeated = plain_again and topic.id == last and (aspect or "card") in shown
@@ -245,8 +248,8 @@ class Understanding:
             topic=topic.id,
             aspect=aspect,
             asked=asked,
-            other=other,
             sentence=sentence,
+            sentence_part=part,
             repeated=repeated,
             score=match.score,
         )
@@ -277,7 +280,7 @@ class Understanding:
                 return named[0]
         return later[0] if later else None
 
-    def _best_sentence(self, question: str, topic: Topic) -> str | None:
+    def _best_sentence(self, question: str, topic: Topic) -> tuple[int, str | None]:
         """The essay's sentence, in the topic's parts, that shares the most words with the
         question, for the reader to judge; never a yes put in the essay's mouth (word overlap
         cannot tell who did what: "l'IT risalì la china?" shares every word with a sentence
@@ -285,12 +288,10 @@ class Understanding:
         parts = {topic.part, *(a.part for a in topic.aspects.values())}
         ignored = self.matcher.stopwords | self.reader.wording.frame
         words = {w[:5] for w in folded(question).split() if len(w) >= 4 and w not in ignored}
-        best, best_shared = None, 0
-        for number, sentence in self.sentences:
-            if number not in parts:
-                continue
-            have = {w[:5] for w in folded(sentence).split()}
-            shared = len(words & have)
+        best: tuple[int, str | None] = (0, None)
+        best_shared = 0
+        for (number, sentence), have in zip(self.sentences, self._sentence_stems, strict=True):
+            shared = len(words & have) if number in parts else 0
             if shared > best_shared:
-                best, best_shared = sentence, shared
+                best, best_shared = (number, sentence), shared
         return best
