@@ -144,6 +144,7 @@ class FakeBotAPI:
         self._flood: tuple[Rate, Rate, float] = (None, None, 1.0)  # per chat, global, burst
         self._buckets: dict[int | None, tuple[float, float]] = {}  # tokens, time
         self._injected: dict[str, ApiError] = {}  # method -> its next answer, see fail_next
+        self._hangs: dict[str, float] = {}  # method -> seconds its next call hangs, see hang_next
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
@@ -222,6 +223,8 @@ class FakeBotAPI:
                 raise ApiError(404, "Not Found")
             if unknown := sorted(set(params) - PARAMETERS[method]):
                 raise bad_request(f"FakeBotAPI does not implement {method}'s {unknown[0]}")
+            if hang := self._hangs.pop(method, 0.0):
+                await asyncio.sleep(hang)  # only this request waits: the server goes on
             if method == "getUpdates":
                 body = {"ok": True, "result": await self._get_updates(params)}
             else:
@@ -523,6 +526,16 @@ class FakeBotAPI:
         "Too Many Requests: retry after 3", error_code=429, retry_after=3)``."""
         with self._lock:
             self._injected[method] = ApiError(error_code, description, retry_after)
+
+    def hang_next(self, method: str, seconds: float) -> None:
+        """Let the next call of ``method`` wait ``seconds`` before it is answered."""
+        with self._lock:
+            self._hangs[method] = seconds
+
+    @property
+    def hanging(self) -> int:
+        """How many ``hang_next`` calls still wait for their request."""
+        return len(self._hangs)
 
     # --- the users' side -----------------------------------------------------------------------
 

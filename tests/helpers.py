@@ -3,6 +3,7 @@ Telegram layer against the fake Bot API."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -19,7 +20,7 @@ from telegram import Update
 from bot.adapters.telegram import build_application, on_shutdown, on_startup
 from bot.bootstrap import Services
 from bot.content.markup import to_plain
-from bot.core.events import Command, Event, Outcome, Press, Reader, Text
+from bot.core.events import Command, Event, Outcome, Press, Reader, Reply, Text
 from bot.model.answers import Answer
 
 AUTHOR = Reader(42, "Autore", "it")
@@ -30,6 +31,14 @@ AUTHOR = Reader(42, "Autore", "it")
 def say(services: Services, reader: Reader, event: Event) -> Outcome:
     """What the bot answers to ``event`` from ``reader``."""
     return services.dialogue.handle(reader, event)
+
+
+def posted(services: Services) -> list[Reply]:
+    """The messages for other chats waiting in the outbox, taken out as if delivered."""
+    deliveries = services.dialogue.outbox.due(limit=1000)
+    for delivery in deliveries:
+        services.dialogue.outbox.delivered(delivery, None)
+    return [delivery.reply for delivery in deliveries]
 
 
 def datas(outcome: Outcome) -> list[str]:
@@ -145,10 +154,23 @@ def essaybot_run(
 # --- Telegram, over the fake Bot API -------------------------------------------------------------
 
 
+#: The applications polling in this process (see :func:`settled`).
+RUNNING: list[Any] = []
+
+
+async def settled(timeout: float = 5.0) -> None:
+    """Until every application polling in this process has finished the updates it took."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while any(app.update_processor.current_concurrent_updates for app in RUNNING):
+        assert asyncio.get_running_loop().time() < deadline, "the bot is still handling updates"
+        await asyncio.sleep(0.005)
+
+
 @asynccontextmanager
 async def polling(services: Services) -> AsyncIterator[None]:
     """The bot long-polling the configured API (as ``essaybot run`` does) until the block ends."""
     application = build_application(services.config, services.dialogue)
+    RUNNING.append(application)
     async with application:
         await on_startup(application)
         assert application.updater is not None
@@ -159,6 +181,7 @@ async def polling(services: Services) -> AsyncIterator[None]:
         try:
             yield
         finally:
+            RUNNING.remove(application)
             await application.updater.stop()
             await application.stop()
             await on_shutdown(application)
@@ -173,7 +196,9 @@ def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
 async def press(
     fake: FakeBotAPI, user: dict[str, Any], message_id: int, data: str
 ) -> dict[str, Any]:
-    """Press a button and wait until the bot has acknowledged the press."""
+    """Press a button and wait until the bot has acknowledged the press (which it does first)
+    and finished handling it."""
     query_id = fake.press_button(user, message_id, data)
     await fake.await_until(lambda: query_id in fake.callback_answers, description="an answer")
+    await settled()
     return fake.callback_answers[query_id]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import answer, datas, held, say, text
+from helpers import answer, datas, held, posted, say, text
 
 from bot.bootstrap import Services
 from bot.content.markup import markup_problems, to_plain, visible_length
@@ -217,7 +217,7 @@ def test_pre_moderation_holds_answers_until_an_admin_approves(
     author = Reader(42, "Autore", "it")
     outcome = answer(moderated, anna, "integrate", "In attesa di approvazione.")
     assert "quando l'autore l'avrà approvata" in text(outcome)
-    cards = [r for r in outcome.replies if r.chat_id == 42]
+    cards = [r for r in posted(moderated) if r.chat_id == 42]
     assert len(cards) == 1 and "Nuova risposta n. 1" in to_plain(cards[0].text)
     rev = held(moderated, anna).revision
     assert [b.data for row in cards[0].buttons for b in row] == [

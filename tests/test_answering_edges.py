@@ -7,7 +7,7 @@ import json
 
 import pytest
 from conftest import Build
-from helpers import AUTHOR, answer, datas, held, say, text
+from helpers import AUTHOR, answer, datas, held, posted, say, text
 from helpers import revision_of as held_by_id
 
 from bot.bootstrap import Services
@@ -69,8 +69,9 @@ def test_changing_how_an_answer_is_shown_goes_back_to_the_admins(
     say(moderated, anna, Press("redisplay"))
     outcome = say(moderated, anna, Press("show:name"))
     assert held(moderated, anna).status == "pending"
-    assert [r.chat_id for r in outcome.replies if r.chat_id] == [42]
-    assert "modificata" in text(outcome)
+    cards = posted(moderated)
+    assert outcome.posted == 1 and [r.chat_id for r in cards] == [42]
+    assert "modificata" in to_plain(cards[0].text)
 
 
 def test_an_offensive_first_name_is_never_shown(moderated: Services) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 from conftest import Build
-from helpers import AUTHOR, datas, essaybot, say, text
+from helpers import AUTHOR, datas, essaybot, posted, say, text
 
 from bot.bootstrap import bootstrap
 from bot.config import Config
@@ -46,7 +46,7 @@ def test_teaching_a_topic_answers_everyone_who_asked_and_the_next_asker_at_once(
     menu = say(services, AUTHOR, Press(f"teach_menu:{question_id}"))
     assert f"teach:{question_id}:separate-worlds" in datas(menu)
     taught = say(services, AUTHOR, Press(f"teach:{question_id}:separate-worlds"))
-    heard = {r.chat_id: r for r in taught.replies if r.chat_id is not None}
+    heard = {r.chat_id: r for r in posted(services)}
     assert set(heard) == {1, 2}
     assert "Qualche tempo fa mi hai chiesto" in heard[1].text
     assert "Vite separate" in heard[1].text
@@ -66,8 +66,8 @@ def test_a_reader_who_used_forget_is_not_written_to(build: Build) -> None:
     say(services, anna, Press("forget_yes"))
     group = say(services, AUTHOR, Command("unanswered")).replies[1]
     question_id = (group.buttons[0][0].data or "").split(":")[1]
-    taught = say(services, AUTHOR, Press(f"teach:{question_id}:it"))
-    assert [r.chat_id for r in taught.replies if r.chat_id] == [2]
+    say(services, AUTHOR, Press(f"teach:{question_id}:it"))
+    assert [r.chat_id for r in posted(services)] == [2]
 
 
 def test_the_essay_does_not_cover_it_takes_a_group_off_the_list(build: Build) -> None:
@@ -131,7 +131,7 @@ def test_teaching_acts_on_the_questions_the_author_saw_and_not_on_newer_ones(
     question_id = (card.buttons[0][0].data or "").split(":")[1]
     say(services, Reader(2, "Ben", "it"), Text(QUESTION + "?"))  # asked after the card
     taught = say(services, AUTHOR, Press(f"teach:{question_id}:separate-worlds"))
-    assert [r.chat_id for r in taught.replies if r.chat_id] == [1]
+    assert [r.chat_id for r in posted(services)] == [1]
     assert "&#" not in taught.notice and "«Vite separate»" in taught.notice
     assert "(lettori che l'hanno chiesta: 1)" in text(say(services, AUTHOR, Command("unanswered")))
 

@@ -43,7 +43,20 @@ class Console:
                 return 0
             event = self.parse(line.strip())
             if event is not None:
-                self.show(self.dialogue.handle(self.reader, event))
+                outcome = self.dialogue.handle(self.reader, event)
+                self.show(outcome)
+                if outcome.posted:
+                    self.deliver()
+
+    def deliver(self) -> None:
+        """Show what the outbox holds for this reader; what it holds for other chats (admins'
+        cards, say) stays there for the Telegram bot to deliver."""
+        for delivery in self.dialogue.outbox.due(chat_id=self.reader.user_id):
+            self.show(Outcome((delivery.reply,)))
+            self.dialogue.outbox.delivered(delivery, None)
+        waiting = self.dialogue.outbox.waiting()
+        if waiting:  # only after an event that posted something
+            self.write(to_plain(self.turn.say("console_outbox", count=waiting)))
 
     def parse(self, line: str) -> Event | None:
         """The event a typed line stands for; None when it only needs a local answer."""

@@ -100,7 +100,9 @@ class ChatRateLimiter(BaseRateLimiter[None]):
         chat: int | str = data.get("chat_id") or NO_CHAT
         for attempt in range(1, MAX_RETRIES + 1):
             await self._wait_for(chat)
-            limiter = self._limiter if endpoint != "getUpdates" else None
+            # Telegram's flood limits count messages: polling and answering presses are free
+            free = endpoint in ("getUpdates", "answerCallbackQuery")
+            limiter = None if free else self._limiter
             try:
                 if limiter is None:
                     return await callback(*args, **kwargs)

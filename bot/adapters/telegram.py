@@ -1,14 +1,17 @@
 """The Telegram adapter: python-telegram-bot around the core.
 
 Handlers stay thin (parse → core → render). The core runs on a single worker thread so the event
-loop never waits on SQLite; every callback query is acknowledged; edits that would change
-nothing are never sent. Telegram-only concerns live here and nowhere else: private chats versus
-groups, the bot's username and deep links, parse mode and link previews, Telegram's limits.
+loop never waits on SQLite; every callback query is acknowledged, as soon as the core has
+decided and before anything is sent; edits that would change nothing are never sent; messages
+for other chats go through the outbox and its courier. Telegram-only concerns live here and
+nowhere else: private chats versus groups, the bot's username and deep links, parse mode and
+link previews, Telegram's limits.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -19,8 +22,6 @@ from telegram import (
     BotCommand,
     BotCommandScopeChat,
     CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     InputFile,
     LinkPreviewOptions,
     Message,
@@ -41,6 +42,7 @@ from telegram.ext import (
 )
 from telegram.helpers import create_deep_linked_url
 
+from bot.adapters.courier import Courier, keyboard
 from bot.adapters.flow_control import ChatRateLimiter, PerChatProcessor, wait_for_telegram
 from bot.config import Config
 from bot.content.markup import fit, to_plain
@@ -74,6 +76,8 @@ class BotData:
         self.dialogue: Dialogue | None = None
         self.config: Config | None = None
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="essaybot-core")
+        self.courier: Courier | None = None
+        self.courier_task: asyncio.Task[None] | None = None
         self.shown: OrderedDict[tuple[int, int], tuple[str, Keyboard]] = OrderedDict()
 
     def remember(self, chat_id: int, message_id: int, reply: Reply) -> None:
@@ -95,18 +99,6 @@ class EssayContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], 
 
 
 EssayApp = Application[ExtBot[Any], EssayContext, dict[Any, Any], dict[Any, Any], BotData, Any]
-
-
-def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
-    """Inline keyboard markup for ``buttons`` (None when there are none)."""
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.data, url=b.url) for b in row]
-            for row in buttons
-        ]
-    )
 
 
 def reader_of(update: Update) -> Reader | None:
@@ -148,31 +140,20 @@ async def handle(update: Update, context: EssayContext, event: Event) -> None:
         )
         error = dialogue.phrase(reader, "error")
         outcome = Outcome((Reply(error),), notice=to_plain(error))
+    if outcome.posted and context.bot_data.courier is not None:
+        context.bot_data.courier.wake()
     await render(context, chat.id, update.callback_query, outcome)
 
 
 async def render(
     context: EssayContext, chat_id: int, query: CallbackQuery | None, outcome: Outcome
 ) -> None:
-    """Send or edit the outcome's messages; always acknowledge the button press, if any, as
-    soon as this chat's own messages are out (messages to other chats, such as the answers sent
-    to many readers at once, come after, so the press never waits on them)."""
-    own = [r for r in outcome.replies if r.chat_id in (None, chat_id)]
-    others = [r for r in outcome.replies if r.chat_id not in (None, chat_id)]
-    try:
-        for reply in own:
-            await deliver(context, chat_id, query, reply)
-    finally:
-        if query is not None:
-            await acknowledge(query, outcome.notice)
-    if others:  # admins and other readers: never hold up this chat while they are sent
-        context.application.create_task(deliver_all(context, chat_id, others))
-
-
-async def deliver_all(context: EssayContext, chat_id: int, replies: list[Reply]) -> None:
-    """Deliver replies meant for other chats, one after the other."""
-    for reply in replies:
-        await deliver(context, chat_id, None, reply)
+    """Acknowledge the button press, if any, first (Telegram gives up on it after 15 s), then
+    send or edit the outcome's messages (messages for other chats are in the outbox)."""
+    if query is not None:
+        await acknowledge(query, outcome.notice)
+    for reply in outcome.replies:
+        await deliver(context, chat_id, query, reply)
 
 
 async def deliver(
@@ -358,11 +339,20 @@ async def on_startup(application: EssayApp) -> None:
             log.warning("could not withdraw the admin menu from %s: %s", former, error)
             given.add(former)
     dialogue.menus_given(given)
+    data = application.bot_data
+    data.courier = Courier(dialogue.outbox, data.worker, application.bot)
+    data.courier_task = asyncio.get_running_loop().create_task(data.courier.run())
     log.info("essaybot is running as @%s", application.bot.username)
 
 
 async def on_shutdown(application: EssayApp) -> None:
-    """Let the core finish the event it is on, then stop its thread."""
+    """Stop the courier (what it has not delivered waits in the outbox), let the core finish
+    the event it is on, then stop its thread."""
+    task = application.bot_data.courier_task
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
     application.bot_data.worker.shutdown(wait=True)
 
 

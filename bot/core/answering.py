@@ -13,7 +13,7 @@ from bot.core.events import Outcome, Reply
 from bot.core.matcher import Matcher
 from bot.core.registry import action, command
 from bot.core.turn import Turn
-from bot.core.views import admin_cards, answer_item, tally
+from bot.core.views import admin_cards, answer_item, tally, withdrawn_cards
 from bot.model.answers import DISPLAYS, STANCES, Answer, next_status
 from bot.model.clock import Clock, stamp_before
 from bot.model.comments import BlockedWords, Problem, comment_problem
@@ -46,6 +46,7 @@ class Answering:
         self.content = content
         self.readers = store.readers
         self.answers = store.answers
+        self.outbox = store.outbox
         self.matcher = matcher
         self.admins = admins
         self.pre_moderation = pre_moderation
@@ -270,12 +271,16 @@ class Answering:
     def delete(self, turn: Turn) -> Outcome:
         """Delete the reader's answer (replacing the confirmation, so it cannot be pressed
         again)."""
-        if self.answers.is_banned(turn.reader.user_id):
+        user = turn.reader.user_id
+        if self.answers.is_banned(user):
             return turn.reply("banned")
-        if not self.answers.delete(turn.reader.user_id):
+        current = self.answers.of_reader(user)
+        if current is None or not self.answers.delete(user):
             return turn.notice("notice_expired")
-        self.readers.set_flow(turn.reader.user_id, None)
-        return Outcome((Reply(turn.say("answer_deleted"), edit=True),))
+        self.readers.set_flow(user, None)
+        chats = self.outbox.card_chats(current.id)  # the admins' cards say it was withdrawn
+        cards = withdrawn_cards(turn, current.id, chats, "card_withdrawn")
+        return Outcome((Reply(turn.say("answer_deleted"), edit=True), *cards))
 
     @action("cancel")
     def cancel_button(self, turn: Turn) -> Outcome:

@@ -2,7 +2,8 @@
 
 It imports nothing from Telegram; the adapters (Telegram, the console) translate to and from it.
 Every reader event runs in one transaction: what it changes commits once, after the whole event
-was decided, or not at all.
+was decided, or not at all; messages it sends to other chats are written to the outbox in that
+same transaction.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bot.core.events import Command, Event, Outcome, Press, Reader, Reply, Text
 from bot.core.learning import Learning
 from bot.core.matcher import Matcher
 from bot.core.moderation import Moderation
+from bot.core.outbox import Outbox
 from bot.core.privacy import Privacy
 from bot.core.reading import Reading
 from bot.core.registry import ActionSpec, CommandSpec, command
@@ -58,6 +60,7 @@ class Dialogue:
             content, store, matcher, admins=admins, pre_moderation=pre_moderation, clock=clock
         )
         self.privacy = Privacy(store, clock)
+        self.outbox = Outbox(store.outbox)
         self.commands: dict[str, tuple[CommandSpec, Handler]] = {}
         self.actions: dict[str, tuple[ActionSpec, Handler]] = {}
         features = (self, self.reading, self.asking, self.discussion, self.moderation)
@@ -103,9 +106,10 @@ class Dialogue:
         return routed is not None and (not routed[0].admin or self.is_admin(reader))
 
     def handle(self, reader: Reader, event: Event) -> Outcome:
-        """What to answer to ``event`` from ``reader``; everything it changes commits once."""
+        """What to answer to ``event`` from ``reader``; everything it changes, and every message
+        it sends to another chat, commits once."""
         with self.store.transaction():
-            return self._handle(self.turn(reader), event)
+            return self.outbox.post(self._handle(self.turn(reader), event), reader.user_id)
 
     def _handle(self, turn: Turn, event: Event) -> Outcome:
         reader = turn.reader

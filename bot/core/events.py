@@ -81,22 +81,26 @@ class Document:
 @dataclass(frozen=True)
 class Reply:
     """One message to show. ``edit`` asks to replace the message whose button was pressed;
-    ``chat_id`` sends it to another chat (an admin's); ``document`` sends a file, with ``text``
-    as its caption."""
+    ``chat_id`` sends it to another chat (an admin's), through the outbox; ``card`` names the
+    answer whose card it is (one message per admin, edited in place as the answer changes);
+    ``document`` sends a file, with ``text`` as its caption."""
 
     text: Markup
     buttons: Keyboard = ()
     edit: bool = False
     chat_id: int | None = None
     document: Document | None = None
+    card: int | None = None
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """Everything the bot does in answer to one event: messages, and a short button notice."""
+    """Everything the bot does in answer to one event: messages, and a short button notice;
+    ``posted`` counts the messages for other chats it left in the outbox."""
 
     replies: tuple[Reply, ...] = ()
     notice: str = ""
+    posted: int = 0
 
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?:\s+(.*))?$", re.DOTALL)

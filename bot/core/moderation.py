@@ -12,7 +12,7 @@ from bot.core.events import Document, Outcome, Reply
 from bot.core.exports import export_csv
 from bot.core.registry import action, command
 from bot.core.turn import Turn
-from bot.core.views import VERDICTS, admin_card, tally_lines
+from bot.core.views import VERDICTS, admin_card, tally_lines, withdrawn_cards
 from bot.model.limits import MAX_PENDING, MISS_LENGTH, parse_id
 from bot.storage.store import Store
 
@@ -50,9 +50,10 @@ class Moderation:
                 return turn.notice("notice_answer_gone")
             self.answers.ban(author, by=turn.reader.user_id)
             done = turn.say("notice_banned", user_id=author)
-            return Outcome(
-                (Reply(turn.say("card_withdrawn", number=number), edit=True),), notice=str(done)
-            )
+            others = [c for c in self.store.outbox.card_chats(number) if c != turn.reader.user_id]
+            copies = withdrawn_cards(turn, number, others, "card_banned")
+            gone = Reply(turn.say("card_banned", number=number), edit=True)
+            return Outcome((gone, *copies), notice=str(done))
         if answer.revision != seen:
             card = self._card(turn, answer.id)
             assert card is not None
@@ -70,7 +71,10 @@ class Moderation:
         card = self._card(turn, answer.id)
         if card is None:
             return Outcome(notice=str(notice))
-        return Outcome((Reply(card.text, card.buttons, edit=True),), notice=str(notice))
+        # the same card in the other admins' chats shows the verdict too
+        others = [c for c in self.store.outbox.card_chats(answer.id) if c != turn.reader.user_id]
+        copies = tuple(Reply(card.text, card.buttons, chat_id=c, card=answer.id) for c in others)
+        return Outcome((Reply(card.text, card.buttons, edit=True), *copies), notice=str(notice))
 
     @command("banned", menu=5, admin=True)
     def banned(self, turn: Turn, argument: str = "") -> Outcome:

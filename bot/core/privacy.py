@@ -7,6 +7,7 @@ import json
 from bot.core.events import Document, Outcome, Reply
 from bot.core.registry import action, command
 from bot.core.turn import Turn
+from bot.core.views import withdrawn_cards
 from bot.model.clock import Clock, stamp_before
 from bot.model.limits import RATE_MINUTES
 from bot.storage.store import Store
@@ -38,6 +39,10 @@ class Privacy:
 
     @action("forget_yes")
     def forget(self, turn: Turn) -> Outcome:
-        """Delete everything about the reader, except what the rate limit's window needs."""
-        self.store.forget(turn.reader.user_id, stamp_before(self.clock(), RATE_MINUTES))
-        return Outcome((Reply(turn.say("forget_done"), edit=True),))
+        """Delete everything about the reader, except what the rate limit's window needs; the
+        admins' cards of their answers lose the text."""
+        user = turn.reader.user_id
+        chats = {n: self.store.outbox.card_chats(n) for n in self.store.answers.numbers_of(user)}
+        self.store.forget(user, stamp_before(self.clock(), RATE_MINUTES))
+        cards = [withdrawn_cards(turn, n, c, "card_forgotten") for n, c in chats.items()]
+        return Outcome((Reply(turn.say("forget_done"), edit=True), *sum(cards, ())))

@@ -79,4 +79,15 @@ def admin_cards(
     (an admin's own language is unknown until they write)."""
     admin_turn = Turn(turn.reader, turn.content.default_language, turn.content)
     card = admin_card(admin_turn, answer, author, edited=edited)
-    return tuple(Reply(card.text, card.buttons, chat_id=admin) for admin in sorted(admins))
+    return tuple(
+        Reply(card.text, card.buttons, chat_id=admin, card=answer.id) for admin in sorted(admins)
+    )
+
+
+def withdrawn_cards(turn: Turn, answer_id: int, chats: list[int], key: str) -> tuple[Reply, ...]:
+    """Phrase ``key`` in place of answer ``answer_id``'s card in every chat that shows it: the
+    text is gone, the Ban button stays (a ban reaches the reader even without the answer)."""
+    admin_turn = Turn(turn.reader, turn.content.default_language, turn.content)
+    text = admin_turn.say(key, number=answer_id)
+    rows = ((admin_turn.button("button_ban", "mod", "ban", str(answer_id), "0"),),)
+    return tuple(Reply(text, rows, chat_id=chat, card=answer_id) for chat in chats)

@@ -120,6 +120,13 @@ class AnswerStore:
         ).fetchone()
         return int(row[0]) if row else None
 
+    def numbers_of(self, user_id: int) -> list[int]:
+        """The ids of every answer the reader wrote, deleted ones included."""
+        rows = self.db.execute(
+            "SELECT answer_id FROM answer_authors WHERE user_id = ? ORDER BY 1", (user_id,)
+        )
+        return [int(row[0]) for row in rows]
+
     def under_review(self, user_id: int) -> bool:
         """Whether the reader's answers wait for an admin (an earlier one was hidden)."""
         row = self.db.execute("SELECT 1 FROM reviews WHERE user_id = ?", (user_id,))

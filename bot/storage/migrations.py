@@ -200,6 +200,37 @@ def m008_index_questions_by_reader(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX questions_by_reader ON questions (user_id, created_at)")
 
 
+@migration
+def m009_outbox(db: sqlite3.Connection) -> None:
+    """Messages for people other than the one acting (admin cards, notifications), written in
+    the event's transaction and delivered later; and which message shows each answer's card in
+    each admin's chat, so the card is edited in place."""
+    db.execute(
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            chat_id INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            card INTEGER,
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            due_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX outbox_by_due ON outbox (due_at, id)")
+    db.execute(
+        """
+        CREATE TABLE cards (
+            answer_id INTEGER NOT NULL,
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            PRIMARY KEY (answer_id, chat_id)
+        )
+        """
+    )
+
+
 def applied(db: Database) -> list[str]:
     """Names of the migrations already applied to ``db``, in order."""
     db.execute(

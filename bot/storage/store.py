@@ -17,6 +17,7 @@ from bot.storage import statistics
 from bot.storage.answers import AnswerStore
 from bot.storage.database import Database, StoreError
 from bot.storage.migrations import migrate
+from bot.storage.outbox import OutboxStore
 from bot.storage.questions import QuestionStore
 from bot.storage.readers import ReaderStore
 
@@ -37,6 +38,7 @@ class Store:
         self.readers = ReaderStore(self.db)
         self.answers = AnswerStore(self.db)
         self.questions = QuestionStore(self.db)
+        self.outbox = OutboxStore(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -86,10 +88,7 @@ class Store:
             ),
             "ban": bans[0] if bans else None,
             "under_review": bool(rows("SELECT since FROM reviews WHERE user_id = ?")),
-            "answer_numbers": [
-                r["answer_id"]
-                for r in rows("SELECT answer_id FROM answer_authors WHERE user_id = ? ORDER BY 1")
-            ],
+            "answer_numbers": self.answers.numbers_of(user_id),
             "taught_phrasings": rows(
                 "SELECT topic, phrase, created_at FROM learned_aliases WHERE asked_by = ?"
             ),
@@ -110,6 +109,8 @@ class Store:
             self.db.execute(
                 "DELETE FROM submissions WHERE user_id = ? AND created_at <= ?", (user_id, since)
             )
+            # nothing of theirs waits in the outbox: no card with their text, no message to them
+            self.outbox.discard(user_id, self.answers.numbers_of(user_id))
         # secure_delete zeroes the rows in the pages written; the checkpoint leaves no old copy
         # of them in the write-ahead log
         self.db.after_commit(self.db.checkpoint)

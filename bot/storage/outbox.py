@@ -1,0 +1,115 @@
+"""The outbox: messages for someone other than the person acting, kept until delivered.
+
+A parcel is written in the same transaction as the change it reports (an answer saved, a
+verdict, a deletion), so it exists exactly when the change does; a sender delivers it later,
+retrying, and a restart resumes where it stopped. Each chat's parcels go out in order. A card
+(one answer's card in one admin's chat) has one message, edited in place: a newer version of a
+card replaces an older one still waiting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.model.clock import stamp
+from bot.storage.database import Database
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """One message waiting to be delivered; ``body`` is the core's serialized reply."""
+
+    id: int
+    chat_id: int
+    body: str
+    card: int | None
+    attempts: int
+
+
+class OutboxStore:
+    """Parcels waiting to be delivered, and the messages that show the cards."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def put(self, chat_id: int, body: str, card: int | None = None) -> int:
+        """Queue a message for ``chat_id``; a card replaces the same card still waiting."""
+        now = self.db.now()
+        with self.db.transaction():
+            if card is not None:
+                self.db.execute(
+                    "DELETE FROM outbox WHERE card = ? AND chat_id = ?", (card, chat_id)
+                )
+            cursor = self.db.execute(
+                "INSERT INTO outbox (chat_id, body, card, created_at, due_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (chat_id, body, card, now, now),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def due(self, limit: int, chat_id: int | None = None) -> list[Parcel]:
+        """The parcels to deliver now (to ``chat_id`` only, if given), oldest first; none behind
+        one of its chat's that waits for a later try (each chat's messages arrive in order)."""
+        now = self.db.now()
+        rows = self.db.execute(
+            """
+            SELECT id, chat_id, body, card, attempts FROM outbox AS o
+            WHERE due_at <= ? AND coalesce(?, chat_id) = chat_id AND NOT EXISTS (
+                SELECT 1 FROM outbox AS earlier
+                WHERE earlier.chat_id = o.chat_id AND earlier.id < o.id AND earlier.due_at > ?
+            )
+            ORDER BY id LIMIT ?
+            """,
+            (now, chat_id, now, limit),
+        )
+        return [Parcel(*row) for row in rows]
+
+    def waiting(self) -> int:
+        """How many parcels are not delivered yet."""
+        return int(self.db.execute("SELECT count(*) FROM outbox").fetchone()[0])
+
+    def delivered(self, parcel: Parcel, message_id: int | None) -> None:
+        """``parcel`` reached its chat (as message ``message_id``, remembered for a card)."""
+        with self.db.transaction():
+            self.db.execute("DELETE FROM outbox WHERE id = ?", (parcel.id,))
+            if parcel.card is not None and message_id is not None:
+                self.db.execute(
+                    "INSERT INTO cards (answer_id, chat_id, message_id) VALUES (?, ?, ?)"
+                    " ON CONFLICT (answer_id, chat_id) DO UPDATE SET"
+                    " message_id = excluded.message_id",
+                    (parcel.card, parcel.chat_id, message_id),
+                )
+
+    def postpone(self, parcel: Parcel, seconds: float) -> None:
+        """Try ``parcel`` again in ``seconds``."""
+        later = stamp(self.db.clock() + timedelta(seconds=max(1.0, seconds)))
+        self.db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, due_at = ? WHERE id = ?",
+            (later, parcel.id),
+        )
+
+    def card_message(self, answer_id: int, chat_id: int) -> int | None:
+        """The message that shows answer ``answer_id``'s card in ``chat_id``, if any."""
+        row = self.db.execute(
+            "SELECT message_id FROM cards WHERE answer_id = ? AND chat_id = ?",
+            (answer_id, chat_id),
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def card_chats(self, answer_id: int) -> list[int]:
+        """The chats that show (or are about to be sent) answer ``answer_id``'s card."""
+        rows = self.db.execute(
+            "SELECT chat_id FROM cards WHERE answer_id = ?"
+            " UNION SELECT chat_id FROM outbox WHERE card = ? ORDER BY 1",
+            (answer_id, answer_id),
+        )
+        return [int(row[0]) for row in rows]
+
+    def discard(self, chat_id: int, cards: list[int]) -> None:
+        """Drop what still waits for ``chat_id`` and every waiting version of ``cards`` (a
+        reader who asks to be forgotten leaves no text of theirs queued)."""
+        with self.db.transaction():
+            self.db.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,))
+            for card in cards:
+                self.db.execute("DELETE FROM outbox WHERE card = ?", (card,))
