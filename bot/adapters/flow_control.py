@@ -3,8 +3,9 @@
 - :class:`PerChatProcessor` handles different chats at the same time and each chat's updates in
   the order they came (python-telegram-bot's ``concurrent_updates``).
 - :class:`ChatRateLimiter` keeps to Telegram's overall limit (``ESSAYBOT_MAX_RATE`` messages a
-  second, 0 for none) and, on a 429, pauses only the chat Telegram named for the seconds it
-  asked, then tries again: one flooded chat never stalls the others.
+  second, evenly spaced, 0 for none) and, on a 429, pauses only the chat Telegram named for the
+  seconds it asked, then tries again: one flooded chat never stalls the others. Only 429s in
+  several chats at once (the overall limit, not one chat's) pause every chat.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ MAX_RETRY_DELAY = 60.0
 MAX_RETRIES = 3
 #: The key of requests that name no chat (answering a press, getUpdates).
 NO_CHAT = 0
+#: The key of the pause every chat keeps, after 429s in several chats at once.
+EVERY_CHAT = "*"
+#: 429s in this many chats within FLOOD_WINDOW seconds pause every chat.
+FLOODED_CHATS = 3
+FLOOD_WINDOW = 1.0
 
 
 def chat_of(update: object) -> int:
@@ -71,8 +77,10 @@ class ChatRateLimiter(BaseRateLimiter[None]):
     """An overall rate for every request that sends something, and 429s per chat."""
 
     def __init__(self, max_rate: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self._limiter = AsyncLimiter(max_rate, 1) if max_rate > 0 else None
+        # one message every 1/max_rate seconds: evenly spaced, never a burst of max_rate at once
+        self._limiter = AsyncLimiter(1, 1 / max_rate) if max_rate > 0 else None
         self._paused: dict[int | str, float] = {}
+        self._floods: dict[int | str, float] = {}  # chat -> time of its latest 429
         self._clock = clock
 
     async def initialize(self) -> None:
@@ -82,11 +90,25 @@ class ChatRateLimiter(BaseRateLimiter[None]):
         """Nothing to free."""
 
     async def _wait_for(self, chat: int | str) -> None:
-        """Wait out a pause Telegram asked of this chat (requests without a chat, such as
-        answering a press, wait only for their own kind)."""
-        pause = self._paused.get(chat, 0.0) - self._clock()
-        if pause > 0:
+        """Wait out a pause Telegram asked of this chat, or of every chat (requests without a
+        chat, such as answering a press, wait only for their own kind)."""
+        while (pause := self.pause(chat)) > 0:
             await asyncio.sleep(pause)
+
+    def pause(self, chat: int | str) -> float:
+        """Seconds a request to ``chat`` must still wait (0 when it may go)."""
+        keys = (chat,) if chat == NO_CHAT else (chat, EVERY_CHAT)
+        return max(0.0, max(self._paused.get(k, 0.0) for k in keys) - self._clock())
+
+    def _flooded(self, chat: int | str, pause: float) -> None:
+        """Pause ``chat``; when several chats met a 429 just now, pause every chat."""
+        now = self._clock()
+        self._paused[chat] = now + pause
+        self._floods[chat] = now
+        self._floods = {c: t for c, t in self._floods.items() if now - t <= FLOOD_WINDOW}
+        if len(self._floods) >= FLOODED_CHATS:
+            log.info("429s in %d chats at once: every chat waits %s s", len(self._floods), pause)
+            self._paused[EVERY_CHAT] = max(self._paused.get(EVERY_CHAT, 0.0), now + pause)
 
     async def process_request(
         self,
@@ -111,7 +133,7 @@ class ChatRateLimiter(BaseRateLimiter[None]):
             except RetryAfter as error:
                 seconds = error.retry_after
                 pause = seconds.total_seconds() if hasattr(seconds, "total_seconds") else seconds
-                self._paused[chat] = self._clock() + float(pause)
+                self._flooded(chat, float(pause))
                 if attempt == MAX_RETRIES:
                     raise
                 log.info("Telegram asks chat %s to wait %s s (%s)", chat, pause, endpoint)
