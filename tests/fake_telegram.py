@@ -533,8 +533,7 @@ class FakeBotAPI:
             self._hangs[method] = seconds
 
     @property
-    def hanging(self) -> int:
-        """How many ``hang_next`` calls still wait for their request."""
+    def hanging(self) -> int:  # how many hang_next calls still wait for their request
         return len(self._hangs)
 
     # --- the users' side -----------------------------------------------------------------------
@@ -586,6 +585,21 @@ class FakeBotAPI:
         if command := _COMMAND.match(text):
             fields["entities"] = [{"offset": 0, "length": command.end(), "type": "bot_command"}]
         return self._send(user, fields, chat)
+
+    def edit_text(self, user: Json, message_id: int, text: str) -> None:
+        """The user edits a text they sent in their private chat: an ``edited_message``."""
+        with self._lock:
+            message = self._messages[user["id"]][message_id]
+            message |= {"text": text, "edit_date": int(time.time())}
+            self._push_update("edited_message", message)
+
+    def channel_post(self, text: str, chat_id: int = -1001234) -> None:
+        """A post in a channel the bot is in (no ``from``: the channel is the sender)."""
+        chat = {"id": chat_id, "title": "Canale", "type": "channel"}
+        with self._lock:
+            post = self._store(chat, {}, {"text": text, "sender_chat": chat})
+            post.pop("from")
+            self._push_update("channel_post", post)
 
     def send_sticker(self, user: Json, emoji: str = "👍", chat: Json | None = None) -> int:
         with self._lock:
@@ -650,11 +664,6 @@ class FakeBotAPI:
     def calls(self, method: str) -> list[Recorded]:
         with self._lock:
             return [r for r in self._requests if r.method == method]
-
-    def mark(self) -> int:
-        """The number of requests so far; pass it as ``since`` to :meth:`wait_for_request`."""
-        with self._lock:
-            return len(self._requests)
 
     @property
     def rejected(self) -> list[Recorded]:

@@ -164,15 +164,17 @@ async def test_users_messages_look_like_telegrams(fake: FakeBotAPI, bot: Bot) ->
     anna, group = fake.user(ANNA, "Anna", username="anna_r"), fake.group_chat(-100123, "Lettori")
     fake.send_sticker(anna)
     fake.send_photo(anna, caption="la copertina")
-    fake.send_voice(anna, duration=7)
     fake.send_document(anna, "bozza.txt", b"testo")
     fake.send_text(anna, "/start@essay_test_bot benvenuto #ciao @amici", chat=group)
-    sticker, photo, voice, document, command = (u.message for u in await bot.get_updates())
-    assert sticker and photo and voice and document and command
-    attachments = [m.effective_attachment for m in (sticker, photo, voice, document)]
-    assert [type(a).__name__ for a in attachments] == ["Sticker", "tuple", "Voice", "Document"]
+    fake.edit_text(anna, 1, "ripensato")  # the sticker's message id: any message of hers
+    fake.channel_post("dal canale")
+    sticker, photo, document, command, edited, post = await bot.get_updates()
+    sticker, photo, document, command = (u.message for u in (sticker, photo, document, command))
+    attachments = [m.effective_attachment for m in (sticker, photo, document)]
+    assert [type(a).__name__ for a in attachments] == ["Sticker", "tuple", "Document"]
     assert sticker.sticker and sticker.sticker.emoji == "👍" and len(photo.photo) == 3
-    assert photo.caption == "la copertina" and fake.messages(ANNA)[2]["voice"]["duration"] == 7
+    assert edited.edited_message and edited.edited_message.edit_date and photo.caption
+    assert post.channel_post and post.channel_post.sender_chat and not post.effective_user
     assert document.document and fake.file(document.document.file_id).content == b"testo"
     assert (command.chat.type, command.chat.title) == ("supergroup", "Lettori")
     assert command.from_user and command.from_user.username == "anna_r"
@@ -368,7 +370,7 @@ async def test_commands_are_validated_and_stored(fake: FakeBotAPI, bot: Bot) -> 
 
 
 async def test_waiting_helpers_see_what_the_bot_does(fake: FakeBotAPI, bot: Bot) -> None:
-    asked, mark = fake.send_text(fake.user(ANNA), "/start"), fake.mark()
+    asked, mark = fake.send_text(fake.user(ANNA), "/start"), len(fake.requests)
 
     async def bot_answers() -> None:
         [update] = await bot.get_updates(timeout=5)

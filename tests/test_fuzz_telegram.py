@@ -1,7 +1,7 @@
 """Fuzzing through the Telegram layer: hypothesis sends the running bot (``essaybot run``, over
-the fake Bot API) texts of every shape, captions, stickers, files, group messages and button
-presses with random data. None may crash it, leave a press unanswered, or make it send a request
-Telegram would reject."""
+the fake Bot API) texts of every shape, captions, stickers, files, group messages, edited
+messages, channel posts and button presses with random data. None may crash it, leave a press
+unanswered, or make it send a request Telegram would reject."""
 
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ texts = st.text(max_size=600) | st.sampled_from(EDGES)
 actions = st.one_of(
     st.tuples(st.just("text"), texts),
     st.tuples(st.just("group"), texts),
+    st.tuples(st.just("edit"), texts),
+    st.tuples(st.just("channel"), texts),
     st.tuples(st.just("caption"), st.text(max_size=1100)),
     st.tuples(st.just("sticker"), st.just("")),
     st.tuples(st.just("document"), st.text(max_size=50)),
@@ -89,6 +91,13 @@ def test_no_update_crashes_the_bot_or_makes_it_break_telegrams_rules(
             fake.send_text(reader, value or "?")
         elif kind == "group":
             fake.send_text(reader, value or "?", chat=group)
+        elif kind == "edit":  # the reader edits their latest message
+            mine = [m for m in fake.messages(reader["id"]) if m["from"]["id"] == reader["id"]]
+            mine = [m for m in mine if "text" in m]
+            if mine:
+                fake.edit_text(reader, mine[-1]["message_id"], value or "?")
+        elif kind == "channel":
+            fake.channel_post(value or "?")
         elif kind == "caption":
             fake.send_photo(reader, caption=value or None)
         elif kind == "sticker":

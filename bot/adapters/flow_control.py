@@ -151,7 +151,8 @@ async def wait_for_telegram(config: Config, first_delay: float = 1.0) -> None:
                 return
         except InvalidToken as error:
             raise ConfigError(
-                "Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather"
+                f"Telegram refused TELEGRAM_BOT_TOKEN (401 or 404 from {config.api_url}): check"
+                " the token with @BotFather, and that TELEGRAM_API_URL is a Bot API server"
             ) from error
         except TelegramError as error:  # network, 5xx, a 429: all worth another try
             log.warning(
