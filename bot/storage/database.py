@@ -8,12 +8,15 @@ while every store call still protects itself when called alone (from the CLI, sa
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from bot.model.clock import Clock, stamp, system_clock
+
+log = logging.getLogger(__name__)
 
 
 class StoreError(Exception):
@@ -52,9 +55,13 @@ class Database:
 
     def checkpoint(self) -> None:
         """Move everything from the write-ahead log into the database file and empty the log,
-        so that deleted rows (overwritten there by secure_delete) leave no copy behind."""
+        so that deleted rows (overwritten there by secure_delete) leave no copy behind. Another
+        connection reading at that moment (``essaybot stats`` on the same file, say) keeps the
+        log from being emptied: that is logged, and the next checkpoint empties it."""
         if self.path != ":memory:":
-            self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            if busy:
+                log.warning("the write-ahead log could not be emptied now (another connection)")
 
     def close(self) -> None:
         self.connection.close()
