@@ -140,7 +140,8 @@ def report(config: Config) -> int:
 
     services = bootstrap(config)
     dialogue = services.dialogue
-    print(to_terminal(dialogue.moderation.report(dialogue.turn(Reader(0)))))
+    author = Reader(0, "", dialogue.content.default_language)  # the language the author wrote in
+    print(to_terminal(dialogue.moderation.report(dialogue.turn(author))))
     services.close()
     return 0
 

@@ -38,10 +38,12 @@ def test_every_phrase_exists_in_italian_and_english(content: Content) -> None:
     assert all(set(texts) == {"it", "en"} for texts in content.phrases.values())
 
 
-def test_a_reader_language_falls_back_to_italian(content: Content) -> None:
+def test_italian_readers_get_italian_and_everyone_else_english(content: Content) -> None:
+    assert content.language_for("it") == content.language_for("it-IT") == "it"
+    assert content.language_for("IT_ch") == "it"
     assert content.language_for("en-GB") == "en"
-    assert content.language_for("de") == "it"
-    assert content.language_for(None) == "it"
+    assert content.language_for("de") == content.language_for("") == "en"
+    assert content.language_for(None) == "en"
 
 
 def test_placeholders_are_escaped_but_the_template_markup_is_kept(content: Content) -> None:

@@ -30,6 +30,12 @@ class Aspect:
     quote: str
     part: int
     texts: Mapping[str, str]
+    #: the quote translated, per language other than the essay's
+    translations: Mapping[str, str] = field(default_factory=dict)
+
+    def quote_in(self, lang: str) -> str:
+        """The quote in ``lang`` (the original where there is no translation)."""
+        return self.translations.get(lang, self.quote)
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,12 @@ class Topic:
     related: tuple[str, ...]
     texts: Mapping[str, TopicText]
     aspects: Mapping[str, Aspect] = field(default_factory=dict)
+    #: the quote translated, per language other than the essay's
+    translations: Mapping[str, str] = field(default_factory=dict)
+
+    def quote_in(self, lang: str) -> str:
+        """The quote in ``lang`` (the original where there is no translation)."""
+        return self.translations.get(lang, self.quote)
 
 
 @dataclass(frozen=True)
@@ -66,10 +78,19 @@ class Part:
     id: str
     number: int
     paragraphs: tuple[str, ...]
+    #: the part translated, per language other than the essay's
+    translations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
         return "\n\n".join(self.paragraphs)
+
+    def paragraphs_in(self, lang: str) -> tuple[str, ...]:
+        """The part in ``lang`` (the original where there is no translation)."""
+        return self.translations.get(lang, self.paragraphs)
+
+    def text_in(self, lang: str) -> str:
+        return "\n\n".join(self.paragraphs_in(lang))
 
 
 @dataclass(frozen=True)
@@ -81,6 +102,16 @@ class Essay:
     source_name: str
     source_url: str
     parts: tuple[Part, ...]
+    #: the title translated, per language other than the essay's
+    titles: Mapping[str, str] = field(default_factory=dict)
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang`` (the original where there is no translation)."""
+        return self.titles.get(lang, self.title)
+
+    def is_translated(self, lang: str) -> bool:
+        """Whether a reader of ``lang`` reads a translation rather than the original."""
+        return lang != self.language and lang in self.titles
 
     @property
     def total(self) -> int:
@@ -106,6 +137,8 @@ class Content:
     matching: MatchingWords
     blocked_words: tuple[str, ...] = ()
     wording: Wording = field(default_factory=lambda: no_wording())
+    #: the language of readers whose Telegram language is none of ``languages`` (or unknown)
+    fallback_language: str = ""
 
     def topic(self, topic_id: str) -> Topic | None:
         """The topic with id ``topic_id``, if there is one."""
@@ -117,8 +150,8 @@ class Content:
 
     def language_for(self, code: str | None) -> str:
         """The language to speak to a reader whose Telegram language is ``code``."""
-        short = (code or "").split("-")[0].lower()
-        return short if short in self.languages else self.default_language
+        short = (code or "").split("-")[0].split("_")[0].lower()
+        return short if short in self.languages else self.fallback_language or self.languages[0]
 
     def say(self, key: str, lang: str, **params: object) -> markup.Markup:
         """Phrase ``key`` in ``lang`` as Telegram HTML, its placeholders filled and escaped."""

@@ -6,6 +6,7 @@ one readable line per problem, naming the file, the entry and what is wrong.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import string
 from pathlib import Path
@@ -22,6 +23,7 @@ MAX_PART = 1000
 COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 PART_ID = re.compile(r"^[a-z0-9-]{1,16}$")
+TRANSLATED_TITLE = re.compile(r"title_[a-z]{2}")
 
 
 class ContentError(Exception):
@@ -37,8 +39,14 @@ def _load_essay(raw: Any, problems: Problems) -> Essay | None:
     if not isinstance(raw, dict):
         problems.add(file, "file", "must be a mapping with title, language, source and parts")
         return None
+    titles = {
+        str(key)[6:]: text
+        for key, value in raw.items()
+        if TRANSLATED_TITLE.fullmatch(str(key)) and (text := text_of(value))
+    }
     for key in sorted(set(raw) - {"title", "language", "source", "parts"}):
-        problems.add(file, str(key), "unknown key")
+        if not TRANSLATED_TITLE.fullmatch(str(key)):
+            problems.add(file, str(key), "unknown key")
     title = text_of(raw.get("title"))
     if title is None:
         problems.add(file, "title", "missing or empty")
@@ -58,7 +66,7 @@ def _load_essay(raw: Any, problems: Problems) -> Essay | None:
         problems.add(file, "language", "missing or not a two-letter code")
     if title is None or source_name is None or source_url is None or not parts:
         return None
-    return Essay(title, language, source_name, source_url, tuple(parts))
+    return Essay(title, language, source_name, source_url, tuple(parts), titles)
 
 
 def _load_parts(raw: Any, problems: Problems) -> list[Part]:
@@ -83,23 +91,44 @@ def _load_parts(raw: Any, problems: Problems) -> list[Part]:
             continue
         seen.add(part_id)
         for key in sorted(set(entry) - {"id", "paragraphs"}):
-            problems.add(file, label, f"unknown key {key!r}")
-        paragraphs = entry.get("paragraphs")
-        if (
-            not isinstance(paragraphs, list)
-            or not 1 <= len(paragraphs) <= 2
-            or not all(text_of(p) for p in paragraphs)
-        ):
+            if not LANGUAGE_CODE.fullmatch(str(key)):
+                problems.add(file, label, f"unknown key {key!r}")
+        paragraphs: list[str] = entry.get("paragraphs") or []
+        if not _paragraphs(paragraphs):
             problems.add(file, label, "paragraphs must list one or two non-empty paragraphs")
             continue
-        part = Part(part_id, len(parts) + 1, tuple(p.strip() for p in paragraphs))
-        if len(part.text) > MAX_PART:
-            problems.add(
-                file, label, f"too long: {len(part.text)} characters (at most {MAX_PART})"
-            )
+        translations: dict[str, tuple[str, ...]] = {}
+        for lang in sorted(k for k in entry if k != "id" and LANGUAGE_CODE.fullmatch(str(k))):
+            translated = entry[lang]
+            if not _paragraphs(translated) or len(translated) != len(paragraphs):
+                problems.add(file, f"{label}.{lang}", "must list the part's paragraphs translated")
+                continue
+            translations[lang] = tuple(p.strip() for p in translated)
+        part = Part(part_id, len(parts) + 1, tuple(p.strip() for p in paragraphs), translations)
+        longest = max(len(part.text), *(len(part.text_in(lang)) for lang in translations))
+        if longest > MAX_PART:
+            problems.add(file, label, f"too long: {longest} characters (at most {MAX_PART})")
             continue
         parts.append(part)
     return parts
+
+
+def _paragraphs(raw: Any) -> bool:
+    """Whether ``raw`` lists one or two non-empty paragraphs."""
+    return isinstance(raw, list) and 1 <= len(raw) <= 2 and all(text_of(p) for p in raw)
+
+
+def _check_translations(essay: Essay, languages: tuple[str, ...], problems: Problems) -> None:
+    """Every language the bot speaks, other than the essay's, has the whole essay."""
+    file = "content/essay.yaml"
+    for lang in languages:
+        if lang == essay.language:
+            continue
+        if lang not in essay.titles:
+            problems.add(file, f"title_{lang}", f"missing: the title in {lang!r}")
+        for part in essay.parts:
+            if lang not in part.translations:
+                problems.add(file, f"part {part.id}", f"missing the {lang!r} translation")
 
 
 def _placeholders(template: str) -> set[str] | None:
@@ -149,8 +178,10 @@ def _load_messages(
     languages = _load_languages(raw, problems)
     if not isinstance(raw, dict):
         return languages, {}, {}
-    for key in sorted(set(raw) - {"languages", "commands", "messages"}):
+    for key in sorted(set(raw) - {"languages", "fallback_language", "commands", "messages"}):
         problems.add(file, str(key), "unknown key")
+    if raw.get("fallback_language") not in (*languages, None):
+        problems.add(file, "fallback_language", "must be one of `languages`")
     messages = raw.get("messages")
     if not isinstance(messages, dict):
         problems.add(file, "messages", "missing: map each phrase to its texts")
@@ -197,14 +228,17 @@ def load_content(directory: Path, command_names: tuple[str, ...]) -> Content:
         if raw_messages is UNREADABLE
         else _load_messages(raw_messages, command_names, problems)
     )
+    before = len(problems.lines)
+    if essay is not None and languages:
+        _check_translations(essay, languages, problems)
     # Topics quote the essay by part: check them only against an essay that loaded cleanly.
-    parts = tuple(part.text for part in essay.parts) if essay and not essay_problems else ()
+    whole = essay if not essay_problems and len(problems.lines) == before else None
     topics: tuple[Topic, ...] = ()
     matching = MatchingWords({}, {}, frozenset())
-    if languages and parts:
+    if languages and whole is not None:
         raw_topics = read_yaml(directory / "topics.yaml", problems)
         if raw_topics is not UNREADABLE:
-            topics = load_topics(raw_topics, languages, parts, problems)
+            topics = load_topics(raw_topics, languages, whole, problems)
         raw_matching = read_yaml(directory / "matching.yaml", problems)
         if raw_matching is not UNREADABLE:
             matching = load_matching(raw_matching, languages, problems)
@@ -213,7 +247,11 @@ def load_content(directory: Path, command_names: tuple[str, ...]) -> Content:
     wording = no_wording() if raw_wording is UNREADABLE else load_wording(raw_wording, problems)
     if problems.lines or essay is None:
         raise ContentError(problems.lines or ["content/essay.yaml: file: could not be loaded"])
-    return Content(essay, languages, phrases, commands, topics, matching, blocked, wording)
+    fallback = raw_messages.get("fallback_language") if isinstance(raw_messages, dict) else None
+    content = Content(essay, languages, phrases, commands, topics, matching, blocked, wording)
+    if fallback in languages:
+        content = dataclasses.replace(content, fallback_language=str(fallback))
+    return content
 
 
 def _load_blocked(raw: Any, problems: Problems) -> tuple[str, ...]:

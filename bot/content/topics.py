@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.content.catalog import ASPECTS, Aspect, MatchingWords, Topic, TopicText
+from bot.content.catalog import ASPECTS, Aspect, Essay, MatchingWords, Topic, TopicText
 from bot.content.schema import Problems, text_of
 
 KINDS = ("era", "role", "question")
@@ -71,9 +71,9 @@ def _topic_text(entry: Any, label: str, lang: str, problems: Problems) -> TopicT
 
 
 def load_topics(
-    raw: Any, languages: tuple[str, ...], parts: tuple[str, ...], problems: Problems
+    raw: Any, languages: tuple[str, ...], essay: Essay, problems: Problems
 ) -> tuple[Topic, ...]:
-    """The topics of ``content/topics.yaml``; ``parts`` are the essay's parts' texts in order."""
+    """The topics of ``content/topics.yaml``, their quotes checked against ``essay``."""
     file = "content/topics.yaml"
     entries = raw.get("topics") if isinstance(raw, dict) else None
     if not isinstance(entries, list) or not entries:
@@ -91,7 +91,7 @@ def load_topics(
             problems.add(file, label, "duplicate id")
             continue
         seen.add(topic_id)
-        topic = _load_topic(entry, label, languages, parts, problems)
+        topic = _load_topic(entry, label, languages, essay, problems)
         if topic is not None:
             topics.append(topic)
     for topic in topics:
@@ -107,11 +107,14 @@ def _load_topic(
     entry: dict[str, Any],
     label: str,
     languages: tuple[str, ...],
-    parts: tuple[str, ...],
+    essay: Essay,
     problems: Problems,
 ) -> Topic | None:
     file = "content/topics.yaml"
+    parts = tuple(part.text for part in essay.parts)
+    others = [lang for lang in languages if lang != essay.language]
     known = {"id", "kind", "part", "quote", "related", "aspects", *languages}
+    known |= {f"quote_{lang}" for lang in others}
     for key in sorted(set(entry) - known, key=str):
         problems.add(file, label, f"unknown key {key!r}")
     kind, part, quote = entry.get("kind"), entry.get("part"), text_of(entry.get("quote"))
@@ -134,8 +137,11 @@ def _load_topic(
         problems.add(file, label, "related must be a list of topic ids")
         ok = False
     texts = {lang: _topic_text(entry.get(lang), label, lang, problems) for lang in languages}
-    aspects = _load_aspects(entry.get("aspects", {}), label, languages, parts, problems)
+    aspects = _load_aspects(entry.get("aspects", {}), label, languages, essay, problems)
+    translations = _translated_quotes(entry, label, others, essay, number, problems)
     if not ok or quote is None or any(t is None for t in texts.values()) or aspects is None:
+        return None
+    if translations is None:
         return None
     return Topic(
         id=str(entry["id"]),
@@ -145,7 +151,36 @@ def _load_topic(
         related=tuple(related or ()),
         texts={lang: text for lang, text in texts.items() if text is not None},
         aspects=aspects,
+        translations=translations,
     )
+
+
+def _translated_quotes(
+    entry: dict[str, Any],
+    where: str,
+    languages: list[str],
+    essay: Essay,
+    number: int,
+    problems: Problems,
+) -> dict[str, str] | None:
+    """``quote_<lang>`` for every language but the essay's: the quote as the translation of
+    part ``number`` has it, word for word (None if any is missing or not there)."""
+    file = "content/topics.yaml"
+    found: dict[str, str] = {}
+    for lang in languages:
+        quote = text_of(entry.get(f"quote_{lang}"))
+        part = essay.part(number)
+        if quote is None:
+            problems.add(file, where, f"quote_{lang} missing: the quote in the {lang!r} essay")
+        elif part is not None and " ".join(quote.split()) not in " ".join(
+            part.text_in(lang).split()
+        ):
+            problems.add(
+                file, where, f"quote_{lang} is not in part {number} of the {lang!r} essay"
+            )
+        else:
+            found[lang] = quote
+    return found if len(found) == len(languages) else None
 
 
 def _part_of(quote: str, parts: tuple[str, ...]) -> int:
@@ -155,10 +190,12 @@ def _part_of(quote: str, parts: tuple[str, ...]) -> int:
 
 
 def _load_aspects(
-    raw: Any, label: str, languages: tuple[str, ...], parts: tuple[str, ...], problems: Problems
+    raw: Any, label: str, languages: tuple[str, ...], essay: Essay, problems: Problems
 ) -> dict[str, Aspect] | None:
     """A topic's aspects: each a verbatim quote from any part, and a text per language."""
     file = "content/topics.yaml"
+    parts = tuple(part.text for part in essay.parts)
+    others = [lang for lang in languages if lang != essay.language]
     if not isinstance(raw, dict):
         problems.add(file, label, f"aspects must map aspects ({', '.join(ASPECTS)}) to texts")
         return None
@@ -180,8 +217,9 @@ def _load_aspects(
                 problems.add(file, f"{where} ({lang})", f"missing or over {MAX_ASPECT} characters")
             else:
                 texts[lang] = text
-        for key in sorted(set(value) - {"quote", *languages}, key=str):
+        for key in sorted(set(value) - {"quote", *languages, *(f"quote_{o}" for o in others)}):
             problems.add(file, where, f"unknown key {key!r}")
-        if quote and part and len(texts) == len(languages):
-            aspects[name] = Aspect(quote, part, texts)
+        translations = _translated_quotes(value, where, others, essay, part, problems)
+        if quote and part and len(texts) == len(languages) and translations is not None:
+            aspects[name] = Aspect(quote, part, texts, translations)
     return aspects if len(aspects) == len(raw) else None
