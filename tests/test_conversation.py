@@ -93,7 +93,7 @@ def test_questions_about_the_essay_and_the_bot_get_real_answers(
         "dove posso leggere l'articolo originale": "Digital Marketing Lab",
         "quanto è lungo il saggio?": "in italiano",
         "c'è una frase incompleta?": "che difficilmente.",
-        "puoi tradurlo in inglese?": "solo in italiano",
+        "puoi tradurlo in inglese?": "tradotto in inglese, parte per parte",
         "tu che ne pensi?": "non prendo posizione",
         "come cambio la mia risposta?": "/answer",
         "cosa salvi di me?": "/mydata",

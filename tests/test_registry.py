@@ -18,6 +18,8 @@ from bot.core.views import VERDICTS
 from bot.model.answers import STANCES, STATUSES
 
 PACKAGE = Path(__file__).resolve().parent.parent / "bot"
+#: The languages the content speaks (content/messages.yaml).
+LANGUAGES = ("it", "en")
 PHRASE_CALLS = {"say", "reply", "notice", "button", "phrase"}
 #: The values an f-string phrase key is filled with, by its prefix.
 FAMILIES = {
@@ -28,6 +30,9 @@ FAMILIES = {
     "aspect_": ASPECTS,
     "button_aspect_": ASPECTS,
     "about_": ABOUT,
+    "language_": LANGUAGES,
+    "button_lang_": LANGUAGES,
+    "flag_": LANGUAGES,
 }
 
 

@@ -39,6 +39,7 @@ EFFECTS: dict[str, dict[str, set[str]]] = {
     "m007_admin_menus": {"admin_menus": {"user_id"}},
     "m008_index_questions_by_reader": {"questions": {"user_id", "created_at"}},
     "m009_outbox": {"outbox": {"chat_id", "body", "card", "due_at"}, "cards": {"message_id"}},
+    "m010_chosen_language": {"readers": {"chosen_language"}},
 }
 
 

@@ -121,11 +121,13 @@ async def test_english_readers_get_english_and_the_menu_is_registered_in_both_la
         "answers",
         "help",
         "mydata",
+        "lang",
         "forget",
         "cancel",
         "start",
     ]
     assert fake.commands("en")[0]["description"] == "Read the essay, one part at a time"
+    assert fake.commands()[0]["description"] == "Read the essay, one part at a time"  # others
     assert fake.commands("it")[0]["description"] == "Leggi il saggio, una parte alla volta"
 
 

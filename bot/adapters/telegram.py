@@ -318,7 +318,7 @@ async def on_startup(application: EssayApp) -> None:
         ]
 
     for lang in (None, *content.languages):
-        commands = menu(lang or content.default_language, admin=False)
+        commands = menu(lang or content.language_for(None), admin=False)
         try:  # a menu is a convenience: a passing error must not stop the bot
             await application.bot.set_my_commands(commands, language_code=lang)
         except TelegramError as error:

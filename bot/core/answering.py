@@ -83,7 +83,7 @@ class Answering:
         """The title's question with the three stances, always in the same order."""
         if self.answers.is_banned(turn.reader.user_id):
             return turn.reply("banned")
-        text = turn.say("answer_question", question=self.content.essay.title)
+        text = turn.say("answer_question", question=self.content.essay.title_in(turn.lang))
         rows = tuple((turn.button(f"stance_{s}", "stance", s),) for s in STANCES)
         return Outcome((Reply(text, rows),))
 
@@ -240,7 +240,8 @@ class Answering:
             if topic is None or topic.kind == "question" or len(parts) >= 2 + MAX_MENTIONS:
                 continue
             name = topic.texts[turn.lang].name
-            parts.append(turn.say("essay_on_topic", name=name, quote=topic.quote, part=topic.part))
+            quote = turn.quote(topic.quote, topic.translations)
+            parts.append(turn.say("essay_on_topic", name=name, quote=quote, part=topic.part))
         other = self.answers.other_view(saved.user_id, saved.stance)
         if other is not None:
             parts.append(turn.say("other_view"))

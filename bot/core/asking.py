@@ -104,7 +104,7 @@ class Asking:
                 "not_covered",
                 name=text.name,
                 answer=text.answer,
-                quote=topic.quote,
+                quote=turn.quote(topic.quote, topic.translations),
                 part=topic.part,
             )
             return Outcome((Reply(body, buttons(turn, self.content, topic, ("card",))),))
@@ -122,7 +122,7 @@ class Asking:
             body = aspect_text(turn, topic, decision.aspect)
         elif decision.sentence is not None:
             part = decision.sentence_part
-            body = yesno(turn, topic, decision.sentence, part)
+            body = yesno(turn, topic, decision.sentence, decision.sentence_translations, part)
         elif decision.asked is not None and decision.asked != "what":
             body = silent(turn, topic, decision.asked)
         else:
@@ -138,11 +138,16 @@ class Asking:
             return Outcome((Reply(text, ((turn.button("button_answer", "answer"),),)),))
         if kind == "unfinished":
             part = next(p for p in essay.parts if UNFINISHED in p.text)
-            sentence = next(s for n, s in self.understanding.sentences if UNFINISHED in s)
-            return turn.reply("about_unfinished", quote=sentence, part=part.number)
+            sentence = next(s for s in self.understanding.sentences if UNFINISHED in s[1])
+            quote = turn.quote(sentence[1], sentence[2])
+            return turn.reply("about_unfinished", quote=quote, part=part.number)
         words = sum(len(p.text.split()) for p in essay.parts)
         return turn.reply(
-            f"about_{kind}", source=source, title=essay.title, parts=essay.total, words=words
+            f"about_{kind}",
+            source=source,
+            title=essay.title_in(turn.lang),
+            parts=essay.total,
+            words=words,
         )
 
     def _topic(self, topic_id: str) -> Topic:

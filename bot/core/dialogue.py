@@ -24,7 +24,7 @@ from bot.core.moderation import Moderation
 from bot.core.outbox import Outbox
 from bot.core.privacy import Privacy
 from bot.core.reading import Reading
-from bot.core.registry import ActionSpec, CommandSpec, command
+from bot.core.registry import ActionSpec, CommandSpec, action, command
 from bot.core.turn import Turn
 from bot.core.understanding import Understanding
 from bot.model.clock import Clock, system_clock
@@ -83,7 +83,16 @@ class Dialogue:
             raise RuntimeError(f"declared but not handled: {sorted(unbound)}")
 
     def turn(self, reader: Reader) -> Turn:
+        """A turn in the language of the reader's Telegram (for what adapters say on their
+        own, outside an event: it reads nothing from the store)."""
         return Turn(reader, self.content.language_for(reader.language_code), self.content)
+
+    def _turn(self, reader: Reader) -> Turn:
+        """The reader's turn, in the language they chose with /lang if they did."""
+        chosen, _ = self.store.readers.language(reader.user_id)
+        if chosen in self.content.languages:
+            return Turn(reader, str(chosen), self.content)
+        return self.turn(reader)
 
     def phrase(self, reader: Reader, key: str, **params: object) -> Markup:
         """Phrase ``key`` in ``reader``'s language (for what adapters say on their own)."""
@@ -109,7 +118,7 @@ class Dialogue:
         """What to answer to ``event`` from ``reader``; everything it changes, and every message
         it sends to another chat, commits once."""
         with self.store.transaction():
-            return self.outbox.post(self._handle(self.turn(reader), event), reader.user_id)
+            return self.outbox.post(self._handle(self._turn(reader), event), reader.user_id)
 
     def _handle(self, turn: Turn, event: Event) -> Outcome:
         reader = turn.reader
@@ -163,14 +172,39 @@ class Dialogue:
             part = self.content.essay.part(int(value))
             if part is not None:
                 return self.reading.show(turn, part)
-        text = turn.say("welcome", name=turn.name, title=self.content.essay.title)
+        text = turn.say("welcome", name=turn.name, title=self.content.essay.title_in(turn.lang))
         buttons = (
             (turn.button("button_read", "read"), turn.button("button_topics", "topics")),
             (turn.button("button_answer", "answer"),),
         )
         return Outcome((Reply(text, buttons),))
 
+    @command("lang", menu=6)
+    def lang(self, turn: Turn, argument: str = "") -> Outcome:
+        """/lang: choose the language (``/lang en`` at once); the choice is remembered."""
+        code = argument.strip().lower()[:2]
+        if code in self.content.languages:
+            return self._speak(turn, code, edit=False)
+        rows = tuple(
+            (turn.button(f"button_lang_{lang}", "lang", lang),) for lang in self.content.languages
+        )
+        current = turn.say(f"language_{turn.lang}")
+        return Outcome((Reply(turn.say("lang_choose", current=current), rows),))
+
+    @action("lang", "code")
+    def lang_button(self, turn: Turn, code: str) -> Outcome:
+        if code not in self.content.languages:
+            return turn.notice("notice_expired")
+        return self._speak(turn, code, edit=True)
+
+    def _speak(self, turn: Turn, lang: str, *, edit: bool) -> Outcome:
+        """From now on, speak ``lang`` to the reader."""
+        self.store.readers.set_language(turn.reader.user_id, lang)
+        now = Turn(turn.reader, lang, self.content)
+        rows = ((now.button("button_read", "read"), now.button("button_topics", "topics")),)
+        return Outcome((Reply(now.say("lang_set"), rows, edit=edit),))
+
     @command("help", menu=5)
     def help(self, turn: Turn, argument: str) -> Outcome:
         """What the bot can do."""
-        return turn.reply("help", title=self.content.essay.title)
+        return turn.reply("help", title=self.content.essay.title_in(turn.lang))

@@ -1,4 +1,5 @@
-"""Reading the essay: one part per message, paged in place with ◀ ▶, position remembered."""
+"""Reading the essay: one part per message, paged in place with ◀ ▶, position remembered; in
+the reader's language, a translation labelled as such, with the original one tap away."""
 
 from __future__ import annotations
 
@@ -55,27 +56,52 @@ class Reading:
             return turn.notice("notice_expired")
         return self.show(turn, part, edit=edit)
 
+    @action("original", "part_id")
+    def original(self, turn: Turn, part_id: str) -> Outcome:
+        """The part in the essay's own language, in place of its translation (and back with
+        the "part" action)."""
+        part = self.essay.part_by_id(part_id)
+        if part is None:
+            return turn.notice("notice_expired")
+        text = self.render(turn, part, self.essay.language)
+        rows = self._paging(turn, part)
+        if self.essay.is_translated(turn.lang):
+            rows = (*rows, (turn.button("button_translation", "part", part.id),))
+        return Outcome((Reply(text, rows, edit=True),))
+
     def show(self, turn: Turn, part: Part, *, edit: bool = False) -> Outcome:
         """The reply showing ``part``, and remember it as the reader's position."""
         self.readers.set_position(turn.reader.user_id, part.id, part.number)
-        return Outcome((Reply(self.render(turn, part), self.buttons(turn, part), edit=edit),))
+        text = self.render(turn, part, turn.lang)
+        return Outcome((Reply(text, self.buttons(turn, part), edit=edit),))
 
-    def render(self, turn: Turn, part: Part) -> Markup:
-        """The text of the message showing ``part``."""
+    def render(self, turn: Turn, part: Part, lang: str) -> Markup:
+        """The text of the message showing ``part`` in ``lang`` (its phrases in the reader's)."""
         essay = self.essay
+        title = essay.title_in(lang)
         text = turn.say(
-            "part", text=part.text, number=part.number, total=essay.total, title=essay.title
+            "part", text=part.text_in(lang), number=part.number, total=essay.total, title=title
         )
         if part.number == 1:
             source = link(essay.source_url, essay.source_name)
-            header = turn.say("part_first_header", title=essay.title, source=source)
+            header = turn.say("part_first_header", title=title, source=source)
             text = Markup(f"{header}\n\n{text}")
+        if essay.is_translated(lang):
+            text = Markup(f"{text}\n{turn.say('part_translated')}")
         if part.number == essay.total:
-            text = Markup(f"{text}\n\n{turn.say('essay_end', question=essay.title)}")
+            end = turn.say("essay_end", question=essay.title_in(turn.lang))
+            text = Markup(f"{text}\n\n{end}")
         return text
 
     def buttons(self, turn: Turn, part: Part) -> tuple[tuple[Button, ...], ...]:
-        """◀ and ▶ where there is somewhere to go; a way back to the start on the last part."""
+        """◀ and ▶ where there is somewhere to go; a way back to the start on the last part;
+        the original, under a translation (always the last row)."""
+        rows = self._paging(turn, part)
+        if self.essay.is_translated(turn.lang):
+            rows = (*rows, (turn.button("button_original", "original", part.id),))
+        return rows
+
+    def _paging(self, turn: Turn, part: Part) -> tuple[tuple[Button, ...], ...]:
         row: list[Button] = []
         previous, following = self.essay.part(part.number - 1), self.essay.part(part.number + 1)
         if previous is not None:

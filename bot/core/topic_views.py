@@ -3,6 +3,8 @@ honest "not covered", and the buttons that go on from there."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.content.catalog import ASPECTS, Content, Topic
 from bot.content.markup import Markup
 from bot.core.events import Button, Keyboard, Reply
@@ -20,8 +22,9 @@ def topic_button(turn: Turn, topic: Topic) -> Button:
 def card(turn: Turn, topic: Topic) -> Markup:
     """The topic's answer with the essay's sentence it rests on."""
     text = topic.texts[turn.lang]
+    quote = turn.quote(topic.quote, topic.translations)
     return turn.say(
-        "topic_answer", name=text.name, answer=text.answer, quote=topic.quote, part=topic.part
+        "topic_answer", name=text.name, answer=text.answer, quote=quote, part=topic.part
     )
 
 
@@ -33,7 +36,7 @@ def aspect_text(turn: Turn, topic: Topic, aspect: str) -> Markup:
         name=topic.texts[turn.lang].name,
         label=turn.say(f"aspect_{aspect}"),
         text=found.texts[turn.lang],
-        quote=found.quote,
+        quote=turn.quote(found.quote, found.translations),
         part=found.part,
     )
 
@@ -45,12 +48,14 @@ def silent(turn: Turn, topic: Topic, asked: str) -> Markup:
     return Markup(f"{intro}\n\n{card(turn, topic)}")
 
 
-def yesno(turn: Turn, topic: Topic, sentence: str, part: int) -> Markup:
+def yesno(
+    turn: Turn, topic: Topic, sentence: str, translations: Mapping[str, str], part: int
+) -> Markup:
     """A yes/no question: the essay's closest sentence for the reader to judge, and the topic."""
     text = topic.texts[turn.lang]
     return turn.say(
         "topic_yesno_open",
-        sentence=sentence,
+        sentence=turn.quote(sentence, translations),
         part=part,
         name=text.name,
         answer=text.answer,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.content.catalog import Content
-from bot.content.markup import Markup, to_plain
+from bot.content.markup import Markup, escape, to_plain
 from bot.core import registry
 from bot.core.events import Button, Outcome, Reader, Reply
 
@@ -26,6 +27,14 @@ class Turn:
     def say(self, key: str, **params: object) -> Markup:
         """Phrase ``key`` in the reader's language."""
         return self.content.say(key, self.lang, **params)
+
+    def quote(self, original: str, translations: Mapping[str, str]) -> Markup:
+        """The essay's words in the reader's language: the original, or the translation with
+        the original one tap away (a spoiler)."""
+        translated = translations.get(self.lang)
+        if translated is None or self.lang == self.content.essay.language:
+            return Markup(escape(original))
+        return self.say("quote_translated", quote=translated, original=original)
 
     def button(self, key: str, action: str, *args: str, **params: object) -> Button:
         """A button labelled with phrase ``key`` that triggers ``action``."""

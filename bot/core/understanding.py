@@ -5,7 +5,8 @@ content and the matcher, and decides; rendering and recording are the asking fea
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
@@ -55,8 +56,9 @@ class Decision:
     aspect: str | None = None
     asked: str | None = None
     sentence: str | None = None
-    #: the part ``sentence`` is in
+    #: the part ``sentence`` is in, and the sentence in the essay's translations
     sentence_part: int = 0
+    sentence_translations: Mapping[str, str] = field(default_factory=dict)
     choices: tuple[str, ...] = ()
     about: str | None = None
     smalltalk: str | None = None
@@ -75,15 +77,11 @@ class Understanding:
         self.eras = [t.id for t in content.topics if t.kind == "era"]
         #: phrasings the author taught the bot (folded), with their topic
         self.learned: dict[str, str] = {}
-        self.sentences = [
-            (part.number, sentence)
-            for part in content.essay.parts
-            for paragraph in part.paragraphs
-            for sentence in _SENTENCE.split(paragraph)
-            if sentence.strip()
-        ]
+        #: every sentence of the essay: its part, the original and its translations
+        self.sentences = essay_sentences(content)
         self._sentence_stems = [
-            {w[:5] for w in folded(sentence).split()} for _, sentence in self.sentences
+            {w[:5] for text in (s, *t.values()) for w in folded(text).split()}
+            for _, s, t in self.sentences
         ]
 
     def learn(self, pairs: list[tuple[str, str]]) -> None:
@@ -237,7 +235,9 @@ class Understanding:
             asked = "relation"
             topic, _ = self._relation_holder(topic, self.topics[other])
         aspect = asked if asked in topic.aspects else None
-        part, sentence = self._best_sentence(question, topic) if intent.yesno else (0, None)
+        part, sentence, translated = (
+            self._best_sentence(question, topic) if intent.yesno else (0, None, {})
+        )
         # the same plain question again moves on; a question that asks something is answered
         plain_again = asked in (None, "what") and sentence is None
         repeated = plain_again and topic.id == last and (aspect or "card") in shown
@@ -250,6 +250,7 @@ class Understanding:
             asked=asked,
             sentence=sentence,
             sentence_part=part,
+            sentence_translations=translated,
             repeated=repeated,
             score=match.score,
         )
@@ -280,7 +281,9 @@ class Understanding:
                 return named[0]
         return later[0] if later else None
 
-    def _best_sentence(self, question: str, topic: Topic) -> tuple[int, str | None]:
+    def _best_sentence(
+        self, question: str, topic: Topic
+    ) -> tuple[int, str | None, Mapping[str, str]]:
         """The essay's sentence, in the topic's parts, that shares the most words with the
         question, for the reader to judge; never a yes put in the essay's mouth (word overlap
         cannot tell who did what: "l'IT risalì la china?" shares every word with a sentence
@@ -288,10 +291,27 @@ class Understanding:
         parts = {topic.part, *(a.part for a in topic.aspects.values())}
         ignored = self.matcher.stopwords | self.reader.wording.frame
         words = {w[:5] for w in folded(question).split() if len(w) >= 4 and w not in ignored}
-        best: tuple[int, str | None] = (0, None)
+        best: tuple[int, str | None, Mapping[str, str]] = (0, None, {})
         best_shared = 0
-        for (number, sentence), have in zip(self.sentences, self._sentence_stems, strict=True):
-            shared = len(words & have) if number in parts else 0
+        for sentence, have in zip(self.sentences, self._sentence_stems, strict=True):
+            shared = len(words & have) if sentence[0] in parts else 0
             if shared > best_shared:
-                best, best_shared = (number, sentence), shared
+                best, best_shared = sentence, shared
         return best
+
+
+def essay_sentences(content: Content) -> list[tuple[int, str, Mapping[str, str]]]:
+    """Every sentence of the essay: its part, the original, and the same sentence in each
+    translation (paired by position where a paragraph's translation has as many sentences)."""
+    found: list[tuple[int, str, Mapping[str, str]]] = []
+    for part in content.essay.parts:
+        for index, paragraph in enumerate(part.paragraphs):
+            originals = [s for s in _SENTENCE.split(paragraph) if s.strip()]
+            twins: dict[str, list[str]] = {}
+            for lang, paragraphs in part.translations.items():
+                translated = [s for s in _SENTENCE.split(paragraphs[index]) if s.strip()]
+                if len(translated) == len(originals):
+                    twins[lang] = translated
+            for n, sentence in enumerate(originals):
+                found.append((part.number, sentence, {k: v[n] for k, v in twins.items()}))
+    return found

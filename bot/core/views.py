@@ -27,6 +27,7 @@ def answer_item(turn: Turn, answer: Answer, excerpt: int | None = None) -> Marku
         name=answer.display_name or turn.say("anonymous_author"),
         date=answer.created_at[:10],
         comment=comment,
+        flag=turn.say(f"flag_{answer.lang}") if answer.lang in turn.content.languages else "",
     )
 
 

@@ -231,6 +231,12 @@ def m009_outbox(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m010_chosen_language(db: sqlite3.Connection) -> None:
+    """The language a reader chose with /lang: it wins over Telegram's language code."""
+    db.execute("ALTER TABLE readers ADD COLUMN chosen_language TEXT")
+
+
 def applied(db: Database) -> list[str]:
     """Names of the migrations already applied to ``db``, in order."""
     db.execute(

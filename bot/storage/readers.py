@@ -51,6 +51,19 @@ class ReaderStore:
                 (user_id, first_name, language_code, now, now),
             )
 
+    def language(self, user_id: int) -> tuple[str | None, str | None]:
+        """The language the reader chose with /lang (None if they never did), and their
+        Telegram language code."""
+        row = self.db.execute(
+            "SELECT chosen_language, language_code FROM readers WHERE user_id = ?", (user_id,)
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def set_language(self, user_id: int, lang: str) -> None:
+        self.db.execute(
+            "UPDATE readers SET chosen_language = ? WHERE user_id = ?", (lang, user_id)
+        )
+
     def flow(self, user_id: int) -> Flow | None:
         """The reader's place in the answering flow, if they are in it."""
         row = self.db.execute("SELECT flow, flow_data FROM readers WHERE user_id = ?", (user_id,))
