@@ -17,7 +17,7 @@ from typing import Any
 from fake_telegram import FakeBotAPI
 from telegram import Update
 
-from bot.adapters.telegram import build_application, on_shutdown, on_startup
+from bot.adapters.telegram import build_application, on_shutdown, on_startup, on_stop
 from bot.bootstrap import Services
 from bot.content.markup import to_plain
 from bot.core.events import Command, Event, Outcome, Press, Reader, Reply, Text
@@ -184,6 +184,7 @@ async def polling(services: Services) -> AsyncIterator[None]:
             RUNNING.remove(application)
             await application.updater.stop()
             await application.stop()
+            await on_stop(application)
             await on_shutdown(application)
 
 

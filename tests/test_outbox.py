@@ -27,11 +27,11 @@ def test_an_answer_and_its_admin_cards_commit_together_or_not_at_all(build: Buil
     put = outbox.put
     calls: list[int] = []
 
-    def second_put_fails(chat_id: int, body: str, card: int | None = None) -> int:
+    def second_put_fails(chat_id: int, body: str, card: int | None, delay: float) -> int:
         calls.append(chat_id)
         if len(calls) == 2:
             raise RuntimeError("the disk is full")
-        return put(chat_id, body, card)
+        return put(chat_id, body, card, delay)
 
     outbox.put = second_put_fails  # type: ignore[method-assign]
     say(services, ANNA, Command("answer"))

@@ -1,5 +1,8 @@
 """The courier: delivers the outbox to Telegram, each chat in order, chats side by side.
 
+Each chat with something due gets a sender of its own; a chat that waits (a 429, a slow or
+failing request) holds up only itself, and no chat ever has two senders, so nothing goes twice.
+
 A parcel leaves the outbox only once Telegram took it, or refused it for good (a blocked chat,
 a message it rejects). Network errors, timeouts, 5xx and 429s leave it there for a later try
 (after Telegram's ``retry_after`` for a 429), so a restart resumes where the courier stopped.
@@ -11,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from functools import partial
 from typing import Any, TypeVar
@@ -21,7 +24,7 @@ from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.content.markup import fit
-from bot.core.events import Keyboard
+from bot.core.events import Keyboard, Reply
 from bot.core.outbox import Delivery, Outbox
 
 log = logging.getLogger(__name__)
@@ -43,6 +46,10 @@ def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     )
 
 
+def _remember_nothing(chat_id: int, message_id: int, reply: Reply) -> None:
+    """Without an adapter's memory of what messages show, every edit is sent."""
+
+
 def seconds(error: RetryAfter) -> float:
     value: Any = error.retry_after
     return float(value.total_seconds() if hasattr(value, "total_seconds") else value)
@@ -51,11 +58,23 @@ def seconds(error: RetryAfter) -> float:
 class Courier:
     """Delivers what the dialogue left in the outbox."""
 
-    def __init__(self, outbox: Outbox, worker: Executor, bot: Bot) -> None:
+    def __init__(
+        self,
+        outbox: Outbox,
+        worker: Executor,
+        bot: Bot,
+        shown: Mapping[tuple[int, int], tuple[str, Keyboard]] | None = None,
+        remember: Callable[[int, int, Reply], None] | None = None,
+    ) -> None:
         self.outbox = outbox
         self.worker = worker
         self.bot = bot
+        #: what recent messages show (shared with the adapter), so no edit changes nothing
+        self.shown = shown if shown is not None else {}
+        self.remember = remember or _remember_nothing
         self._wake = asyncio.Event()
+        self._busy: dict[int, asyncio.Task[None]] = {}
+        self._stopping = False
 
     def wake(self) -> None:
         """Something was posted: look at the outbox now."""
@@ -66,35 +85,60 @@ class Courier:
         return await asyncio.get_running_loop().run_in_executor(self.worker, partial(call, *args))
 
     async def run(self) -> None:
-        """Deliver until cancelled."""
-        while True:
-            try:
-                delivered = await self.round()
-            except Exception:  # never let one bad round stop the deliveries for good
-                log.exception("the courier failed a round; trying again")
-                delivered = 0
-            if not delivered:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), POLL)
+        """Deliver until :meth:`stop`."""
+        while not self._stopping:
             self._wake.clear()
+            try:
+                await self.round()
+            except Exception:  # never let one bad round stop the deliveries for good
+                log.exception("the courier could not read the outbox; trying again")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), POLL)
+
+    async def stop(self, timeout: float = 5.0) -> None:
+        """Stop taking parcels; let the chats' senders finish what they are sending (up to
+        ``timeout`` seconds), so nothing Telegram took stays in the outbox to go again."""
+        self._stopping = True
+        self._wake.set()
+        senders = list(self._busy.values())
+        if senders:
+            _, late = await asyncio.wait(senders, timeout=timeout)
+            for sender in late:
+                sender.cancel()
 
     async def round(self) -> int:
-        """Deliver what is due now, chats side by side; return how many left the outbox."""
-        due = await self._core(self.outbox.due, BATCH)
+        """Start a sender for each chat that has something due and none running; return how
+        many were started."""
+        due = await self._core(self.outbox.due, BATCH, None, set(self._busy))
         by_chat: dict[int, list[Delivery]] = {}
         for delivery in due:
             by_chat.setdefault(delivery.parcel.chat_id, []).append(delivery)
-        counts = await asyncio.gather(*(self._chat(items) for items in by_chat.values()))
-        return sum(counts)
+        for chat, deliveries in by_chat.items():
+            if chat in self._busy or self._stopping:
+                continue
+            sender = asyncio.get_running_loop().create_task(self._chat(deliveries))
+            self._busy[chat] = sender
+            sender.add_done_callback(partial(self._idle, chat))
+        return len(by_chat)
 
-    async def _chat(self, deliveries: list[Delivery]) -> int:
+    def _idle(self, chat: int, sender: object = None) -> None:
+        """A chat's sender finished: look at the outbox again (the chat may have more)."""
+        self._busy.pop(chat, None)
+        self._wake.set()
+
+    async def _chat(self, deliveries: list[Delivery]) -> None:
         """One chat's deliveries, in order, stopping at the first that must wait."""
-        done = 0
         for delivery in deliveries:
-            if not await self.deliver(delivery):
-                break
-            done += 1
-        return done
+            if self._stopping:
+                return
+            try:
+                if not await self.deliver(delivery):
+                    return
+            except Exception:  # whatever it was, the parcel stays for a later, counted, try
+                log.exception("a message to chat %s failed", delivery.parcel.chat_id)
+                with contextlib.suppress(Exception):
+                    await self._core(self.outbox.failed, delivery, None)
+                return
 
     async def deliver(self, delivery: Delivery) -> bool:
         """Try one delivery; False if it stays in the outbox for later."""
@@ -121,19 +165,23 @@ class Courier:
 
     async def _put(self, delivery: Delivery) -> int:
         """Edit the card in place, or send the message; the id of the message showing it."""
-        reply, chat = delivery.reply, delivery.parcel.chat_id
+        reply, chat, shown = delivery.reply, delivery.parcel.chat_id, delivery.message_id
         text = fit(reply.text, MessageLimit.MAX_TEXT_LENGTH)
         markup = keyboard(reply.buttons)
-        if delivery.message_id is not None:
+        if shown is not None:
+            if self.shown.get((chat, shown)) == (reply.text, reply.buttons):
+                return shown  # it already shows exactly this
             try:
                 await self.bot.edit_message_text(
-                    text, chat_id=chat, message_id=delivery.message_id, reply_markup=markup
+                    text, chat_id=chat, message_id=shown, reply_markup=markup
                 )
-                return delivery.message_id
+                self.remember(chat, shown, reply)
+                return shown
             except BadRequest as error:
                 if "not modified" in error.message:
-                    return delivery.message_id
+                    return shown
                 if "not found" not in error.message and "can't be edited" not in error.message:
                     raise
         sent = await self.bot.send_message(chat, text, reply_markup=markup)
+        self.remember(chat, sent.message_id, reply)
         return sent.message_id

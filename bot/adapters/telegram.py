@@ -293,6 +293,7 @@ def build_application(config: Config, dialogue: Dialogue) -> EssayApp:
         .rate_limiter(ChatRateLimiter(config.max_rate))
         .concurrent_updates(PerChatProcessor())
         .post_init(on_startup)
+        .post_stop(on_stop)
         .post_shutdown(on_shutdown)
         .build()
     )
@@ -340,19 +341,28 @@ async def on_startup(application: EssayApp) -> None:
             given.add(former)
     dialogue.menus_given(given)
     data = application.bot_data
-    data.courier = Courier(dialogue.outbox, data.worker, application.bot)
+    data.courier = Courier(
+        dialogue.outbox, data.worker, application.bot, data.shown, data.remember
+    )
     data.courier_task = asyncio.get_running_loop().create_task(data.courier.run())
     log.info("essaybot is running as @%s", application.bot.username)
 
 
+async def on_stop(application: EssayApp) -> None:
+    """Stop the courier while the bot can still talk to Telegram: what it is sending goes out,
+    what it has not taken waits in the outbox for the next start."""
+    data = application.bot_data
+    if data.courier is not None:
+        await data.courier.stop()
+    if data.courier_task is not None:
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(data.courier_task, timeout=5)
+        data.courier_task = None
+
+
 async def on_shutdown(application: EssayApp) -> None:
-    """Stop the courier (what it has not delivered waits in the outbox), let the core finish
-    the event it is on, then stop its thread."""
-    task = application.bot_data.courier_task
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    """Let the core finish the event it is on, then stop its thread."""
+    await on_stop(application)  # in case the application was never stopped
     application.bot_data.worker.shutdown(wait=True)
 
 

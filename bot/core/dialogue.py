@@ -60,7 +60,7 @@ class Dialogue:
             content, store, matcher, admins=admins, pre_moderation=pre_moderation, clock=clock
         )
         self.privacy = Privacy(store, clock)
-        self.outbox = Outbox(store.outbox)
+        self.outbox = Outbox(store.outbox, self.moderation.card_for)
         self.commands: dict[str, tuple[CommandSpec, Handler]] = {}
         self.actions: dict[str, tuple[ActionSpec, Handler]] = {}
         features = (self, self.reading, self.asking, self.discussion, self.moderation)

@@ -91,6 +91,8 @@ class Reply:
     chat_id: int | None = None
     document: Document | None = None
     card: int | None = None
+    #: for a card: it reports that the reader changed the answer
+    card_edited: bool = False
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.content.catalog import Content
 from bot.content.markup import Markup, clip
-from bot.core.events import Document, Outcome, Reply
+from bot.core.events import Document, Outcome, Reader, Reply
 from bot.core.exports import export_csv
 from bot.core.registry import action, command
 from bot.core.turn import Turn
@@ -24,6 +24,34 @@ class Moderation:
         self.content = content
         self.store = store
         self.answers = store.answers
+
+    def card_for(self, answer_id: int, chat_id: int, edited: bool) -> Reply:
+        """Answer ``answer_id``'s card as it is now, for the admin of ``chat_id``, in their
+        language: the answer with its buttons, or what became of it (withdrawn, forgotten,
+        its author banned), keeping the Ban button."""
+        turn = self._admin_turn(chat_id)
+        answer = self.answers.get(answer_id)
+        if answer is not None:
+            reader = self.store.readers.get(answer.user_id)
+            card = admin_card(turn, answer, reader.first_name if reader else "", edited=edited)
+            return Reply(card.text, card.buttons, chat_id=chat_id, card=answer_id)
+        author = self.answers.author(answer_id)
+        key = "card_withdrawn"
+        if author is not None and self.store.readers.get(author) is None:
+            key = "card_forgotten"
+        elif author is not None and self.answers.is_banned(author):
+            key = "card_banned"
+        return withdrawn_cards(turn, answer_id, [chat_id], key)[0]
+
+    def _admin_turn(self, user_id: int) -> Turn:
+        """A turn in the admin's language: the one they chose, else their Telegram's, else
+        (an admin who never wrote to the bot) the language the author wrote in."""
+        chosen, code = self.store.readers.language(user_id)
+        known = self.store.readers.get(user_id) is not None
+        lang = chosen if chosen in self.content.languages else None
+        if lang is None:
+            lang = self.content.language_for(code) if known else self.content.default_language
+        return Turn(Reader(user_id), lang, self.content)
 
     def _card(self, turn: Turn, answer_id: int) -> Reply | None:
         answer = self.answers.get(answer_id)
@@ -50,8 +78,8 @@ class Moderation:
                 return turn.notice("notice_answer_gone")
             self.answers.ban(author, by=turn.reader.user_id)
             done = turn.say("notice_banned", user_id=author)
-            others = [c for c in self.store.outbox.card_chats(number) if c != turn.reader.user_id]
-            copies = withdrawn_cards(turn, number, others, "card_banned")
+            chats = self.store.outbox.card_chats(number)
+            copies = withdrawn_cards(turn, number, chats, "card_banned")
             gone = Reply(turn.say("card_banned", number=number), edit=True)
             return Outcome((gone, *copies), notice=str(done))
         if answer.revision != seen:
@@ -71,9 +99,10 @@ class Moderation:
         card = self._card(turn, answer.id)
         if card is None:
             return Outcome(notice=str(notice))
-        # the same card in the other admins' chats shows the verdict too
-        others = [c for c in self.store.outbox.card_chats(answer.id) if c != turn.reader.user_id]
-        copies = tuple(Reply(card.text, card.buttons, chat_id=c, card=answer.id) for c in others)
+        # the card in every admin's chat shows the verdict too (the acting admin's included, so
+        # a copy still on its way there can never leave an older state on top)
+        chats = self.store.outbox.card_chats(answer.id)
+        copies = tuple(Reply(card.text, card.buttons, chat_id=c, card=answer.id) for c in chats)
         return Outcome((Reply(card.text, card.buttons, edit=True), *copies), notice=str(notice))
 
     @command("banned", menu=5, admin=True)

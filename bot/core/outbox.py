@@ -1,16 +1,30 @@
 """Messages for other chats: posted to the outbox with the change they report, and handed to
-an adapter to deliver (retrying what can be retried) as :class:`Delivery` items."""
+an adapter to deliver (retrying what can be retried) as :class:`Delivery` items.
+
+A card is drawn again from the database when it is handed out, in its admin's language: however
+late it goes, it shows the answer as it is then (a verdict given meanwhile, a deletion, a
+/forget), never an older state over a newer one.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import logging
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from bot.content.markup import Markup
 from bot.core.events import Button, Outcome, Reply
 from bot.storage.outbox import OutboxStore, Parcel
 
+log = logging.getLogger(__name__)
+#: Draws answer ``answer_id``'s card for the admin of ``chat_id`` (``edited``: the reader
+#: changed the answer since it was first sent).
+CardRenderer = Callable[[int, int, bool], Reply]
+#: Seconds a card for the acting chat waits, so the edit of the pressed card goes first (the
+#: card then shows the same and is not sent again; or it corrects a copy that was on its way).
+ACTING_CHAT_DELAY = 2.0
 #: Tries of one parcel before it is given up (with the pauses below, about an hour and a half).
 MAX_ATTEMPTS = 15
 #: The longest pause between two tries, in seconds.
@@ -28,22 +42,28 @@ class Delivery:
 
 
 def pack(reply: Reply) -> str:
-    """``reply`` (text and buttons) as the outbox keeps it."""
+    """``reply`` as the outbox keeps it: text and buttons; for a card only whether it reports
+    an edit (it is drawn from the database when it goes, so no reader's text waits here)."""
+    if reply.card is not None:
+        return json.dumps({"edited": reply.card_edited})
     rows = [[dataclasses.asdict(button) for button in row] for row in reply.buttons]
     return json.dumps({"text": str(reply.text), "buttons": rows}, ensure_ascii=False)
 
 
-def unpack(parcel: Parcel) -> Reply:
+def unpack(parcel: Parcel, render_card: CardRenderer) -> Reply:
     body = json.loads(parcel.body)
+    if parcel.card is not None:
+        return render_card(parcel.card, parcel.chat_id, bool(body.get("edited")))
     buttons = tuple(tuple(Button(**b) for b in row) for row in body["buttons"])
-    return Reply(Markup(body["text"]), buttons, chat_id=parcel.chat_id, card=parcel.card)
+    return Reply(Markup(body["text"]), buttons, chat_id=parcel.chat_id)
 
 
 class Outbox:
     """The core's side of the outbox."""
 
-    def __init__(self, store: OutboxStore) -> None:
+    def __init__(self, store: OutboxStore, render_card: CardRenderer) -> None:
         self.store = store
+        self.render_card = render_card
 
     def post(self, outcome: Outcome, chat_id: int) -> Outcome:
         """Queue the outcome's messages for other chats (and cards, even to the acting chat:
@@ -52,23 +72,29 @@ class Outbox:
         for reply in outcome.replies:
             if reply.chat_id is None or (reply.chat_id == chat_id and reply.card is None):
                 own.append(reply)
-            else:
-                self.store.put(reply.chat_id, pack(reply), reply.card)
+            else:  # the acting admin's own card is being edited in place right now: after that
+                delay = ACTING_CHAT_DELAY if reply.chat_id == chat_id else 0
+                self.store.put(reply.chat_id, pack(reply), reply.card, delay)
         posted = len(outcome.replies) - len(own)
         return Outcome(tuple(own), outcome.notice, outcome.posted + posted)
 
-    def due(self, limit: int = 50, chat_id: int | None = None) -> list[Delivery]:
-        """What to deliver now (to ``chat_id`` only, if given), each chat's in order."""
-        return [
-            Delivery(
-                parcel,
-                unpack(parcel),
-                None
-                if parcel.card is None
-                else self.store.card_message(parcel.card, parcel.chat_id),
-            )
-            for parcel in self.store.due(limit, chat_id)
-        ]
+    def due(
+        self, limit: int = 50, chat_id: int | None = None, skip: Collection[int] = ()
+    ) -> list[Delivery]:
+        """What to deliver now (to ``chat_id`` only, if given; none to the chats in ``skip``),
+        each chat's in order. A parcel that cannot be read any more is dropped, logged."""
+        found: list[Delivery] = []
+        for parcel in self.store.due(limit, chat_id, skip):
+            try:
+                reply = unpack(parcel, self.render_card)
+            except (ValueError, KeyError, TypeError):
+                log.exception("dropped an unreadable message for chat %s", parcel.chat_id)
+                self.store.delivered(parcel, None)
+                continue
+            card = parcel.card
+            shown = None if card is None else self.store.card_message(card, parcel.chat_id)
+            found.append(Delivery(parcel, reply, shown))
+        return found
 
     def delivered(self, delivery: Delivery, message_id: int | None) -> None:
         """The message arrived (or can never arrive: a blocked chat, a refused message)."""
@@ -77,12 +103,14 @@ class Outbox:
     def failed(self, delivery: Delivery, retry_after: float | None = None) -> bool:
         """A try failed for a passing reason: try again later (after ``retry_after`` seconds
         when Telegram said so). False when the parcel was given up after ``MAX_ATTEMPTS``."""
+        if retry_after is not None:  # Telegram said when: not a failure, it never gives up
+            self.store.postpone(delivery.parcel, retry_after, count=False)
+            return True
         attempts = delivery.parcel.attempts + 1
         if attempts >= MAX_ATTEMPTS:
             self.store.delivered(delivery.parcel, None)
             return False
-        pause = retry_after if retry_after is not None else min(2.0**attempts, MAX_PAUSE)
-        self.store.postpone(delivery.parcel, pause)
+        self.store.postpone(delivery.parcel, min(2.0 ** (attempts - 1), MAX_PAUSE))
         return True
 
     def waiting(self) -> int:

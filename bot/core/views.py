@@ -81,7 +81,8 @@ def admin_cards(
     admin_turn = Turn(turn.reader, turn.content.default_language, turn.content)
     card = admin_card(admin_turn, answer, author, edited=edited)
     return tuple(
-        Reply(card.text, card.buttons, chat_id=admin, card=answer.id) for admin in sorted(admins)
+        Reply(card.text, card.buttons, chat_id=admin, card=answer.id, card_edited=edited)
+        for admin in sorted(admins)
     )
 
 

@@ -9,6 +9,8 @@ card replaces an older one still waiting.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -33,9 +35,11 @@ class OutboxStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def put(self, chat_id: int, body: str, card: int | None = None) -> int:
-        """Queue a message for ``chat_id``; a card replaces the same card still waiting."""
+    def put(self, chat_id: int, body: str, card: int | None = None, delay: float = 0) -> int:
+        """Queue a message for ``chat_id`` (to go in ``delay`` seconds); a card replaces the
+        same card still waiting."""
         now = self.db.now()
+        due = stamp(self.db.clock() + timedelta(seconds=delay)) if delay else now
         with self.db.transaction():
             if card is not None:
                 self.db.execute(
@@ -44,11 +48,13 @@ class OutboxStore:
             cursor = self.db.execute(
                 "INSERT INTO outbox (chat_id, body, card, created_at, due_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (chat_id, body, card, now, now),
+                (chat_id, body, card, now, due),
             )
         return int(cursor.lastrowid or 0)
 
-    def due(self, limit: int, chat_id: int | None = None) -> list[Parcel]:
+    def due(
+        self, limit: int, chat_id: int | None = None, skip: Collection[int] = ()
+    ) -> list[Parcel]:
         """The parcels to deliver now (to ``chat_id`` only, if given), oldest first; none behind
         one of its chat's that waits for a later try (each chat's messages arrive in order)."""
         now = self.db.now()
@@ -59,9 +65,10 @@ class OutboxStore:
                 SELECT 1 FROM outbox AS earlier
                 WHERE earlier.chat_id = o.chat_id AND earlier.id < o.id AND earlier.due_at > ?
             )
+            AND chat_id NOT IN (SELECT value FROM json_each(?))
             ORDER BY id LIMIT ?
             """,
-            (now, chat_id, now, limit),
+            (now, chat_id, now, json.dumps(sorted(skip)), limit),
         )
         return [Parcel(*row) for row in rows]
 
@@ -81,12 +88,12 @@ class OutboxStore:
                     (parcel.card, parcel.chat_id, message_id),
                 )
 
-    def postpone(self, parcel: Parcel, seconds: float) -> None:
-        """Try ``parcel`` again in ``seconds``."""
+    def postpone(self, parcel: Parcel, seconds: float, *, count: bool = True) -> None:
+        """Try ``parcel`` again in ``seconds``; ``count``: this was a failed attempt."""
         later = stamp(self.db.clock() + timedelta(seconds=max(1.0, seconds)))
         self.db.execute(
-            "UPDATE outbox SET attempts = attempts + 1, due_at = ? WHERE id = ?",
-            (later, parcel.id),
+            "UPDATE outbox SET attempts = attempts + ?, due_at = ? WHERE id = ?",
+            (int(count), later, parcel.id),
         )
 
     def card_message(self, answer_id: int, chat_id: int) -> int | None:
@@ -107,9 +114,10 @@ class OutboxStore:
         return [int(row[0]) for row in rows]
 
     def discard(self, chat_id: int, cards: list[int]) -> None:
-        """Drop what still waits for ``chat_id`` and every waiting version of ``cards`` (a
-        reader who asks to be forgotten leaves no text of theirs queued)."""
+        """Drop the messages still waiting for ``chat_id`` (cards of other readers' answers
+        stay, for an admin) and every waiting version of ``cards`` (a reader who asks to be
+        forgotten leaves nothing of theirs queued)."""
         with self.db.transaction():
-            self.db.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,))
+            self.db.execute("DELETE FROM outbox WHERE chat_id = ? AND card IS NULL", (chat_id,))
             for card in cards:
                 self.db.execute("DELETE FROM outbox WHERE card = ?", (card,))
