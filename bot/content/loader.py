@@ -105,7 +105,7 @@ def _load_parts(raw: Any, problems: Problems) -> list[Part]:
                 continue
             translations[lang] = tuple(p.strip() for p in translated)
         part = Part(part_id, len(parts) + 1, tuple(p.strip() for p in paragraphs), translations)
-        longest = max(len(part.text), *(len(part.text_in(lang)) for lang in translations))
+        longest = max([len(part.text), *(len(part.text_in(lang)) for lang in translations)])
         if longest > MAX_PART:
             problems.add(file, label, f"too long: {longest} characters (at most {MAX_PART})")
             continue
