@@ -150,3 +150,45 @@ async def test_an_english_reader_reads_in_english_sees_the_original_and_keeps_la
         assert "C’era una volta" in (await fake.await_reply(bob["id"]))["text"]
         fake.send_text(bob, "/lang en")
         assert "we speak English" in (await fake.await_reply(bob["id"]))["text"]
+
+
+async def test_an_english_reader_answers_in_english_and_sees_answers_marked_with_their_language(
+    fake: FakeBotAPI, build: Build
+) -> None:
+    services = build(fake=fake)
+    bob, anna = fake.user(2002, "Bob", "en"), fake.user(1001, "Anna", "it")
+    async with polling(services):
+        fake.send_text(anna, "/answer")
+        question = await fake.await_reply(anna["id"])
+        await press(fake, anna, question["message_id"], "stance:separate")
+        fake.send_text(anna, "Meglio separati, ognuno il suo mestiere.")
+        display = await fake.await_reply(anna["id"])
+        await press(fake, anna, display["message_id"], "show:anonymous")
+        fake.send_text(bob, "/answer")
+        question = await fake.await_reply(bob["id"])
+        assert question["text"].startswith("Marketing and IT: does it still make sense")
+        assert [label for label, _ in buttons(question)][:3] == [
+            "Keep them separate",
+            "Integrate them",
+            "It depends",
+        ]
+        await press(fake, bob, question["message_id"], "stance:integrate")
+        fake.send_text(bob, "no")
+        await fake.await_until(lambda: "so you don't lose it" in fake.last_sent(bob["id"])["text"])
+        assert "too short" in fake.texts(bob["id"])[-2]
+        fake.send_text(bob, "Together <b>of course</b> & for good.")
+        display = await fake.await_reply(bob["id"])
+        await press(fake, bob, display["message_id"], "show:name")
+        confirmation = fake.last_sent(bob["id"])
+        assert confirmation["text"].startswith("Thank you Bob! Your answer is saved")
+        assert "Keep them separate: 1 (50%)" in confirmation["text"]
+        assert "Meglio separati, ognuno il suo mestiere." in confirmation["text"]
+        fake.send_text(bob, "/answers")
+        listing = await fake.await_reply(bob["id"])
+        assert listing["text"].startswith("Readers' answers (2)")
+        assert "Together <b>of course</b> & for good." in listing["text"]
+        assert "🇬🇧" in listing["text"] and "🇮🇹" in listing["text"]
+        fake.send_text(anna, "/answers")
+        listing = await fake.await_reply(anna["id"])
+        assert listing["text"].startswith("Le risposte dei lettori (2)")
+        assert "Together <b>of course</b> & for good." in listing["text"]
