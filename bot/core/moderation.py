@@ -7,7 +7,8 @@ them, and for anyone else they do not exist.
 from __future__ import annotations
 
 from bot.content.catalog import Content
-from bot.content.markup import Markup, clip
+from bot.content.markup import Markup, clip, to_plain
+from bot.core.charts import ChartData
 from bot.core.events import Document, Outcome, Reader, Reply
 from bot.core.exports import export_csv
 from bot.core.registry import action, command
@@ -182,6 +183,30 @@ class Moderation:
             tally=lines(tally),
             topics=lines(topics),
             misses=lines(misses),
+        )
+
+    def chart_data(self, turn: Turn) -> ChartData:
+        """The numbers of /stats for the chart, labelled in the admin's language."""
+        numbers = self.store.stats(self.content.essay.total)
+        finished = numbers.tally_finished
+        label = {s: to_plain(turn.say(f"stance_{s}")) for s in numbers.tally}
+        return ChartData(
+            title=to_plain(turn.say("chart_title")),
+            tally=[(label[s], n, finished.get(s, 0)) for s, n in numbers.tally.items()],
+            series=(
+                to_plain(turn.say("chart_series_all")),
+                to_plain(turn.say("chart_series_finished")),
+            ),
+            moves=[(label[b], label[a], n) for b, a, n in numbers.moves],
+            funnel=numbers.funnel,
+            topics=[(self._topic_name(turn, t), c) for t, c in numbers.topics],
+            panels=(
+                to_plain(turn.say("chart_panel_tally")),
+                to_plain(turn.say("chart_panel_moves")),
+                to_plain(turn.say("chart_panel_funnel")),
+                to_plain(turn.say("chart_panel_topics")),
+            ),
+            empty=to_plain(turn.say("stats_none")),
         )
 
     def _topic_name(self, turn: Turn, topic_id: str) -> str:

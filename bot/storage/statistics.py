@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.model.answers import STANCES, Answer
 from bot.model.limits import MAX_MISSES, MAX_TOPICS
@@ -18,6 +18,8 @@ class Stats:
     tally: dict[str, int]  # stance -> answers (published and pending)
     topics: list[tuple[str, int]]  # (topic id, questions), most asked first
     misses: list[tuple[str, str]]  # (date, question), newest first
+    tally_finished: dict[str, int] = field(default_factory=dict)  # of readers who finished
+    moves: list[tuple[str, str, int]] = field(default_factory=list)  # (before, after, readers)
 
 
 def stats(db: Database, parts: int) -> Stats:
