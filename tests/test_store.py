@@ -40,6 +40,13 @@ EFFECTS: dict[str, dict[str, set[str]]] = {
     "m008_index_questions_by_reader": {"questions": {"user_id", "created_at"}},
     "m009_outbox": {"outbox": {"chat_id", "body", "card", "due_at"}, "cards": {"message_id"}},
     "m010_chosen_language": {"readers": {"chosen_language"}},
+    "m011_discussion": {
+        "votes": {"answer_id", "user_id", "value"},
+        "replies": {"answer_id", "user_id", "text", "by_author", "status"},
+        "notices": {"user_id", "key", "params"},
+        "readers": {"notify", "notified_at", "inactive", "before_stance"},
+        "outbox": {"digest"},
+    },
 }
 
 

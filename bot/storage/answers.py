@@ -7,9 +7,16 @@ confirms anything.
 
 from __future__ import annotations
 
+import json
+
 from bot.model.answers import STANCES, Answer
 from bot.model.fingerprints import fingerprint
 from bot.storage.database import Database
+
+
+def _ids(ids: list[int]) -> str:
+    return json.dumps(sorted(set(ids)))
+
 
 _COLUMNS = "id, user_id, stance, comment, display_name, lang, status, created_at, updated_at"
 
@@ -47,6 +54,10 @@ class AnswerStore:
         now = self.db.now()
         mark = fingerprint(comment) if comment else None
         with self.db.transaction():
+            before = self.of_reader(user_id)
+            if before is not None and (before.stance, before.comment) != (stance, comment):
+                # votes were about other words
+                self.db.execute("DELETE FROM votes WHERE answer_id = ?", (before.id,))
             self.db.execute(
                 """
                 INSERT INTO answers (user_id, stance, comment, display_name, lang, status,
@@ -92,6 +103,10 @@ class AnswerStore:
 
     def delete(self, user_id: int) -> bool:
         with self.db.transaction():
+            self.db.execute(
+                "DELETE FROM votes WHERE answer_id IN (SELECT id FROM answers WHERE user_id = ?)",
+                (user_id,),
+            )
             deleted = self.db.execute("DELETE FROM answers WHERE user_id = ?", (user_id,))
             return deleted.rowcount > 0
 
@@ -164,29 +179,70 @@ class AnswerStore:
         row = self.db.execute("SELECT COUNT(*) FROM answers WHERE status = ?", (status,))
         return int(row.fetchone()[0])
 
+    def published_ids(self, stance: str | None = None) -> list[int]:
+        """The ids of published answers (of one stance, if given), newest first."""
+        rows = self.db.execute(
+            "SELECT id FROM answers WHERE status = 'published' AND coalesce(?, stance) = stance"
+            " ORDER BY created_at DESC, id DESC",
+            (stance,),
+        )
+        return [int(row[0]) for row in rows]
+
+    def by_ids(self, ids: list[int]) -> list[Answer]:
+        """These answers, in the order given (ids not found are left out)."""
+        found = {a.id: a for a in self._many("id IN (SELECT value FROM json_each(?))", _ids(ids))}
+        return [found[i] for i in ids if i in found]
+
+    def finished(self, user_ids: list[int], parts: int) -> set[int]:
+        """Which of these readers reached the essay's last part."""
+        rows = self.db.execute(
+            "SELECT user_id FROM readers WHERE furthest_part >= ?"
+            " AND user_id IN (SELECT value FROM json_each(?))",
+            (parts, _ids(user_ids)),
+        )
+        return {int(row[0]) for row in rows}
+
+    def moves(self, finished_parts: int | None = None) -> list[tuple[str, str, int]]:
+        """(before, after, readers): readers who gave a stance before reading and answered,
+        by what they thought before and after (the same stance twice: they kept it); with
+        ``finished_parts``, only readers who reached that part."""
+        rows = self.db.execute(
+            "SELECT r.before_stance, a.stance, COUNT(*) FROM readers AS r"
+            " JOIN answers AS a ON a.user_id = r.user_id"
+            " WHERE a.status != 'hidden' AND r.before_stance IN (SELECT value FROM json_each(?))"
+            " AND r.furthest_part >= ? GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2",
+            (json.dumps(STANCES), finished_parts or 0),
+        )
+        return [(str(b), str(a), int(n)) for b, a, n in rows]
+
     def pending(self, limit: int) -> list[Answer]:
         return self._many("status = 'pending' ORDER BY created_at LIMIT ?", limit)
 
-    def tally(self, including: int | None = None) -> dict[str, int]:
-        """Published answers per stance (plus reader ``including``'s own, whatever its status)."""
+    def tally(
+        self, including: int | None = None, finished_parts: int | None = None
+    ) -> dict[str, int]:
+        """Published answers per stance (plus reader ``including``'s own, whatever its status);
+        with ``finished_parts``, only of readers who reached that part."""
         counts = dict.fromkeys(STANCES, 0)
         rows = self.db.execute(
-            "SELECT stance, COUNT(*) FROM answers WHERE status = 'published'"
-            " OR (user_id = ? AND status != 'hidden') GROUP BY stance",
-            (including if including is not None else -1,),
+            "SELECT stance, COUNT(*) FROM answers WHERE (status = 'published'"
+            " OR (user_id = ? AND status != 'hidden')) AND (? = 0 OR user_id IN"
+            " (SELECT user_id FROM readers WHERE furthest_part >= ?)) GROUP BY stance",
+            (including if including is not None else -1, finished_parts or 0, finished_parts or 0),
         )
         for stance, count in rows:
             counts[stance] = int(count)
         return counts
 
-    def other_view(self, user_id: int, stance: str) -> Answer | None:
-        """The newest published answer, with a comment, from someone of a different stance."""
-        return self._one(
-            "status = 'published' AND user_id != ? AND stance != ? AND comment IS NOT NULL"
-            " ORDER BY created_at DESC, id DESC LIMIT 1",
-            user_id,
-            stance,
+    def other_views(self, user_id: int, stance: str) -> list[int]:
+        """The published answers, with a comment, from readers of a different stance, newest
+        first (ids)."""
+        rows = self.db.execute(
+            "SELECT id FROM answers WHERE status = 'published' AND user_id != ? AND stance != ?"
+            " AND comment IS NOT NULL ORDER BY created_at DESC, id DESC",
+            (user_id, stance),
         )
+        return [int(row[0]) for row in rows]
 
     def all(self) -> list[Answer]:
         return self._many("1 ORDER BY id")
@@ -199,10 +255,11 @@ class AnswerStore:
                 "INSERT OR IGNORE INTO bans (user_id, banned_by, banned_at) VALUES (?, ?, ?)",
                 (user_id, by, now),
             )
-            self.db.execute(
-                "UPDATE answers SET status = 'hidden', updated_at = ? WHERE user_id = ?",
-                (now, user_id),
-            )
+            for table in ("answers", "replies"):  # their replies go with their answer
+                self.db.execute(
+                    f"UPDATE {table} SET status = 'hidden', updated_at = ? WHERE user_id = ?",
+                    (now, user_id),
+                )
             # lifting the ban later does not lift the review: their next answer waits
             self.db.execute(
                 "INSERT OR IGNORE INTO reviews (user_id, since) VALUES (?, ?)", (user_id, now)

@@ -237,6 +237,63 @@ def m010_chosen_language(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE readers ADD COLUMN chosen_language TEXT")
 
 
+@migration
+def m011_discussion(db: sqlite3.Connection) -> None:
+    """Readers discuss: agree/disagree votes on answers, one level of replies (the author's
+    marked), notices bundled into one message per reader, before/after stances, whether a
+    reader wants notifications and whether they can still be reached."""
+    db.execute(
+        """
+        CREATE TABLE votes (
+            answer_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            value INTEGER NOT NULL CHECK (value IN (-1, 1)),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (answer_id, user_id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX votes_by_reader ON votes (user_id)")
+    db.execute(
+        """
+        CREATE TABLE replies (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            answer_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            display_name TEXT,
+            by_author INTEGER NOT NULL DEFAULT 0,
+            lang TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            fingerprint TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX replies_by_answer ON replies (answer_id, status, id)")
+    db.execute("CREATE INDEX replies_by_reader ON replies (user_id)")
+    db.execute("CREATE INDEX replies_by_status ON replies (status, id)")
+    db.execute("CREATE TABLE reply_authors (reply_id INTEGER PRIMARY KEY, user_id INTEGER)")
+    db.execute(
+        """
+        CREATE TABLE notices (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            params TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX notices_by_reader ON notices (user_id, id)")
+    db.execute("ALTER TABLE readers ADD COLUMN notify INTEGER")  # NULL: not asked yet
+    db.execute("ALTER TABLE readers ADD COLUMN notified_at TEXT")
+    db.execute("ALTER TABLE readers ADD COLUMN inactive INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE readers ADD COLUMN before_stance TEXT")  # NULL: not asked yet
+    db.execute("ALTER TABLE outbox ADD COLUMN digest INTEGER NOT NULL DEFAULT 0")
+
+
 def applied(db: Database) -> list[str]:
     """Names of the migrations already applied to ``db``, in order."""
     db.execute(

@@ -27,6 +27,7 @@ class Parcel:
     body: str
     card: int | None
     attempts: int
+    digest: bool = False
 
 
 class OutboxStore:
@@ -60,7 +61,7 @@ class OutboxStore:
         now = self.db.now()
         rows = self.db.execute(
             """
-            SELECT id, chat_id, body, card, attempts FROM outbox AS o
+            SELECT id, chat_id, body, card, attempts, digest FROM outbox AS o
             WHERE due_at <= ? AND coalesce(?, chat_id) = chat_id AND NOT EXISTS (
                 SELECT 1 FROM outbox AS earlier
                 WHERE earlier.chat_id = o.chat_id AND earlier.id < o.id AND earlier.due_at > ?
@@ -70,7 +71,7 @@ class OutboxStore:
             """,
             (now, chat_id, now, json.dumps(sorted(skip)), limit),
         )
-        return [Parcel(*row) for row in rows]
+        return [Parcel(int(i), int(c), str(b), k, int(a), bool(d)) for i, c, b, k, a, d in rows]
 
     def waiting(self) -> int:
         """How many parcels are not delivered yet."""
@@ -95,6 +96,10 @@ class OutboxStore:
             "UPDATE outbox SET attempts = attempts + ?, due_at = ? WHERE id = ?",
             (int(count), later, parcel.id),
         )
+
+    def unreachable(self, chat_id: int) -> None:
+        """The chat blocked the bot: no notices for it until it writes again."""
+        self.db.execute("UPDATE readers SET inactive = 1 WHERE user_id = ?", (chat_id,))
 
     def card_message(self, answer_id: int, chat_id: int) -> int | None:
         """The message that shows answer ``answer_id``'s card in ``chat_id``, if any."""

@@ -46,7 +46,8 @@ class ReaderStore:
                 ON CONFLICT (user_id) DO UPDATE SET
                     first_name = excluded.first_name,
                     language_code = excluded.language_code,
-                    seen_at = excluded.seen_at
+                    seen_at = excluded.seen_at,
+                    inactive = 0
                 """,
                 (user_id, first_name, language_code, now, now),
             )
@@ -62,6 +63,19 @@ class ReaderStore:
     def set_language(self, user_id: int, lang: str) -> None:
         self.db.execute(
             "UPDATE readers SET chosen_language = ? WHERE user_id = ?", (lang, user_id)
+        )
+
+    def before(self, user_id: int) -> str | None:
+        """The stance the reader gave before reading ("skip" if they skipped; None: not
+        asked yet)."""
+        row = self.db.execute(
+            "SELECT before_stance FROM readers WHERE user_id = ?", (user_id,)
+        ).fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    def set_before(self, user_id: int, stance: str) -> None:
+        self.db.execute(
+            "UPDATE readers SET before_stance = ? WHERE user_id = ?", (stance, user_id)
         )
 
     def flow(self, user_id: int) -> Flow | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from bot.model.answers import STANCES, Answer
@@ -20,6 +21,8 @@ class Stats:
     misses: list[tuple[str, str]]  # (date, question), newest first
     tally_finished: dict[str, int] = field(default_factory=dict)  # of readers who finished
     moves: list[tuple[str, str, int]] = field(default_factory=list)  # (before, after, readers)
+    #: (furthest part read, readers who changed their mind, readers who kept it)
+    minds_by_part: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 def stats(db: Database, parts: int) -> Stats:
@@ -54,7 +57,29 @@ def stats(db: Database, parts: int) -> Stats:
             (MAX_MISSES,),
         )
     ]
-    return Stats(readers, funnel, tally, topics, misses)
+    finished = dict.fromkeys(STANCES, 0)
+    for stance, number in db.execute(
+        "SELECT stance, COUNT(*) FROM answers WHERE status != 'hidden' AND user_id IN"
+        " (SELECT user_id FROM readers WHERE furthest_part >= ?) GROUP BY stance",
+        (parts,),
+    ):
+        finished[stance] = int(number)
+    pairs = db.execute(
+        "SELECT r.before_stance, a.stance, r.furthest_part FROM readers AS r"
+        " JOIN answers AS a ON a.user_id = r.user_id"
+        " WHERE a.status != 'hidden' AND r.before_stance IN (SELECT value FROM json_each(?))",
+        (json.dumps(STANCES),),
+    ).fetchall()
+    moved: dict[tuple[str, str], int] = {}
+    by_part: dict[int, list[int]] = {}
+    for before, after, part in pairs:
+        counts = by_part.setdefault(int(part), [0, 0])
+        counts[before == after] += 1
+        if before != after:
+            moved[(before, after)] = moved.get((before, after), 0) + 1
+    moves = [(b, a, n) for (b, a), n in sorted(moved.items(), key=lambda m: (-m[1], m[0]))]
+    minds = [(part, c[0], c[1]) for part, c in sorted(by_part.items())]
+    return Stats(readers, funnel, tally, topics, misses, finished, moves, minds)
 
 
 def export_rows(answers: list[Answer]) -> list[dict[str, object]]:

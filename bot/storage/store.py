@@ -13,13 +13,17 @@ from contextlib import contextmanager
 from typing import Any
 
 from bot.model.clock import Clock, system_clock
+from bot.model.replies import card_id
 from bot.storage import statistics
 from bot.storage.answers import AnswerStore
 from bot.storage.database import Database, StoreError
 from bot.storage.migrations import migrate
+from bot.storage.notices import NoticeStore
 from bot.storage.outbox import OutboxStore
 from bot.storage.questions import QuestionStore
 from bot.storage.readers import ReaderStore
+from bot.storage.replies import ReplyStore
+from bot.storage.votes import VoteStore
 
 
 class Store:
@@ -39,6 +43,9 @@ class Store:
         self.answers = AnswerStore(self.db)
         self.questions = QuestionStore(self.db)
         self.outbox = OutboxStore(self.db)
+        self.votes = VoteStore(self.db)
+        self.replies = ReplyStore(self.db)
+        self.notices = NoticeStore(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -92,6 +99,20 @@ class Store:
             "taught_phrasings": rows(
                 "SELECT topic, phrase, created_at FROM learned_aliases WHERE asked_by = ?"
             ),
+            "votes": self.votes.of_reader(user_id),
+            "replies": rows(
+                "SELECT id, answer_id, text, display_name, lang, status, created_at, updated_at"
+                " FROM replies WHERE user_id = ? ORDER BY id"
+            ),
+            "reply_numbers": self.replies.numbers_of(user_id),
+            "before_reading": readers[0].get("before_stance") if readers else None,
+            "after_reading": answers[0].get("stance") if answers else None,
+            "notifications": {None: "not asked", 1: "on", 0: "off"}[
+                readers[0].get("notify") if readers else None
+            ],
+            "notices_waiting": rows(
+                "SELECT key, params, created_at FROM notices WHERE user_id = ?"
+            ),
         }
 
     def forget(self, user_id: int, keep_since: str) -> None:
@@ -100,7 +121,9 @@ class Store:
         rate limit can be wiped away."""
         since = keep_since
         with self.db.transaction():
-            for table in ("answers", "questions", "readers"):
+            for answer_id in self.answers.numbers_of(user_id):  # votes on their answer
+                self.votes.clear_answer(answer_id)
+            for table in ("answers", "questions", "readers", "votes", "replies", "notices"):
                 self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
             # who wrote which answer id stays (an old card still bans the right reader), and so
             # does being under review: deleting never dodges moderation
@@ -110,7 +133,9 @@ class Store:
                 "DELETE FROM submissions WHERE user_id = ? AND created_at <= ?", (user_id, since)
             )
             # nothing of theirs waits in the outbox: no card with their text, no message to them
-            self.outbox.discard(user_id, self.answers.numbers_of(user_id))
+            cards = self.answers.numbers_of(user_id)
+            cards += [card_id(n) for n in self.replies.numbers_of(user_id)]
+            self.outbox.discard(user_id, cards)
         # secure_delete zeroes the rows in the pages written; the checkpoint leaves no old copy
         # of them in the write-ahead log
         self.db.after_commit(self.db.checkpoint)
