@@ -8,8 +8,12 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 #: ``comment``: writing the comment (stance chosen); ``display``: choosing how to be shown
-#: before saving (stance and comment kept); ``redisplay``: changing how a saved answer shows.
-Step = Literal["comment", "display", "redisplay"]
+#: before saving (stance and comment kept); ``redisplay``: changing how a saved answer shows;
+#: ``reply``: writing a reply to answer ``target``; ``reply_display``: choosing how to be shown
+#: before saving that reply (kept in ``comment``); ``reply_edit``: rewriting reply ``target``.
+Step = Literal["comment", "display", "redisplay", "reply", "reply_display", "reply_edit"]
+#: The steps in which the reader's next message is text they are writing.
+WRITING = ("comment", "reply", "reply_edit")
 STEPS: tuple[str, ...] = get_args(Step)
 
 
@@ -20,10 +24,11 @@ class Flow:
     step: Step
     stance: str | None = None
     comment: str | None = None
+    target: int | None = None
 
     def data_json(self) -> str:
         """What the reader chose or wrote so far, as JSON (only what is set)."""
-        data = {"stance": self.stance, "comment": self.comment}
+        data = {"stance": self.stance, "comment": self.comment, "target": self.target}
         return json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False)
 
     @classmethod
@@ -38,8 +43,10 @@ class Flow:
             fields = {}
         fields = fields if isinstance(fields, dict) else {}
         stance, comment = fields.get("stance"), fields.get("comment")
+        target = fields.get("target")
         return cls(
             step,  # type: ignore[arg-type]
             stance if isinstance(stance, str) else None,
             comment if isinstance(comment, str) else None,
+            target if isinstance(target, int) and not isinstance(target, bool) else None,
         )

@@ -32,3 +32,9 @@ MAX_ID_DIGITS = 12
 def parse_id(text: str) -> int | None:
     """A row id carried by a button, or None if ``text`` cannot be one."""
     return int(text) if text.isdecimal() and len(text) <= MAX_ID_DIGITS else None
+
+
+#: Replies per page under an answer, each shortened to this many UTF-16 units (a button
+#: shows one whole), so an answer of MAX_COMMENT and its page of replies fit one message.
+REPLIES_PER_PAGE = 3
+REPLY_EXCERPT = 500
