@@ -150,7 +150,8 @@ class Courier:
             return False
         except Forbidden as error:
             log.info("chat %s cannot be written to: %s", chat, error.message)
-            message_id = None
+            await self._core(outbox.unreachable, delivery)
+            return True
         except BadRequest as error:
             log.error("Telegram refused a message to chat %s: %s", chat, error.message)
             message_id = None

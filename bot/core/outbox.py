@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.content.markup import Markup
 from bot.core.events import Button, Outcome, Reply
@@ -22,6 +23,16 @@ log = logging.getLogger(__name__)
 #: Draws answer ``answer_id``'s card for the admin of ``chat_id`` (``edited``: the reader
 #: changed the answer since it was first sent).
 CardRenderer = Callable[[int, int, bool], Reply]
+
+
+class Digests(Protocol):
+    """Draws a reader's waiting notices as one message, and hears when it arrived."""
+
+    def render(self, chat_id: int) -> tuple[Reply, int] | None: ...
+
+    def sent(self, chat_id: int, upto: int) -> None: ...
+
+
 #: Seconds a card for the acting chat waits, so the edit of the pressed card goes first (the
 #: card then shows the same and is not sent again; or it corrects a copy that was on its way).
 ACTING_CHAT_DELAY = 2.0
@@ -39,6 +50,8 @@ class Delivery:
     parcel: Parcel
     reply: Reply
     message_id: int | None
+    #: For a bundle of notices: the last notice it carries.
+    digest_upto: int | None = None
 
 
 def pack(reply: Reply) -> str:
@@ -61,9 +74,12 @@ def unpack(parcel: Parcel, render_card: CardRenderer) -> Reply:
 class Outbox:
     """The core's side of the outbox."""
 
-    def __init__(self, store: OutboxStore, render_card: CardRenderer) -> None:
+    def __init__(
+        self, store: OutboxStore, render_card: CardRenderer, digests: Digests | None = None
+    ) -> None:
         self.store = store
         self.render_card = render_card
+        self.digests = digests
 
     def post(self, outcome: Outcome, chat_id: int) -> Outcome:
         """Queue the outcome's messages for other chats (and cards, even to the acting chat:
@@ -85,6 +101,13 @@ class Outbox:
         each chat's in order. A parcel that cannot be read any more is dropped, logged."""
         found: list[Delivery] = []
         for parcel in self.store.due(limit, chat_id, skip):
+            if parcel.digest:
+                digest = self.digests.render(parcel.chat_id) if self.digests else None
+                if digest is None:  # nothing waits any more (the reader was forgotten)
+                    self.store.delivered(parcel, None)
+                    continue
+                found.append(Delivery(parcel, digest[0], None, digest[1]))
+                continue
             try:
                 reply = unpack(parcel, self.render_card)
             except (ValueError, KeyError, TypeError):
@@ -97,8 +120,16 @@ class Outbox:
         return found
 
     def delivered(self, delivery: Delivery, message_id: int | None) -> None:
-        """The message arrived (or can never arrive: a blocked chat, a refused message)."""
+        """The message arrived (or can never arrive: a refused message)."""
         self.store.delivered(delivery.parcel, message_id)
+        if delivery.digest_upto is not None and self.digests is not None:
+            self.digests.sent(delivery.parcel.chat_id, delivery.digest_upto)
+
+    def unreachable(self, delivery: Delivery) -> None:
+        """The chat cannot be written to (the reader blocked the bot): the message is dropped,
+        and no notice is sent to them until they write again."""
+        self.store.delivered(delivery.parcel, None)
+        self.store.unreachable(delivery.parcel.chat_id)
 
     def failed(self, delivery: Delivery, retry_after: float | None = None) -> bool:
         """A try failed for a passing reason: try again later (after ``retry_after`` seconds

@@ -1,0 +1,71 @@
+"""A reader's waiting notices drawn as one message when the outbox delivers it: in the reader's
+language, as many as fit, with buttons to what they are about."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.content.catalog import Content
+from bot.content.markup import Markup
+from bot.core.events import Button, Reply
+from bot.core.topic_views import buttons as topic_buttons
+from bot.core.topic_views import card as topic_card
+from bot.core.turn import Turn
+from bot.storage.notices import Notice
+from bot.storage.store import Store
+
+#: The longest a bundle grows before the rest waits for the next one (Telegram allows 4,096).
+MAX_BUNDLE = 3500
+MAX_ROWS = 6
+
+
+class Notifier:
+    """Draws a reader's waiting notices as one message."""
+
+    def __init__(self, content: Content, store: Store, turn_for: Callable[[int], Turn]) -> None:
+        self.content = content
+        self.store = store
+        self.turn_for = turn_for  # a turn in a reader's language
+
+    def render(self, chat_id: int) -> tuple[Reply, int] | None:
+        """The message carrying the reader's waiting notices (as many as fit), and the id of
+        the last one it carries; None when nothing waits."""
+        waiting = self.store.notices.waiting(chat_id)
+        if not waiting:
+            return None
+        turn = self.turn_for(chat_id)
+        parts: list[Markup] = [turn.say("news_title")]
+        rows: list[tuple[Button, ...]] = []
+        upto = waiting[0].id
+        for notice in waiting:
+            text, more = self._one(turn, notice)
+            if len(parts) > 1 and sum(len(p) for p in parts) + len(text) > MAX_BUNDLE:
+                break
+            parts.append(text)
+            rows.extend(row for row in more if row not in rows)
+            upto = notice.id
+        parts.append(turn.say("news_footer"))
+        body = Markup("\n\n".join(parts))
+        return Reply(body, tuple(rows[:MAX_ROWS]), chat_id=chat_id), upto
+
+    def _one(self, turn: Turn, notice: Notice) -> tuple[Markup, list[tuple[Button, ...]]]:
+        params = notice.params
+        if notice.key == "news_learned":
+            topic = self.content.topic(str(params.get("topic")))
+            intro = turn.say("learned_reply", question=str(params.get("question", ""))[:300])
+            if topic is None:
+                return intro, []
+            body = Markup(f"{intro}\n\n{topic_card(turn, topic)}")
+            return body, list(topic_buttons(turn, self.content, topic, ("card",)))
+        answer = params.get("answer")
+        text = turn.say(notice.key, **params)
+        if not isinstance(answer, int):
+            return text, []
+        return text, [(turn.button("button_thread", "thread", str(answer), "0", number=answer),)]
+
+    def sent(self, chat_id: int, upto: int) -> None:
+        """The message reached the reader: those notices are done; any left wait for the next
+        message, ``BUNDLE_MINUTES`` later."""
+        self.store.notices.sent(chat_id, upto)
+        if self.store.notices.waiting(chat_id):
+            self.store.notices.schedule(chat_id)
