@@ -22,6 +22,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "bot"
 LANGUAGES = ("it", "en")
 PHRASE_CALLS = {"say", "reply", "notice", "button", "phrase"}
 #: The values an f-string phrase key is filled with, by its prefix.
+from bot.core.discussion import FILTERS, ORDERS  # noqa: E402
+
 FAMILIES = {
     "stance_": STANCES,
     "status_": STATUSES,
@@ -33,6 +35,10 @@ FAMILIES = {
     "language_": LANGUAGES,
     "button_lang_": LANGUAGES,
     "flag_": LANGUAGES,
+    "order_": ORDERS,
+    "button_order_": ORDERS,
+    "button_filter_": tuple(FILTERS),
+    "button_tally_": ("all", "fin"),
 }
 
 

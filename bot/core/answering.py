@@ -8,18 +8,18 @@ echoes the reader's text back, so nothing they wrote is lost.
 from __future__ import annotations
 
 from bot.content.catalog import Content
-from bot.content.markup import Markup, chunks, quote
-from bot.core.events import Outcome, Reply
+from bot.content.markup import Markup
+from bot.core.events import Button, Outcome, Reply
 from bot.core.matcher import Matcher
 from bot.core.registry import action, command
 from bot.core.turn import Turn
-from bot.core.views import admin_cards, answer_item, tally, withdrawn_cards
+from bot.core.views import admin_cards, answer_item, echo, tally, withdrawn_cards
+from bot.model.agreement import ranked
 from bot.model.answers import DISPLAYS, STANCES, Answer, next_status
 from bot.model.clock import Clock, stamp_before
 from bot.model.comments import BlockedWords, Problem, comment_problem
 from bot.model.flow import Flow
 from bot.model.limits import (
-    ECHO_CHUNK,
     EXCERPT,
     MAX_COMMENT,
     MAX_MENTIONS,
@@ -44,6 +44,7 @@ class Answering:
         clock: Clock,
     ) -> None:
         self.content = content
+        self.store = store
         self.readers = store.readers
         self.answers = store.answers
         self.outbox = store.outbox
@@ -107,8 +108,8 @@ class Answering:
             maximum=MAX_COMMENT,
         )
         rows = ((turn.button("button_skip", "skip"), turn.button("button_cancel", "cancel")),)
-        echo = self.echo(turn, unsaved) if unsaved else ()
-        return Outcome((*echo, Reply(text, rows)))
+        echoed = echo(turn, unsaved) if unsaved else ()
+        return Outcome((*echoed, Reply(text, rows)))
 
     def comment(self, turn: Turn, text: str, flow: Flow) -> Outcome:
         """The reader wrote their comment: check it, then go on (or say why not, echoing it)."""
@@ -229,25 +230,55 @@ class Answering:
         saved = self.answers.save(user, stance, comment, self._shown_name(turn), turn.lang, status)
         self.readers.set_flow(user, None)
         key = "answer_saved_pending" if status == "pending" else "answer_saved"
-        discussion = self.discuss(turn, saved, turn.say(key, name=turn.name))
+        confirmation = turn.say(key, name=turn.name)
+        discussion = self.discuss(turn, saved, confirmation, first=previous is None)
         return Outcome((discussion, *self._notify(turn, saved, edited=previous is not None)))
 
-    def discuss(self, turn: Turn, saved: Answer, confirmation: Markup) -> Reply:
-        """The confirmation, the tally, the essay on what the comment mentions, another view."""
-        parts = [confirmation, tally(turn, self.answers.tally(including=saved.user_id))]
+    def discuss(self, turn: Turn, saved: Answer, confirmation: Markup, *, first: bool) -> Reply:
+        """The confirmation (and whether the essay changed the reader's mind), the tally and
+        the minds changed, the essay on what the comment mentions, the answer from another
+        stance that readers on both sides agree with most."""
+        parts = [confirmation]
+        before = self.readers.before(saved.user_id)
+        if before in STANCES:
+            key = "minds_yours_kept" if before == saved.stance else "minds_yours_changed"
+            parts.append(
+                turn.say(
+                    key,
+                    before=turn.say(f"stance_{before}"),
+                    after=turn.say(f"stance_{saved.stance}"),
+                )
+            )
+        counts = self.answers.tally(including=saved.user_id)
+        parts.append(tally(turn, counts, self.answers.moves()))
         for topic_id in self.matcher.mentions(saved.comment or "", limit=MAX_MENTIONS + 1):
             topic = self.content.topic(topic_id)
-            if topic is None or topic.kind == "question" or len(parts) >= 2 + MAX_MENTIONS:
+            if topic is None or topic.kind == "question" or len(parts) >= 3 + MAX_MENTIONS:
                 continue
             name = topic.texts[turn.lang].name
             quote = turn.quote(topic.quote, topic.translations)
             parts.append(turn.say("essay_on_topic", name=name, quote=quote, part=topic.part))
-        other = self.answers.other_view(saved.user_id, saved.stance)
-        if other is not None:
-            parts.append(turn.say("other_view"))
-            parts.append(answer_item(turn, other, excerpt=EXCERPT))
-        rows = ((turn.button("button_more_answers", "answers", "0"),),)
-        return Reply(Markup("\n\n".join(parts)), rows)
+        others = self.answers.other_views(saved.user_id, saved.stance)
+        if others:
+            best = ranked(self.store.votes.standings(others), others)[0]
+            other = self.answers.get(best)
+            if other is not None:
+                parts.append(turn.say("other_view"))
+                parts.append(answer_item(turn, other, excerpt=EXCERPT))
+        rows: list[tuple[Button, ...]] = [
+            (turn.button("button_more_answers", "answers", "0"),),
+            (turn.button("button_tally_fin", "tally", "fin", "new"),),
+        ]
+        wants, _ = self.store.notices.settings(saved.user_id)
+        if first and wants is None:  # asked once, after the first answer
+            parts.append(turn.say("notify_ask"))
+            rows.append(
+                (
+                    turn.button("button_notify_yes", "notify", "on"),
+                    turn.button("button_notify_no", "notify", "off"),
+                )
+            )
+        return Reply(Markup("\n\n".join(parts)), tuple(rows))
 
     def _notify(self, turn: Turn, answer: Answer, *, edited: bool) -> tuple[Reply, ...]:
         reader = self.readers.get(answer.user_id)
@@ -290,15 +321,15 @@ class Answering:
             return Outcome((Reply(turn.say("kept"), edit=True),))
         return self.cancel(turn)
 
-    @command("cancel", menu=8)
+    @command("cancel", menu=10)
     def cancel(self, turn: Turn, argument: str = "") -> Outcome:
         """/cancel: leave the flow; a comment not yet saved is echoed back."""
         flow = self.readers.flow(turn.reader.user_id)
         if flow is None:
             return turn.reply("nothing_to_cancel")
         self.readers.set_flow(turn.reader.user_id, None)
-        echo = self.echo(turn, flow.comment) if flow.comment else ()
-        return Outcome((Reply(turn.say("cancelled")), *echo))
+        echoed = echo(turn, flow.comment) if flow.comment else ()
+        return Outcome((Reply(turn.say("cancelled")), *echoed))
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -313,11 +344,5 @@ class Answering:
 
     def refuse(self, turn: Turn, problem: Problem, text: str | None) -> Outcome:
         """Say why the answer was refused, and give the reader's text back."""
-        echo = self.echo(turn, text) if text and text.strip() else ()
-        return Outcome((Reply(turn.say(problem.key, **problem.params)), *echo))
-
-    def echo(self, turn: Turn, text: str) -> tuple[Reply, ...]:
-        """The reader's text, escaped, in as many messages as Telegram's limit needs."""
-        pieces = chunks(text, ECHO_CHUNK)
-        first = Markup(f"{turn.say('echo_intro')}\n{quote(pieces[0])}")
-        return (Reply(first), *(Reply(quote(piece)) for piece in pieces[1:]))
+        echoed = echo(turn, text) if text and text.strip() else ()
+        return Outcome((Reply(turn.say(problem.key, **problem.params)), *echoed))

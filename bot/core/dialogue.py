@@ -16,18 +16,24 @@ from bot.content.markup import Markup
 from bot.core import registry
 from bot.core.answering import Answering
 from bot.core.asking import Asking, Lookup
+from bot.core.digests import Notifier
 from bot.core.discussion import Discussion
 from bot.core.events import Command, Event, Outcome, Press, Reader, Reply, Text
 from bot.core.learning import Learning
 from bot.core.matcher import Matcher
 from bot.core.moderation import Moderation
+from bot.core.notifications import Notifications
+from bot.core.notify import reader_turn
 from bot.core.outbox import Outbox
 from bot.core.privacy import Privacy
 from bot.core.reading import Reading
 from bot.core.registry import ActionSpec, CommandSpec, action, command
+from bot.core.replies import Replies
+from bot.core.reply_moderation import ReplyModeration
 from bot.core.turn import Turn
 from bot.core.understanding import Understanding
 from bot.model.clock import Clock, system_clock
+from bot.model.flow import WRITING, Flow
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -54,17 +60,34 @@ class Dialogue:
         understanding = Understanding(content, matcher)
         self.asking = Asking(content, store, understanding, clock)
         self.learning = Learning(content, store, understanding)
-        self.discussion = Discussion(store)
+        self.discussion = Discussion(content, store, admins)
         self.moderation = Moderation(content, store)
+        self.replies = Replies(
+            content, store, admins=admins, pre_moderation=pre_moderation, clock=clock
+        )
+        self.reply_moderation = ReplyModeration(content, store)
+        self.notifications = Notifications(store)
         self.answering = Answering(
             content, store, matcher, admins=admins, pre_moderation=pre_moderation, clock=clock
         )
         self.privacy = Privacy(store, clock)
-        self.outbox = Outbox(store.outbox, self.moderation.card_for)
+        notifier = Notifier(content, store, self._reader_turn)
+        self.outbox = Outbox(store.outbox, self.card_for, notifier)
         self.commands: dict[str, tuple[CommandSpec, Handler]] = {}
         self.actions: dict[str, tuple[ActionSpec, Handler]] = {}
         features = (self, self.reading, self.asking, self.discussion, self.moderation)
-        self._bind((*features, self.answering, self.privacy, self.learning))
+        more = (self.replies, self.reply_moderation, self.notifications)
+        self._bind((*features, self.answering, self.privacy, self.learning, *more))
+
+    def _reader_turn(self, user_id: int) -> Turn:
+        return reader_turn(self.store, self.content, user_id)
+
+    def card_for(self, card: int, chat_id: int, edited: bool) -> Reply:
+        """Card ``card`` as it is now, for the admin of ``chat_id``: an answer's (its id) or a
+        reply's (minus its id)."""
+        if card < 0:
+            return self.reply_moderation.card_for(-card, chat_id, edited)
+        return self.moderation.card_for(card, chat_id, edited)
 
     def _bind(self, features: tuple[object, ...]) -> None:
         """Route every declared command and action to its feature's method; all must be bound."""
@@ -127,10 +150,10 @@ class Dialogue:
         match event:
             case Command(name, argument, raw=raw):
                 flow = readers.flow(reader.user_id)
-                writing = flow is not None and flow.step == "comment"
+                writing = flow is not None and flow.step in WRITING
                 if flow is not None and writing and raw and not self._known(reader, name):
                     # "/IT e marketing..." while writing a comment is the comment
-                    return self.answering.comment(turn, raw, flow)
+                    return self._written(turn, raw, flow)
                 readers.set_conversation(reader.user_id, None, ())  # follow-ups start afresh
                 if name != "cancel" and writing:
                     # another command leaves "write your comment" (nothing is written yet), so
@@ -151,17 +174,23 @@ class Dialogue:
                 return found[1](turn, *call.args)
             case Text(text):
                 flow = readers.flow(reader.user_id)
-                if flow is not None and flow.step == "comment":
-                    return self.answering.comment(turn, text, flow)
+                if flow is not None and flow.step in WRITING:
+                    return self._written(turn, text, flow)
                 return self.asking.ask(turn, text)
             case _:
                 return turn.reply("other_hint")
+
+    def _written(self, turn: Turn, text: str, flow: Flow) -> Outcome:
+        """Text the reader was asked to write: their answer's comment, or a reply."""
+        if flow.step == "comment":
+            return self.answering.comment(turn, text, flow)
+        return self.replies.text(turn, text, flow)
 
     def preview(self, reader: Reader, question: str) -> Lookup:
         """What the bot would reply to ``question`` from ``reader``, recording nothing."""
         return self.asking.preview(self.turn(reader), question)
 
-    @command("start", menu=9)
+    @command("start", menu=11)
     def start(self, turn: Turn, payload: str) -> Outcome:
         """The welcome, with buttons to read and to browse topics; deep links open a topic
         (``topic-<id>``) or a part (``part-<n>``)."""
@@ -179,7 +208,7 @@ class Dialogue:
         )
         return Outcome((Reply(text, buttons),))
 
-    @command("lang", menu=6)
+    @command("lang", menu=8)
     def lang(self, turn: Turn, argument: str = "") -> Outcome:
         """/lang: choose the language (``/lang en`` at once); the choice is remembered."""
         code = argument.strip().lower()[:2]
@@ -204,7 +233,7 @@ class Dialogue:
         rows = ((now.button("button_read", "read"), now.button("button_topics", "topics")),)
         return Outcome((Reply(now.say("lang_set"), rows, edit=edit),))
 
-    @command("help", menu=5)
+    @command("help", menu=6)
     def help(self, turn: Turn, argument: str) -> Outcome:
         """What the bot can do."""
         return turn.reply("help", title=self.content.essay.title_in(turn.lang))

@@ -1,68 +1,280 @@
-"""Reading others' answers: the paged list of published answers, and one answer in full."""
+"""Reading others' answers and agreeing with them: the paged list (newest first, or the answers
+readers on both sides agree with; all stances or one), each answer with its votes and replies,
+one answer with its replies, and the tally (everyone, or readers who finished the essay)."""
 
 from __future__ import annotations
 
 import math
 
-from bot.content.markup import Markup, units
+from bot.content.catalog import Content
+from bot.content.markup import Markup
 from bot.core.events import Button, Outcome, Reply
 from bot.core.registry import action, command
 from bot.core.turn import Turn
-from bot.core.views import answer_item
-from bot.model.limits import EXCERPT, PAGE_SIZE, parse_id
+from bot.core.views import answer_item, response_item, tally
+from bot.model.agreement import Standing, ranked
+from bot.model.answers import STANCES, Answer
+from bot.model.limits import EXCERPT, PAGE_SIZE, REPLIES_PER_PAGE, REPLY_EXCERPT, parse_id
+from bot.model.replies import Response
 from bot.storage.store import Store
+
+#: How /answers is ordered: newest first, or by agreement across sides.
+ORDERS = ("n", "a")
+#: Which stance /answers shows: "all", or one.
+FILTERS: dict[str, str | None] = {"all": None, **{s: s for s in STANCES}}
+VOTES = {"up": 1, "down": -1}
+MAX_PAGE_DIGITS = 6
 
 
 class Discussion:
-    """Shows published answers to readers."""
+    """Shows published answers to readers, and takes their votes."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, content: Content, store: Store, admins: frozenset[int]) -> None:
+        self.parts = content.essay.total
+        self.store = store
         self.answers = store.answers
+        self.admins = admins
+
+    # --- the list ----------------------------------------------------------------------------
 
     @command("answers", menu=4)
     def first_page(self, turn: Turn, argument: str) -> Outcome:
         """/answers: the newest published answers."""
-        return self.page(turn, 0)
+        return self.page(turn, "n", "all", 0)
 
     @action("answers", "page")
     def turn_page(self, turn: Turn, page: str) -> Outcome:
-        """◀ ▶ under the list, or "read other answers" after saving one's own."""
-        if not page.isdecimal() or len(page) > 6:
+        """ "Read other answers" after saving one's own (and ◀ ▶ of earlier versions)."""
+        if not page.isdecimal() or len(page) > MAX_PAGE_DIGITS:
             return turn.notice("notice_expired")
-        return self.page(turn, int(page), edit=True)
+        return self.page(turn, "n", "all", int(page), edit=True)
 
-    def page(self, turn: Turn, page: int, *, edit: bool = False) -> Outcome:
-        """Page ``page`` (0-based) of published answers, newest first, with ◀ ▶."""
-        total = self.answers.count()
-        if total == 0:
-            return turn.reply("answers_empty")
-        pages = math.ceil(total / PAGE_SIZE)
+    @action("list", "order", "stance", "page")
+    def listing(self, turn: Turn, order: str, stance: str, page: str) -> Outcome:
+        """◀ ▶, the order and the stance buttons under the list: the list again, in place."""
+        if order not in ORDERS or stance not in FILTERS or not _page(page):
+            return turn.notice("notice_expired")
+        return self.page(turn, order, stance, int(page), edit=True)
+
+    def page(
+        self, turn: Turn, order: str, stance: str, page: int, *, edit: bool = False
+    ) -> Outcome:
+        """Page ``page`` (0-based) of published answers in ``order``, of ``stance`` (or all)."""
+        ids = self.answers.published_ids(FILTERS[stance])
+        if not ids:
+            key = "answers_empty" if stance == "all" else "answers_empty_stance"
+            rows = self._order_rows(turn, order, stance) if stance != "all" else ()
+            return Outcome((Reply(turn.say(key), rows, edit=edit),))
+        if order == "a":
+            ids = ranked(self.store.votes.standings(ids), ids)
+        pages = math.ceil(len(ids) / PAGE_SIZE)
         page = min(max(page, 0), pages - 1)
-        answers = self.answers.published(page * PAGE_SIZE, PAGE_SIZE)
-        title = turn.say("answers_title", total=total, page=page + 1, pages=pages)
-        items = [answer_item(turn, a, excerpt=EXCERPT) for a in answers]
-        text = Markup("\n\n".join([title, *items]))
-        more = [
-            turn.button("button_full_answer", "full", str(a.id), number=a.id)
-            for a in answers
-            if a.comment and units(a.comment) > EXCERPT
-        ]
+        shown = self.answers.by_ids(ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
+        view = f"{order}.{stance}.{page}"
+        title = turn.say(
+            "answers_title_view",
+            total=len(ids),
+            page=page + 1,
+            pages=pages,
+            order=turn.say(f"order_{order}"),
+        )
+        items, rows = self._items(turn, shown, view)
         arrows: list[Button] = []
         if page > 0:
-            arrows.append(turn.button("button_previous", "answers", str(page - 1)))
+            arrows.append(turn.button("button_previous", "list", order, stance, str(page - 1)))
         if page < pages - 1:
-            arrows.append(turn.button("button_next", "answers", str(page + 1)))
-        rows = tuple((b,) for b in more) + ((tuple(arrows),) if arrows else ())
-        return Outcome((Reply(text, rows, edit=edit),))
+            arrows.append(turn.button("button_next", "list", order, stance, str(page + 1)))
+        rows += self._order_rows(turn, order, stance)
+        rows += ((tuple(arrows),) if arrows else ()) + (
+            (turn.button("button_tally", "tally", "all", "new"),),
+        )
+        return Outcome((Reply(Markup("\n\n".join([title, *items])), rows, edit=edit),))
+
+    def _items(
+        self, turn: Turn, answers: list[Answer], view: str
+    ) -> tuple[list[Markup], tuple[tuple[Button, ...], ...]]:
+        """Each answer with its counts, and under the list its buttons: agree, disagree (not
+        on one's own), replies."""
+        ids = [a.id for a in answers]
+        standings = self.store.votes.standings(ids)
+        replies = self.store.replies.counts(ids)
+        finished = self.answers.finished([a.user_id for a in answers], self.parts)
+        mine = self.store.votes.mine(turn.reader.user_id, ids)
+        items: list[Markup] = []
+        rows: list[tuple[Button, ...]] = []
+        for a in answers:
+            standing = standings.get(a.id, Standing())
+            items.append(
+                answer_item(
+                    turn,
+                    a,
+                    excerpt=EXCERPT,
+                    standing=standing,
+                    replies=replies.get(a.id, 0),
+                    finished=a.user_id in finished,
+                )
+            )
+            thread = turn.button("button_thread", "thread", str(a.id), "0", number=a.id)
+            if a.user_id == turn.reader.user_id:
+                rows.append((thread,))
+            else:
+                rows.append((*self._vote_buttons(turn, a, standing, mine.get(a.id), view), thread))
+        return items, tuple(rows)
+
+    def _vote_buttons(
+        self, turn: Turn, answer: Answer, standing: Standing, mine: int | None, view: str
+    ) -> tuple[Button, Button]:
+        number = str(answer.id)
+        up = "button_agreed" if mine == 1 else "button_agree"
+        down = "button_disagreed" if mine == -1 else "button_disagree"
+        return (
+            turn.button(up, "vote", number, "up", view, count=standing.agree, number=answer.id),
+            turn.button(
+                down, "vote", number, "down", view, count=standing.disagree, number=answer.id
+            ),
+        )
+
+    def _order_rows(self, turn: Turn, order: str, stance: str) -> tuple[tuple[Button, ...], ...]:
+        """The order buttons and the stance buttons, the current ones marked."""
+
+        def mark(button: Button, current: bool) -> Button:
+            return Button(f"• {button.label}", button.data) if current else button
+
+        orders = tuple(
+            mark(turn.button(f"button_order_{o}", "list", o, stance, "0"), o == order)
+            for o in ORDERS
+        )
+        stances = tuple(
+            mark(turn.button(f"button_filter_{f}", "list", order, f, "0"), f == stance)
+            for f in FILTERS
+        )
+        return (orders, stances)
+
+    # --- one answer and its replies ----------------------------------------------------------
 
     @action("full", "answer_id")
     def full(self, turn: Turn, answer_id: str) -> Outcome:
-        """One published answer (or the reader's own) in full."""
+        """ "Read it all" of earlier versions: the answer with its replies."""
+        return self.thread(turn, answer_id, "0")
+
+    @action("thread", "answer_id", "page")
+    def thread(self, turn: Turn, answer_id: str, page: str, *, edit: bool = False) -> Outcome:
+        """One answer in full, its counts, and a page of its replies with what the reader may
+        do: agree, disagree, reply; edit or delete their own replies; an admin hides one."""
         number = parse_id(answer_id)
         answer = self.answers.get(number) if number is not None else None
+        user = turn.reader.user_id
+        admin = user in self.admins
         visible = answer is not None and (
-            answer.status == "published" or answer.user_id == turn.reader.user_id
+            answer.status == "published" or answer.user_id == user or admin
         )
-        if answer is None or not visible:
+        if answer is None or not visible or not _page(page):
             return turn.notice("notice_expired")
-        return Outcome((Reply(answer_item(turn, answer)),))
+        total = self.store.replies.thread_size(answer.id, user)
+        pages = max(1, math.ceil(total / REPLIES_PER_PAGE))
+        at = min(int(page), pages - 1)
+        replies = self.store.replies.thread(
+            answer.id, user, at * REPLIES_PER_PAGE, REPLIES_PER_PAGE
+        )
+        standing = self.store.votes.standings([answer.id]).get(answer.id, Standing())
+        finished = bool(self.answers.finished([answer.user_id], self.parts))
+        published = self.store.replies.counts([answer.id]).get(answer.id, 0)
+        head = answer_item(turn, answer, standing=standing, replies=published, finished=finished)
+        parts = [head]
+        if total:
+            first, last = at * REPLIES_PER_PAGE + 1, at * REPLIES_PER_PAGE + len(replies)
+            parts.append(turn.say("replies_title", first=first, last=last, total=total))
+            parts.extend(response_item(turn, r, excerpt=REPLY_EXCERPT) for r in replies)
+        rows: list[tuple[Button, ...]] = []
+        view = f"t.{at}"
+        if answer.user_id != user and answer.status == "published":
+            mine = self.store.votes.mine(user, [answer.id]).get(answer.id)
+            rows.append(self._vote_buttons(turn, answer, standing, mine, view))
+        if answer.status == "published" or admin:
+            rows.append((turn.button("button_reply", "reply", str(answer.id)),))
+        for r in replies:
+            rows.extend(self._reply_buttons(turn, r, admin))
+        arrows: list[Button] = []
+        if at > 0:
+            arrows.append(turn.button("button_previous", "thread", str(answer.id), str(at - 1)))
+        if at < pages - 1:
+            arrows.append(turn.button("button_next", "thread", str(answer.id), str(at + 1)))
+        if arrows:
+            rows.append(tuple(arrows))
+        rows.append((turn.button("button_all_answers", "list", "n", "all", "0"),))
+        return Outcome((Reply(Markup("\n\n".join(parts)), tuple(rows), edit=edit),))
+
+    @staticmethod
+    def _reply_buttons(turn: Turn, reply: Response, admin: bool) -> list[tuple[Button, ...]]:
+        number = str(reply.id)
+        row: list[Button] = []
+        if len(reply.text) > REPLY_EXCERPT:
+            row.append(turn.button("button_full_reply", "rfull", number, number=reply.id))
+        if reply.user_id == turn.reader.user_id:
+            row.append(turn.button("button_edit_reply", "redit", number, number=reply.id))
+            row.append(turn.button("button_delete_reply", "rdel", number, number=reply.id))
+        elif admin and reply.status != "hidden":
+            row.append(
+                turn.button(
+                    "button_hide_reply",
+                    "rmod",
+                    "hide",
+                    number,
+                    reply.revision,
+                    "t",
+                    number=reply.id,
+                )
+            )
+        return [tuple(row)] if row else []
+
+    # --- votes -------------------------------------------------------------------------------
+
+    @action("vote", "answer_id", "value", "view")
+    def vote(self, turn: Turn, answer_id: str, value: str, view: str) -> Outcome:
+        """Agree or disagree (the same button again withdraws it); the list or the answer it
+        was pressed under shows the new counts."""
+        number = parse_id(answer_id)
+        answer = self.answers.get(number) if number is not None else None
+        user = turn.reader.user_id
+        if answer is None or answer.status != "published" or value not in VOTES:
+            return turn.notice("notice_expired")
+        if answer.user_id == user:
+            return turn.notice("notice_own_answer")
+        if self.answers.is_banned(user):
+            return turn.notice("notice_banned_vote")
+        before = self.store.votes.mine(user, [answer.id]).get(answer.id)
+        chosen = None if before == VOTES[value] else VOTES[value]
+        self.store.votes.set(answer.id, user, chosen)
+        key = {1: "notice_agreed", -1: "notice_disagreed", None: "notice_vote_withdrawn"}[chosen]
+        notice = turn.notice(key).notice
+        shown = self._view(turn, answer.id, view)
+        return Outcome(shown.replies if shown else (), notice=notice)
+
+    def _view(self, turn: Turn, answer_id: int, view: str) -> Outcome | None:
+        """The list or the answer the vote was cast under, redrawn in place."""
+        kind, *rest = view.split(".")
+        if kind == "t" and len(rest) == 1 and _page(rest[0]):
+            return self.thread(turn, str(answer_id), rest[0], edit=True)
+        if kind in ORDERS and len(rest) == 2 and rest[0] in FILTERS and _page(rest[1]):
+            return self.page(turn, kind, rest[0], int(rest[1]), edit=True)
+        return None
+
+    # --- the tally ---------------------------------------------------------------------------
+
+    @action("tally", "scope", "mode")
+    def tally(self, turn: Turn, scope: str, mode: str) -> Outcome:
+        """The tally and the minds changed, of everyone or only of readers who finished the
+        essay, with a button to switch (``mode`` "new": a new message, "edit": in place)."""
+        if scope not in ("all", "fin") or mode not in ("new", "edit"):
+            return turn.notice("notice_expired")
+        finished = self.parts if scope == "fin" else None
+        counts = self.answers.tally(finished_parts=finished)
+        moves = self.answers.moves(finished)
+        text = tally(turn, counts, moves, finished=finished is not None)
+        other = "all" if scope == "fin" else "fin"
+        rows = ((turn.button(f"button_tally_{other}", "tally", other, "edit"),),)
+        return Outcome((Reply(text, rows, edit=mode == "edit"),))
+
+
+def _page(text: str) -> bool:
+    return text.isdecimal() and len(text) <= MAX_PAGE_DIGITS

@@ -7,10 +7,10 @@ from __future__ import annotations
 from rapidfuzz import fuzz, process
 
 from bot.content.catalog import Content, Topic
-from bot.content.markup import Markup, to_plain
-from bot.core.events import Outcome, Reader, Reply
+from bot.content.markup import to_plain
+from bot.core.events import Outcome, Reply
+from bot.core.notify import tell
 from bot.core.registry import action, command
-from bot.core.topic_views import buttons, card
 from bot.core.turn import Turn
 from bot.core.understanding import Understanding
 from bot.model.limits import parse_id
@@ -49,6 +49,7 @@ class Learning:
 
     def __init__(self, content: Content, store: Store, understanding: Understanding) -> None:
         self.content = content
+        self.store = store
         self.questions = store.questions
         self.understanding = understanding
         self.understanding.learn([(a.topic, a.phrase) for a in self.questions.learned()])
@@ -121,21 +122,18 @@ class Learning:
         self.understanding.learn([(topic.id, first.text)])
         self.questions.resolve([q.id for q in members], topic.id)
         asked = {q.user_id: q for q in reversed(members) if q.user_id != turn.reader.user_id}
-        replies = tuple(self._hear_back(q, topic) for q in asked.values())
+        told = sum(self._hear_back(q, topic) for q in asked.values())
         name = topic.texts[turn.lang].name
-        done = turn.say("notice_taught", name=name, count=len(replies))
-        return Outcome((Reply(done, edit=True), *replies), notice=to_plain(done))
+        done = turn.say("notice_taught", name=name, count=told)
+        return Outcome((Reply(done, edit=True),), notice=to_plain(done))
 
-    def _hear_back(self, question: Question, topic: Topic) -> Reply:
-        """The message a reader gets when their question finally has an answer."""
-        lang = question.lang if question.lang in self.content.languages else None
-        reader_turn = Turn(
-            Reader(question.user_id), lang or self.content.default_language, self.content
+    def _hear_back(self, question: Question, topic: Topic) -> bool:
+        """The reader hears that their question finally has an answer (a notice, bundled with
+        their others; unless they turned notifications off or blocked the bot)."""
+        text = question.text[:300]
+        return tell(
+            self.store, question.user_id, "news_learned", own=True, question=text, topic=topic.id
         )
-        intro = reader_turn.say("learned_reply", question=question.text[:300])
-        body = Markup(f"{intro}\n\n{card(reader_turn, topic)}")
-        rows = buttons(reader_turn, self.content, topic, ("card",))
-        return Reply(body, rows, chat_id=question.user_id)
 
     @action("uncovered", "question_id", admin=True)
     def uncovered(self, turn: Turn, question_id: str) -> Outcome:

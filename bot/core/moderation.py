@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from bot.content.catalog import Content
 from bot.content.markup import Markup, clip, to_plain
-from bot.core.charts import ChartData
-from bot.core.events import Document, Outcome, Reader, Reply
+from bot.core.charts import ChartData, draw
+from bot.core.events import Document, Outcome, Reply
 from bot.core.exports import export_csv
+from bot.core.notify import reader_turn, tell
 from bot.core.registry import action, command
 from bot.core.turn import Turn
-from bot.core.views import VERDICTS, admin_card, tally_lines, withdrawn_cards
+from bot.core.views import VERDICTS, admin_card, response_card, tally_lines, withdrawn_cards
 from bot.model.limits import MAX_PENDING, MISS_LENGTH, parse_id
 from bot.storage.store import Store
 
@@ -45,14 +46,8 @@ class Moderation:
         return withdrawn_cards(turn, answer_id, [chat_id], key)[0]
 
     def _admin_turn(self, user_id: int) -> Turn:
-        """A turn in the admin's language: the one they chose, else their Telegram's, else
-        (an admin who never wrote to the bot) the language the author wrote in."""
-        chosen, code = self.store.readers.language(user_id)
-        known = self.store.readers.get(user_id) is not None
-        lang = chosen if chosen in self.content.languages else None
-        if lang is None:
-            lang = self.content.language_for(code) if known else self.content.default_language
-        return Turn(Reader(user_id), lang, self.content)
+        """A turn in the admin's language."""
+        return reader_turn(self.store, self.content, user_id)
 
     def _card(self, turn: Turn, answer_id: int) -> Reply | None:
         answer = self.answers.get(answer_id)
@@ -95,6 +90,9 @@ class Moderation:
             notice = turn.say("notice_banned", user_id=answer.user_id)
         else:
             self.answers.set_status(answer.id, VERDICTS[verb])
+            if answer.status == "pending":  # the writer hears what became of it
+                key = "news_answer_published" if verb == "approve" else "news_answer_hidden"
+                tell(self.store, answer.user_id, key, own=True, answer=answer.id)
             status = turn.say(f"status_{VERDICTS[verb]}")
             notice = turn.say("notice_moderated", number=answer.id, status=status)
         card = self._card(turn, answer.id)
@@ -147,16 +145,25 @@ class Moderation:
     def pending(self, turn: Turn, argument: str = "") -> Outcome:
         """/pending: the held answers, each with its buttons."""
         held = self.answers.pending(MAX_PENDING)
-        if not held:
+        replies = self.store.replies.pending(MAX_PENDING)
+        if not held and not replies:
             return turn.reply("pending_empty")
-        title = Reply(turn.say("pending_title", count=self.answers.count("pending")))
-        cards = (self._card(turn, a.id) for a in held)
+        count = self.answers.count("pending")
+        title = Reply(turn.say("pending_title", count=count, replies=len(replies)))
+        cards = [self._card(turn, a.id) for a in held]
+        for reply in replies:
+            reader = self.store.readers.get(reply.user_id)
+            answer = self.answers.get(reply.answer_id)
+            name = reader.first_name if reader else ""
+            cards.append(response_card(turn, reply, name, answer))
         return Outcome((title, *(c for c in cards if c is not None)))
 
     @command("stats", menu=2, admin=True)
     def stats(self, turn: Turn, argument: str = "") -> Outcome:
-        """/stats: the report."""
-        return Outcome((Reply(self.report(turn)),))
+        """/stats: the report, then the same numbers as a chart."""
+        chart = Document("essaybot-stats.png", draw(self.chart_data(turn)), "image/png")
+        text = Reply(self.report(turn))
+        return Outcome((text, Reply(turn.say("chart_caption"), document=chart)))
 
     def report(self, turn: Turn) -> Markup:
         """Readers, reading funnel, stances, most asked topics, unanswered questions."""
@@ -176,11 +183,28 @@ class Moderation:
             turn.say("stats_miss_line", date=d, text=clip(q, MISS_LENGTH))
             for d, q in numbers.misses
         ]
+        finished = tally_lines(turn, numbers.tally_finished)
+        minds = [
+            turn.say(
+                "minds_moved",
+                count=n,
+                before=turn.say(f"stance_{b}"),
+                after=turn.say(f"stance_{a}"),
+            )
+            for b, a, n in numbers.moves
+        ]
+        by_part = [
+            turn.say("stats_minds_line", number=p, changed=c, kept=k)
+            for p, c, k in numbers.minds_by_part
+        ]
         return turn.say(
             "stats_report",
             readers=numbers.readers,
             funnel=lines(funnel),
             tally=lines(tally),
+            finished=lines(finished),
+            minds=lines(minds),
+            minds_by_part=lines(by_part),
             topics=lines(topics),
             misses=lines(misses),
         )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 
+from bot.content.markup import Markup
 from bot.core.events import Document, Outcome, Reply
 from bot.core.registry import action, command
 from bot.core.turn import Turn
 from bot.core.views import withdrawn_cards
 from bot.model.clock import Clock, stamp_before
 from bot.model.limits import RATE_MINUTES
+from bot.model.replies import card_id
 from bot.storage.store import Store
 
 
@@ -20,7 +22,7 @@ class Privacy:
         self.store = store
         self.clock = clock
 
-    @command("mydata", menu=6)
+    @command("mydata", menu=7)
     def mydata(self, turn: Turn, argument: str = "") -> Outcome:
         """Everything stored about the reader, as a JSON document."""
         data = self.store.personal_data(turn.reader.user_id)
@@ -28,7 +30,7 @@ class Privacy:
         document = Document("essaybot-mydata.json", body + b"\n", "application/json")
         return Outcome((Reply(turn.say("mydata_caption"), document=document),))
 
-    @command("forget", menu=7)
+    @command("forget", menu=9)
     def ask_forget(self, turn: Turn, argument: str = "") -> Outcome:
         """/forget: ask for a confirmation first."""
         rows = (
@@ -43,6 +45,10 @@ class Privacy:
         admins' cards of their answers lose the text."""
         user = turn.reader.user_id
         chats = {n: self.store.outbox.card_chats(n) for n in self.store.answers.numbers_of(user)}
+        replies = [card_id(n) for n in self.store.replies.numbers_of(user)]
+        reply_chats = {n: self.store.outbox.card_chats(n) for n in replies}
         self.store.forget(user, stamp_before(self.clock(), RATE_MINUTES))
         cards = [withdrawn_cards(turn, n, c, "card_forgotten") for n, c in chats.items()]
-        return Outcome((Reply(turn.say("forget_done"), edit=True), *sum(cards, ())))
+        # the cards of their replies are drawn again when they go: "forgotten"
+        gone = [Reply(Markup(""), chat_id=c, card=n) for n, cs in reply_chats.items() for c in cs]
+        return Outcome((Reply(turn.say("forget_done"), edit=True), *sum(cards, ()), *gone))

@@ -8,6 +8,7 @@ from bot.content.markup import Markup, link
 from bot.core.events import Button, Outcome, Reply
 from bot.core.registry import action, command
 from bot.core.turn import Turn
+from bot.model.answers import STANCES
 from bot.storage.store import Store
 
 
@@ -70,10 +71,43 @@ class Reading:
         return Outcome((Reply(text, rows, edit=True),))
 
     def show(self, turn: Turn, part: Part, *, edit: bool = False) -> Outcome:
-        """The reply showing ``part``, and remember it as the reader's position."""
-        self.readers.set_position(turn.reader.user_id, part.id, part.number)
+        """The reply showing ``part``, and remember it as the reader's position. The first time
+        a reader opens the story at its start, the part comes with one optional question: what
+        do they think before reading? (Turning the page skips it.)"""
+        user = turn.reader.user_id
+        record = self.readers.get(user)
+        first = record is not None and record.furthest_part == 0 and part.number == 1
+        self.readers.set_position(user, part.id, part.number)
         text = self.render(turn, part, turn.lang)
-        return Outcome((Reply(text, self.buttons(turn, part), edit=edit),))
+        rows = self.buttons(turn, part)
+        if first and self.readers.before(user) is None:
+            self.readers.set_before(user, "asked")  # asked once, whatever the reader does
+            question = turn.say("before_question")
+            text = Markup(f"{text}\n\n{question}")
+            stances = tuple(turn.button(f"stance_{s}", "before", s, part.id) for s in STANCES)
+            rows = (
+                stances,
+                (turn.button("button_before_skip", "before", "skip", part.id),),
+                *rows,
+            )
+        return Outcome((Reply(text, rows, edit=edit),))
+
+    @action("before", "stance", "part_id")
+    def before(self, turn: Turn, stance: str, part_id: str) -> Outcome:
+        """What the reader thought before reading (or that they skip it), asked once and kept
+        to compare with their answer at the end; the part stays, without the question."""
+        user = turn.reader.user_id
+        part = self.essay.part_by_id(part_id)
+        if stance not in (*STANCES, "skip") or part is None:
+            return turn.notice("notice_expired")
+        if self.readers.before(user) not in (None, "asked"):
+            return turn.notice("notice_before_given")
+        self.readers.set_before(user, stance)
+        key = "notice_before_skipped" if stance == "skip" else "notice_before_noted"
+        text = self.render(turn, part, turn.lang)
+        return Outcome(
+            (Reply(text, self.buttons(turn, part), edit=True),), notice=turn.notice(key).notice
+        )
 
     def render(self, turn: Turn, part: Part, lang: str) -> Markup:
         """The text of the message showing ``part`` in ``lang`` (its phrases in the reader's)."""

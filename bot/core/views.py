@@ -6,21 +6,35 @@ literally and never break a message.
 
 from __future__ import annotations
 
-from bot.content.markup import Markup, clip
+from bot.content.markup import Markup, chunks, clip, quote
 from bot.core.events import Reply
 from bot.core.turn import Turn
+from bot.model.agreement import Standing
 from bot.model.answers import STANCES, Answer
+from bot.model.limits import ECHO_CHUNK
+from bot.model.replies import Response
 
 #: An admin's verdicts on an answer, and the status each gives it.
 VERDICTS = {"approve": "published", "hide": "hidden"}
+#: How much of the answer a reply card shows, for context.
+EXCERPT_IN_CARD = 300
 
 
-def answer_item(turn: Turn, answer: Answer, excerpt: int | None = None) -> Markup:
-    """One answer: number, stance, name (or anonymous), date and comment."""
+def answer_item(
+    turn: Turn,
+    answer: Answer,
+    excerpt: int | None = None,
+    *,
+    standing: Standing | None = None,
+    replies: int = 0,
+    finished: bool = False,
+) -> Markup:
+    """One answer: number, stance, name (or anonymous), date, language, whether its writer read
+    the whole essay, and comment; with ``standing``, its agree / disagree / reply counts."""
     comment: object = turn.say("no_comment")
     if answer.comment:
         comment = clip(answer.comment, excerpt) if excerpt else answer.comment
-    return turn.say(
+    item = turn.say(
         "answer_item",
         number=answer.id,
         stance=turn.say(f"stance_{answer.stance}"),
@@ -28,6 +42,30 @@ def answer_item(turn: Turn, answer: Answer, excerpt: int | None = None) -> Marku
         date=answer.created_at[:10],
         comment=comment,
         flag=turn.say(f"flag_{answer.lang}") if answer.lang in turn.content.languages else "",
+        finished=turn.say("finished_mark") if finished else "",
+    )
+    if standing is None:
+        return item
+    counts = turn.say(
+        "answer_counts", agree=standing.agree, disagree=standing.disagree, replies=replies
+    )
+    return Markup(f"{item}\n{counts}")
+
+
+def response_item(turn: Turn, response: Response, excerpt: int | None = None) -> Markup:
+    """One reply under an answer: who (the author marked as such), when, and what."""
+    if response.by_author:
+        name = turn.say("author_mark", name=response.display_name or "")
+    else:
+        name = turn.say("reply_name", name=response.display_name or turn.say("anonymous_author"))
+    status = "" if response.status == "published" else turn.say(f"status_{response.status}")
+    return turn.say(
+        "reply_item",
+        number=response.id,
+        name=name,
+        date=response.created_at[:10],
+        status=status,
+        text=clip(response.text, excerpt) if excerpt else response.text,
     )
 
 
@@ -45,10 +83,31 @@ def tally_lines(turn: Turn, counts: dict[str, int]) -> list[Markup]:
     ]
 
 
-def tally(turn: Turn, counts: dict[str, int]) -> Markup:
-    """The title and one line per stance."""
-    title = turn.say("tally_title", total=sum(counts.values()))
-    return Markup("\n".join([title, *tally_lines(turn, counts)]))
+def tally(
+    turn: Turn,
+    counts: dict[str, int],
+    moves: list[tuple[str, str, int]] | None = None,
+    *,
+    finished: bool = False,
+) -> Markup:
+    """The title and one line per stance; then whose minds the essay changed, and how."""
+    key = "tally_title_finished" if finished else "tally_title"
+    lines = [turn.say(key, total=sum(counts.values())), *tally_lines(turn, counts)]
+    if moves:
+        changed = [(b, a, n) for b, a, n in moves if b != a]
+        kept = sum(n for b, a, n in moves if b == a)
+        lines.append(turn.say("minds_title"))
+        lines.extend(
+            turn.say(
+                "minds_moved",
+                count=n,
+                before=turn.say(f"stance_{b}"),
+                after=turn.say(f"stance_{a}"),
+            )
+            for b, a, n in changed
+        )
+        lines.append(turn.say("minds_kept", count=kept))
+    return Markup("\n".join(lines))
 
 
 def admin_card(turn: Turn, answer: Answer, author: str, *, edited: bool = False) -> Reply:
@@ -69,7 +128,11 @@ def admin_card(turn: Turn, answer: Answer, author: str, *, edited: bool = False)
         for verb, status in VERDICTS.items()
         if answer.status != status
     ]
-    rows = (tuple(verdicts), (turn.button("button_ban", "mod", "ban", *tag),))
+    rows = (
+        tuple(verdicts),
+        (turn.button("button_ban", "mod", "ban", *tag),),
+        (turn.button("button_reply_as_author", "reply", str(answer.id)),),
+    )
     return Reply(text, rows)
 
 
@@ -93,3 +156,36 @@ def withdrawn_cards(turn: Turn, answer_id: int, chats: list[int], key: str) -> t
     text = admin_turn.say(key, number=answer_id)
     rows = ((admin_turn.button("button_ban", "mod", "ban", str(answer_id), "0"),),)
     return tuple(Reply(text, rows, chat_id=chat, card=answer_id) for chat in chats)
+
+
+def response_card(
+    turn: Turn, response: Response, author: str, answer: Answer | None, *, edited: bool = False
+) -> Reply:
+    """A reader's reply as an admin sees it, under the answer it replies to, with approve /
+    hide / ban buttons carrying its revision (as an answer's card does)."""
+    key = "admin_edited_reply" if edited else "admin_new_reply"
+    context = answer_item(turn, answer, excerpt=EXCERPT_IN_CARD) if answer else "—"
+    text = turn.say(
+        key,
+        number=response.id,
+        answer_number=response.answer_id,
+        name=author or "?",
+        user_id=response.user_id,
+        answer=context,
+        reply=response_item(turn, response),
+        status=turn.say(f"status_{response.status}"),
+    )
+    tag = (str(response.id), response.revision)
+    verdicts = [
+        turn.button(f"button_{verb}", "rmod", verb, *tag)
+        for verb, status in VERDICTS.items()
+        if response.status != status
+    ]
+    return Reply(text, (tuple(verdicts), (turn.button("button_ban", "rmod", "ban", *tag),)))
+
+
+def echo(turn: Turn, text: str) -> tuple[Reply, ...]:
+    """The reader's text, escaped, in as many messages as Telegram's limit needs."""
+    pieces = chunks(text, ECHO_CHUNK)
+    first = Markup(f"{turn.say('echo_intro')}\n{quote(pieces[0])}")
+    return (Reply(first), *(Reply(quote(piece)) for piece in pieces[1:]))
