@@ -32,7 +32,8 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="*", help="questions (default: one per line on stdin)")
     ask.add_argument("--lang", default="it", choices=["it", "en"], help="the reader's language")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
-    commands.add_parser("stats", help="readers, reading funnel, answers, questions")
+    stats = commands.add_parser("stats", help="readers, reading funnel, answers, questions")
+    stats.add_argument("--chart", metavar="PATH", help="also draw the numbers as a PNG chart")
     export = commands.add_parser("export", help="every answer, as CSV or JSON")
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument("--output", help="file to write (default: standard output)")
@@ -62,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "ask":
             return ask(config, args)
         if command == "stats":
-            return report(config)
+            return report(config, args.chart)
         if command == "export":
             return export(config, args)
         if command == "aliases":
@@ -134,15 +135,27 @@ def ask(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
-def report(config: Config) -> int:
-    """Print the author's statistics, as /stats shows them."""
+def report(config: Config, chart: str | None = None) -> int:
+    """Print the author's statistics, as /stats shows them; with ``chart``, write them there
+    as a PNG chart too."""
     from bot.content.markup import to_terminal
 
     services = bootstrap(config)
     dialogue = services.dialogue
     author = Reader(0, "", dialogue.content.default_language)  # the language the author wrote in
-    print(to_terminal(dialogue.moderation.report(dialogue.turn(author))))
+    turn = dialogue.turn(author)
+    text = to_terminal(dialogue.moderation.report(turn))
+    data = dialogue.moderation.chart_data(turn) if chart else None
     services.close()
+    if chart and data:
+        from bot.core.charts import draw
+
+        try:
+            with open(chart, "wb") as file:
+                file.write(draw(data))
+        except OSError as error:
+            return fail(f"cannot write {chart!r}: {error.strerror}", 1)
+    print(text)
     return 0
 
 

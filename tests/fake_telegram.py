@@ -55,6 +55,7 @@ PARAMETERS = {
         "sendMessage": "chat_id text parse_mode reply_markup link_preview_options",
         "editMessageText": "chat_id message_id text parse_mode reply_markup link_preview_options",
         "sendDocument": "chat_id document caption parse_mode reply_markup",
+        "sendPhoto": "chat_id photo caption parse_mode reply_markup",
         "answerCallbackQuery": "callback_query_id text show_alert",
     }.items()
 }
@@ -391,6 +392,31 @@ class FakeBotAPI:
         fields = {"document": document, "caption": caption, "caption_entities": entities}
         return copy.deepcopy(self._store(chat, self.bot_user, fields | {"reply_markup": markup}))
 
+    def _sendPhoto(self, params: Json) -> Json:
+        """A PNG upload (what the bot sends), stored as Telegram does: sizes, largest last."""
+        caption, entities = self._formatted(params, "caption")
+        markup = _inline_keyboard(params.get("reply_markup"))
+        if not isinstance(upload := params.get("photo"), StoredFile):  # no file_ids nor URLs
+            raise bad_request("there is no photo in the request")
+        content = upload.content
+        if not content.startswith(b"\x89PNG\r\n\x1a\n") or len(content) < 24:  # the bot's PNGs
+            raise bad_request("IMAGE_PROCESS_FAILED")
+        width, height = (int.from_bytes(content[i : i + 4]) for i in (16, 20))
+        if width + height > 10000 or not 0 < max(width, height) <= 20 * min(width, height):
+            raise bad_request("PHOTO_INVALID_DIMENSIONS")
+        chat = self._target_chat(params)
+        if utf16_len(caption) > 1024:
+            raise bad_request("message caption is too long")
+        self._check_can_send(chat["id"])
+        scales = [s / max(width, height) for s in (90, 320, 800) if s < max(width, height)]
+        photo = [
+            self._new_file("PHO", content, None, None)
+            | {"width": max(1, round(width * k)), "height": max(1, round(height * k))}
+            for k in (*scales, 1.0)
+        ]
+        fields = {"photo": photo, "caption": caption, "caption_entities": entities}
+        return copy.deepcopy(self._store(chat, self.bot_user, fields | {"reply_markup": markup}))
+
     def _editMessageText(self, params: Json) -> Json:
         text, entities = self._formatted(params, "text")
         markup = _inline_keyboard(params.get("reply_markup"))
@@ -400,7 +426,7 @@ class FakeBotAPI:
             raise bad_request("message to edit not found")
         if message["from"]["id"] != self.bot_user["id"]:
             raise bad_request("message can't be edited")
-        if "text" not in message:  # a document
+        if "text" not in message:  # a document or a photo
             raise bad_request("there is no text in the message to edit")
         if utf16_len(text) > 4096:
             raise bad_request("message is too long")

@@ -392,3 +392,15 @@ def test_waiting_in_vain_reports_what_happened(fake: FakeBotAPI) -> None:
         fake.wait_for_reply(1001, timeout=0.1)
     assert "timed out after 0.1 s waiting for a bot message in chat 1001" in str(raised.value)
     assert "updates not yet confirmed by the bot: 1" in str(raised.value)
+
+
+async def test_a_photo_needs_a_file_and_a_short_caption(fake: FakeBotAPI, bot: Bot) -> None:
+    png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + (1200).to_bytes(4) + (900).to_bytes(4)
+    assert (await post(fake, "sendPhoto", data={"chat_id": "1001"})).status_code == 400
+    with pytest.raises(BadRequest, match="Message caption is too long"):
+        await bot.send_photo(ANNA, png, "c" * 1025)
+    sent = await bot.send_photo(ANNA, png, "c" * 1024)
+    assert (sent.photo[-1].width, sent.photo[-1].height, len(sent.photo)) == (1200, 900, 4)
+    assert rejections(fake) == [
+        "Bad Request: there is no photo in the request", "Bad Request: message caption is too long"
+    ]  # fmt: skip

@@ -186,9 +186,17 @@ async def deliver(
 
 
 async def send_document(context: EssayContext, chat_id: int, reply: Reply) -> None:
-    """Send ``reply``'s document, with its text as the caption."""
+    """Send ``reply``'s document, with its text as the caption: an image as a photo, shown in
+    the chat, anything else as a file."""
     assert reply.document is not None
     document = reply.document
+    if document.mime_type.startswith("image/"):
+        await context.bot.send_photo(
+            chat_id,
+            InputFile(document.data, filename=document.filename),
+            caption=fit(reply.text, MessageLimit.CAPTION_LENGTH),
+        )
+        return
     await context.bot.send_document(
         chat_id,
         InputFile(document.data, filename=document.filename),

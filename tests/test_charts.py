@@ -1,0 +1,106 @@
+"""The author's statistics as a picture: drawn as a PNG whatever the labels, never loaded until a
+chart is drawn, written by ``essaybot stats --chart`` and sent as a photo after /stats."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+from fake_telegram import FakeBotAPI
+from helpers import essaybot
+
+from bot.bootstrap import Services
+from bot.core.charts import ChartData, draw
+
+PNG = b"\x89PNG\r\n\x1a\n"
+PANELS = ("Risposte per posizione", "Idee cambiate (prima → dopo)", "Fin dove", "Argomenti")
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk (the test fails if it is not a PNG)."""
+    assert data[:8] == PNG and data[12:16] == b"IHDR"
+    return int.from_bytes(data[16:20]), int.from_bytes(data[20:24])
+
+
+def drawn(data: ChartData) -> bytes:
+    """``draw(data)``; the test fails on any warning (a missing glyph, a layout given up)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png = draw(data)
+    assert [str(w.message) for w in caught] == []
+    return png
+
+
+def test_an_empty_chart_is_still_a_1200_by_900_png() -> None:
+    empty = ChartData(
+        title="I lettori del saggio",
+        tally=[("Separati", 0, 0), ("Integrarli", 0, 0), ("Dipende", 0, 0)],
+        series=("tutti", "chi ha finito di leggere"),
+        moves=[],
+        funnel=[(n, 0) for n in range(1, 8)],
+        topics=[],
+        panels=PANELS,
+        empty="nessuna",
+    )
+    assert png_size(drawn(empty)) == (1200, 900)
+
+
+def test_a_full_chart_with_long_unicode_labels_is_a_png_without_warnings() -> None:
+    long = "Perché l'IT e il marketing sono così città e qualità, " * 4
+    odd = "prezzo $5 e $10\tcon\na capo \u200b🙂 日本語 e\u0301"  # formula, controls, no glyph
+    full = ChartData(
+        title="I lettori del saggio — “Marketing e IT” " * 5,
+        tally=[("Separati", 12, 5), ("Integrarli", 30, 18), (long, 7, 2)],
+        series=("tutti", long),
+        moves=[("Separati", "Integrarli", 4), (long, odd, 2), ("Dipende", "Separati", 1)],
+        funnel=[(n, 60 - 7 * n) for n in range(1, 8)],
+        topics=[(long, 14), (odd, 9), ("Il CDO", 3), ("$", 1)],
+        panels=(long, *PANELS[1:]),
+        empty="nessuna",
+    )
+    png = drawn(full)
+    assert png_size(png) == (1200, 900)
+    assert len(png) > 20_000  # bars and labels, not a blank page
+
+
+def test_the_bot_starts_without_loading_matplotlib() -> None:
+    code = (
+        "import sys, bot.cli, bot.bootstrap, bot.adapters.telegram\n"
+        "print('bot.core.charts' in sys.modules, 'matplotlib' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.split() == ["True", "False"]
+
+
+def test_stats_chart_writes_a_png_and_prints_the_report(tmp_path: Path) -> None:
+    result = essaybot("stats", "--chart", "out.png", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Lettori: 0" in result.stdout
+    assert png_size((tmp_path / "out.png").read_bytes()) == (1200, 900)
+
+
+def test_a_chart_that_cannot_be_written_is_one_clear_line(tmp_path: Path) -> None:
+    result = essaybot("stats", "--chart", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("essaybot: cannot write")
+
+
+async def test_an_admins_stats_over_telegram_are_the_report_then_a_photo(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    fake.open_private_chat({"id": 42, "first_name": "Autore", "is_bot": False})
+    author = fake.user(42, "Autore", "it")
+    fake.send_text(author, "/stats")
+    sent = await fake.await_request("sendPhoto", lambda r: r.ok)
+    report, photo = fake.sent(42)[-2:]
+    assert "Lettori" in report["text"]
+    assert photo["caption"] == "Le statistiche in un'immagine."
+    assert (photo["photo"][-1]["width"], photo["photo"][-1]["height"]) == (1200, 900)
+    chart = fake.file(sent.result["photo"][-1]["file_id"]).content
+    assert png_size(chart) == (1200, 900)
+    assert fake.calls("sendDocument") == []
