@@ -57,7 +57,7 @@ def test_a_stance_and_a_comment_are_saved_then_confirmed_with_a_discussion(
     assert "guardarsi in cagnesco" in reply
     assert "Un lettore la vede diversamente:" in reply
     assert "Meglio separati: ognuno fa il suo mestiere." in reply
-    assert datas(outcome) == ["answers:0"]
+    assert datas(outcome) == ["answers:0", "tally:fin:new", "notify:on", "notify:off"]
 
 
 def test_a_comment_can_be_skipped_and_the_name_choice_is_asked_only_once(
@@ -174,13 +174,14 @@ def test_answers_are_listed_newest_first_five_a_page_with_arrows(
         answer(services, Reader(100 + n, f"R{n}", "it"), "depends", f"Risposta numero {n:02d}.")
     first = say(services, anna, Command("answers"))
     page = text(first)
-    assert "(12), pagina 1/3" in page
+    assert "(12), le più recenti prima, pagina 1/3" in page
     assert page.index("Risposta numero 11") < page.index("Risposta numero 07")
     assert "Risposta numero 06" not in page
-    assert datas(first) == ["answers:1"]
-    second = say(services, anna, Press("answers:1"))
+    arrows = [d for d in datas(first) if d.startswith("list:n:all:") and d != "list:n:all:0"]
+    assert arrows == ["list:n:all:1"]
+    second = say(services, anna, Press("list:n:all:1"))
     assert second.replies[0].edit
-    assert datas(second) == ["answers:0", "answers:2"]
+    assert "list:n:all:2" in datas(second) and datas(second).count("list:n:all:0") == 2
     assert "Risposta numero 06" in text(second)
 
 
@@ -201,8 +202,9 @@ def test_a_long_comment_is_shortened_in_the_list_and_readable_in_full(
     page = say(services, anna, Command("answers"))
     assert "…" in text(page)
     saved = services.store.answers.of_reader(anna.user_id)
-    assert saved is not None and f"full:{saved.id}" in datas(page)
-    assert long.strip() in text(say(services, anna, Press(f"full:{saved.id}")))
+    assert saved is not None and f"thread:{saved.id}:0" in datas(page)
+    assert long.strip() in text(say(services, anna, Press(f"thread:{saved.id}:0")))
+    assert long.strip() in text(say(services, anna, Press(f"full:{saved.id}")))  # old buttons
 
 
 def test_anonymous_readers_are_shown_as_anonymous(services: Services, anna: Reader) -> None:
@@ -224,6 +226,7 @@ def test_pre_moderation_holds_answers_until_an_admin_approves(
         f"mod:approve:1:{rev}",
         f"mod:hide:1:{rev}",
         f"mod:ban:1:{rev}",
+        "reply:1",
     ]
     assert "Ancora nessuna risposta" in text(say(moderated, anna, Command("answers")))
     assert "In attesa di approvazione." in text(say(moderated, author, Command("pending")))

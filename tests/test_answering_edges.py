@@ -69,9 +69,12 @@ def test_changing_how_an_answer_is_shown_goes_back_to_the_admins(
     say(moderated, anna, Press("redisplay"))
     outcome = say(moderated, anna, Press("show:name"))
     assert held(moderated, anna).status == "pending"
-    cards = posted(moderated)
+    sent = posted(moderated)
+    cards = [r for r in sent if r.card is not None]
     assert outcome.posted == 1 and [r.chat_id for r in cards] == [42]
     assert "modificata" in to_plain(cards[0].text)
+    (news,) = [r for r in sent if r.chat_id == anna.user_id]  # the first approval, told once
+    assert "è stata approvata" in to_plain(news.text)
 
 
 def test_an_offensive_first_name_is_never_shown(moderated: Services) -> None:

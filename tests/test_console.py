@@ -26,7 +26,8 @@ def chat(services: Services, lines: list[str], reader: Reader | None = None) -> 
 def test_the_whole_essay_can_be_read_part_by_part_with_numbered_buttons(
     services: Services,
 ) -> None:
-    output = chat(services, ["/story", "1", "2", "2", "2", "2", "2"])
+    output = chat(services, ["/story", "5", "1", "2", "2", "2", "2", "2"])  # 5: ▶ under the
+    # first part's question (separate, integrate, depends, skip)
     for number in range(1, 8):
         assert f"{number}/7" in output
     for paragraph in (p for part in services.content.essay.parts for p in part.paragraphs):
@@ -35,8 +36,8 @@ def test_the_whole_essay_can_be_read_part_by_part_with_numbered_buttons(
 
 
 def test_a_button_number_that_does_not_exist_is_explained(services: Services) -> None:
-    output = chat(services, ["/story", "5"])
-    assert "i pulsanti sono 1" in output
+    output = chat(services, ["/story", "9"])
+    assert "i pulsanti sono 5" in output
 
 
 def test_links_show_their_address_in_the_terminal(services: Services) -> None:

@@ -31,8 +31,17 @@ def test_a_new_reader_starts_the_story_at_part_one_without_a_back_button(
     reply = outcome.replies[0]
     assert "C’era una volta" in reply.text
     assert "1/7" in to_plain(reply.text)
-    assert datas(outcome) == ["part:p2"]
+    assert "Prima di leggere, se ti va" in reply.text  # asked once, at the start
+    assert datas(outcome) == [
+        "before:separate:p1",
+        "before:integrate:p1",
+        "before:depends:p1",
+        "before:skip:p1",
+        "part:p2",
+    ]
     assert not reply.edit
+    again = say(services, anna, Command("story", "1"))
+    assert datas(again) == ["part:p2"] and "Prima di leggere" not in again.replies[0].text
 
 
 def test_next_edits_the_same_message_and_shows_both_arrows(

@@ -119,6 +119,7 @@ async def test_english_readers_get_english_and_the_menu_is_registered_in_both_la
         "topics",
         "answer",
         "answers",
+        "notify",
         "help",
         "mydata",
         "lang",
