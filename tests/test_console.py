@@ -26,7 +26,7 @@ def chat(services: Services, lines: list[str], reader: Reader | None = None) -> 
 def test_the_whole_essay_can_be_read_part_by_part_with_numbered_buttons(
     services: Services,
 ) -> None:
-    output = chat(services, ["/story", "5", "1", "2", "2", "2", "2", "2"])  # 5: ▶ under the
+    output = chat(services, ["/story", "5", "2", "2", "2", "2", "2"])  # 5: ▶ under the
     # first part's question (separate, integrate, depends, skip)
     for number in range(1, 8):
         assert f"{number}/7" in output

@@ -30,7 +30,14 @@ async def test_the_story_pages_in_place_with_arrows_and_a_progress_mark(
     fake.send_text(anna, "/story")
     first = await fake.await_reply(anna["id"])
     assert "1/7" in first["text"]
-    assert buttons(first) == [("▶", "part:p2")]
+    assert first["text"].startswith("Prima di leggere")
+    assert buttons(first) == [
+        ("Tenerli separati", "before:separate:p1"),
+        ("Integrarli", "before:integrate:p1"),
+        ("Dipende", "before:depends:p1"),
+        ("Salta", "before:skip:p1"),
+        ("▶", "part:p2"),
+    ]
     await press(fake, anna, first["message_id"], "part:p2")
     second = fake.message(anna["id"], first["message_id"])
     assert "2/7" in second["text"]

@@ -83,7 +83,7 @@ class Reading:
         if first and self.readers.before(user) is None:
             self.readers.set_before(user, "asked")  # asked once, whatever the reader does
             question = turn.say("before_question")
-            text = Markup(f"{text}\n\n{question}")
+            text = Markup(f"{question}\n\n{text}")
             stances = tuple(turn.button(f"stance_{s}", "before", s, part.id) for s in STANCES)
             rows = (
                 stances,

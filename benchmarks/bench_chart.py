@@ -5,7 +5,7 @@ text report of /stats is made: that process's peak RSS is the baseline, the bot 
 chart (matplotlib not yet imported). Then the chart of the same numbers is drawn: the first draw
 includes importing matplotlib, later draws are timed one by one (median, p99); peak RSS after
 them, and the tracemalloc peak of one draw (Python allocations only: Agg's own buffers are not
-traced, RSS shows them). Run: ``python benchmarks/chart.py [N]`` (default 100 later draws).
+traced, RSS shows them). Run: ``python benchmarks/bench_chart.py [N]`` (default 100 later draws).
 """
 
 from __future__ import annotations
