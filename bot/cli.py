@@ -34,8 +34,9 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
     stats = commands.add_parser("stats", help="readers, reading funnel, answers, questions")
     stats.add_argument("--chart", metavar="PATH", help="also draw the numbers as a PNG chart")
-    export = commands.add_parser("export", help="every answer, as CSV or JSON")
+    export = commands.add_parser("export", help="every answer (or reply), as CSV or JSON")
     export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument("--replies", action="store_true", help="the replies instead of answers")
     export.add_argument("--output", help="file to write (default: standard output)")
     aliases = commands.add_parser("aliases", help="the aliases taught with /unanswered")
     aliases.add_argument("action", choices=["export"], help="export: print them as YAML")
@@ -160,12 +161,17 @@ def report(config: Config, chart: str | None = None) -> int:
 
 
 def export(config: Config, args: argparse.Namespace) -> int:
-    """Write every answer as CSV (UTF-8 with BOM, header row) or JSON."""
-    from bot.core.exports import export_csv, export_json
+    """Write every answer (or with --replies every reply) as CSV (UTF-8 with BOM, header row)
+    or JSON."""
+    from bot.core.exports import EXPORT_FIELDS, REPLY_EXPORT_FIELDS, export_csv, export_json
 
     services = bootstrap(config)
-    data = (export_json if args.format == "json" else export_csv)(services.store.export_rows())
+    if args.replies:
+        rows, fields = services.store.export_replies(), REPLY_EXPORT_FIELDS
+    else:
+        rows, fields = services.store.export_rows(services.content.essay.total), EXPORT_FIELDS
     services.close()
+    data = export_json(rows) if args.format == "json" else export_csv(rows, fields)
     if args.output:
         try:
             with open(args.output, "wb") as file:

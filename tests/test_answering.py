@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import Build
 from helpers import answer, datas, held, posted, say, text
 
 from bot.bootstrap import Services
@@ -282,15 +283,40 @@ def test_stats_show_readers_funnel_stances_topics_and_unanswered_questions(
     assert "ricetta della carbonara" in report
 
 
-def test_export_sends_every_answer_as_a_csv_document(moderated: Services, anna: Reader) -> None:
-    answer(moderated, anna, "separate", 'Virgole, "virgolette" e accenti: è così.')
-    outcome = say(moderated, Reader(42, "Autore", "it"), Command("export"))
-    document = outcome.replies[0].document
-    assert document is not None and document.filename.endswith(".csv")
-    lines = document.data.decode("utf-8-sig").splitlines()
-    assert lines[0] == "id,stance,text,display_name,language,status,created_at,updated_at"
+def test_export_sends_every_answer_and_every_reply_as_csv_documents(
+    build: Build, anna: Reader, ben: Reader
+) -> None:
+    import csv
+    import io
+
+    services = build(admins={42})
+    author = Reader(42, "Autore", "it")
+    say(services, anna, Command("story"))
+    say(services, anna, Press("before:integrate:p1"))
+    answer(services, anna, "separate", 'Virgole, "virgolette" e accenti: è così.')
+    answer(services, ben, "integrate", "Io invece li unirei.")
+    say(services, ben, Press("vote:1:up:t.0"))
+    say(services, author, Press("reply:1"))
+    say(services, author, Text("=Grazie, Anna: risposta dell'autore."))
+    outcome = say(services, author, Command("export"))
+    answers, replies = (reply.document for reply in outcome.replies)
+    assert answers is not None and answers.filename == "essaybot-answers.csv"
+    assert answers.data.startswith(b"\xef\xbb\xbf")
+    lines = answers.data.decode("utf-8-sig").splitlines()
+    assert lines[0] == (
+        "id,stance,text,display_name,language,status,created_at,updated_at,agree,disagree,"
+        "agreement_across_sides,replies,writer_before,writer_finished"
+    )
     assert '"Virgole, ""virgolette"" e accenti: è così."' in lines[1]
-    assert document.data.startswith(b"\xef\xbb\xbf")
+    first = next(csv.DictReader(io.StringIO(answers.data.decode("utf-8-sig"))))
+    assert (first["agree"], first["disagree"], first["replies"]) == ("1", "0", "1")
+    assert (first["writer_before"], first["writer_finished"]) == ("integrate", "False")
+    assert replies is not None and replies.filename == "essaybot-replies.csv"
+    rows = list(csv.DictReader(io.StringIO(replies.data.decode("utf-8-sig"))))
+    assert [(r["answer_id"], r["by_author"], r["status"]) for r in rows] == [
+        ("1", "True", "published")
+    ]
+    assert rows[0]["text"] == "'=Grazie, Anna: risposta dell'autore."  # never a formula
 
 
 def test_mydata_sends_everything_and_forget_deletes_it_after_a_confirmation(

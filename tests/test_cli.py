@@ -11,7 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import essaybot
+from conftest import Build
+from helpers import AUTHOR, answer, essaybot, say
+
+from bot.core.events import Press, Reader, Text
 
 
 def test_check_passes_on_the_shipped_content_with_a_one_line_summary(tmp_path: Path) -> None:
@@ -137,6 +140,12 @@ def test_export_writes_csv_for_spreadsheets_and_json(tmp_path: Path) -> None:
         "status",
         "created_at",
         "updated_at",
+        "agree",
+        "disagree",
+        "agreement_across_sides",
+        "replies",
+        "writer_before",
+        "writer_finished",
     ]
     assert (rows[0]["stance"], rows[0]["text"], rows[0]["display_name"]) == (
         "integrate",
@@ -145,6 +154,23 @@ def test_export_writes_csv_for_spreadsheets_and_json(tmp_path: Path) -> None:
     )
     as_json = essaybot("export", "--format", "json", cwd=tmp_path, env=env)
     assert json.loads(as_json.stdout)[0]["status"] == "published"
+
+
+def test_export_replies_writes_the_second_file_one_row_per_reply(build: Build) -> None:
+    services = build(admins={42}, on_disk=True)
+    answer(services, Reader(7, "Eve", "it"), "integrate", "Li unirei domani.")
+    say(services, AUTHOR, Press("reply:1"))
+    say(services, AUTHOR, Text("Grazie Eve, ci penso."))
+    database = services.config.database
+    services.close()
+    result = essaybot(
+        "export", "--replies", cwd=Path(database).parent, env={"ESSAYBOT_DATABASE": database}
+    )
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    assert [(r["answer_id"], r["text"], r["by_author"]) for r in rows] == [
+        ("1", "Grazie Eve, ci penso.", "True")
+    ]
 
 
 @pytest.mark.parametrize("where", ["missing/folder/bot.db", ".", "not-a-database.txt"])

@@ -116,6 +116,11 @@ async def test_export_mydata_and_forget_over_telegram(
     rows = list(csv.DictReader(io.StringIO(stored.content.decode("utf-8-sig"))))
     assert rows[0]["text"] == "Da esportare, con l'accento: è."
     assert rows[0]["status"] == "pending"
+    second = await fake.await_request(
+        "sendDocument",
+        lambda r: r.ok and r.result["document"]["file_name"].endswith("replies.csv"),
+    )
+    assert "answer_id" in fake.file(second.result["document"]["file_id"]).content.decode()
     fake.send_text(anna, "/mydata")
     mine = await fake.await_request(
         "sendDocument", lambda r: r.ok and r.params.get("chat_id") in (1001, "1001")

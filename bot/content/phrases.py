@@ -215,6 +215,7 @@ PHRASES: dict[str, frozenset[str]] = {
         "chart_panel_funnel": set(),
         "chart_panel_topics": set(),
         "export_caption": {"count"},
+        "export_replies_caption": {"count"},
         "mydata_caption": set(),
         "forget_confirm": set(),
         "button_forget": set(),

@@ -1,4 +1,5 @@
-"""Every answer as a file the author opens: CSV for spreadsheets, or JSON."""
+"""Every answer, and every reply, as a file the author opens: CSV for spreadsheets, or JSON. The
+headers are stable and never translated."""
 
 from __future__ import annotations
 
@@ -11,6 +12,25 @@ EXPORT_FIELDS = (
     "stance",
     "text",
     "display_name",
+    "language",
+    "status",
+    "created_at",
+    "updated_at",
+    "agree",
+    "disagree",
+    "agreement_across_sides",
+    "replies",
+    "writer_before",
+    "writer_finished",
+)
+
+#: The second file: one row per reply, ``answer_id`` pointing at the answers file's ``id``.
+REPLY_EXPORT_FIELDS = (
+    "id",
+    "answer_id",
+    "text",
+    "display_name",
+    "by_author",
     "language",
     "status",
     "created_at",
@@ -30,11 +50,13 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def export_csv(rows: list[dict[str, object]]) -> bytes:
-    """Rows as CSV a spreadsheet opens correctly and safely: UTF-8 with a BOM, a header row,
-    no cell a spreadsheet would run as a formula."""
+def export_csv(
+    rows: list[dict[str, object]], fields: tuple[str, ...] = EXPORT_FIELDS
+) -> bytes:
+    """Rows as CSV a spreadsheet opens correctly and safely: UTF-8 with a BOM, a header row of
+    ``fields``, no cell a spreadsheet would run as a formula."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
     return buffer.getvalue().encode("utf-8-sig")

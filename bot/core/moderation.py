@@ -10,7 +10,7 @@ from bot.content.catalog import Content
 from bot.content.markup import Markup, clip, to_plain
 from bot.core.charts import ChartData, draw
 from bot.core.events import Document, Outcome, Reply
-from bot.core.exports import export_csv
+from bot.core.exports import REPLY_EXPORT_FIELDS, export_csv
 from bot.core.notify import reader_turn, tell
 from bot.core.registry import action, command
 from bot.core.turn import Turn
@@ -239,8 +239,17 @@ class Moderation:
 
     @command("export", menu=3, admin=True)
     def export(self, turn: Turn, argument: str = "") -> Outcome:
-        """/export: every answer as a CSV document."""
-        rows = self.store.export_rows()
+        """/export: every answer as a CSV document, and every reply as a second one."""
+        rows = self.store.export_rows(self.content.essay.total)
         caption = turn.say("export_caption", count=len(rows))
         document = Document("essaybot-answers.csv", export_csv(rows), "text/csv")
-        return Outcome((Reply(caption, document=document),))
+        replies = self.store.export_replies()
+        second = Document(
+            "essaybot-replies.csv", export_csv(replies, REPLY_EXPORT_FIELDS), "text/csv"
+        )
+        return Outcome(
+            (
+                Reply(caption, document=document),
+                Reply(turn.say("export_replies_caption", count=len(replies)), document=second),
+            )
+        )

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from bot.model.agreement import Standing
 from bot.model.answers import STANCES, Answer
 from bot.model.limits import MAX_MISSES, MAX_TOPICS
+from bot.model.replies import Response
 from bot.storage.database import Database
 
 
@@ -82,8 +84,16 @@ def stats(db: Database, parts: int) -> Stats:
     return Stats(readers, funnel, tally, topics, misses, finished, moves, minds)
 
 
-def export_rows(answers: list[Answer]) -> list[dict[str, object]]:
-    """Every answer, whatever its status, as plain rows."""
+def export_rows(
+    answers: list[Answer],
+    standings: dict[int, Standing],
+    replies: dict[int, int],
+    befores: dict[int, str],
+    finished: set[int],
+) -> list[dict[str, object]]:
+    """Every answer, whatever its status, as plain rows: its votes, its cross-side score, its
+    published replies, and its writer's stance before reading and whether they finished."""
+    empty = Standing()
     return [
         {
             "id": a.id,
@@ -94,6 +104,31 @@ def export_rows(answers: list[Answer]) -> list[dict[str, object]]:
             "status": a.status,
             "created_at": a.created_at,
             "updated_at": a.updated_at,
+            "agree": standings.get(a.id, empty).agree,
+            "disagree": standings.get(a.id, empty).disagree,
+            "agreement_across_sides": round(standings.get(a.id, empty).score, 3),
+            "replies": replies.get(a.id, 0),
+            "writer_before": befores.get(a.user_id, ""),
+            "writer_finished": a.user_id in finished,
         }
         for a in answers
+    ]
+
+
+def reply_rows(responses: list[Response]) -> list[dict[str, object]]:
+    """Every reply, whatever its status, as plain rows (the writer's id stays out, as it does
+    for answers)."""
+    return [
+        {
+            "id": r.id,
+            "answer_id": r.answer_id,
+            "text": r.text,
+            "display_name": r.display_name or "",
+            "by_author": r.by_author,
+            "language": r.lang,
+            "status": r.status,
+            "created_at": r.created_at,
+            "updated_at": r.updated_at,
+        }
+        for r in responses
     ]

@@ -7,11 +7,13 @@ worker thread, so the event loop never waits on the disk).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from bot.model.answers import STANCES
 from bot.model.clock import Clock, system_clock
 from bot.model.replies import card_id
 from bot.storage import statistics
@@ -70,9 +72,30 @@ class Store:
         """The numbers behind /stats, for an essay of ``parts`` parts."""
         return statistics.stats(self.db, parts)
 
-    def export_rows(self) -> list[dict[str, object]]:
-        """Every answer, whatever its status, as plain rows."""
-        return statistics.export_rows(self.answers.all())
+    def export_rows(self, parts: int) -> list[dict[str, object]]:
+        """Every answer, whatever its status, as plain rows, with its votes, replies and its
+        writer's before-reading stance and whether they read all ``parts``."""
+        answers = self.answers.all()
+        writers = [a.user_id for a in answers]
+        befores = {
+            int(user_id): str(stance)
+            for user_id, stance in self.db.execute(
+                "SELECT user_id, before_stance FROM readers WHERE before_stance IN"
+                " (SELECT value FROM json_each(?))",
+                (json.dumps(STANCES),),
+            )
+        }
+        return statistics.export_rows(
+            answers,
+            self.votes.standings(),
+            self.replies.counts(a.id for a in answers),
+            befores,
+            self.answers.finished(writers, parts),
+        )
+
+    def export_replies(self) -> list[dict[str, object]]:
+        """Every reply, whatever its status, as plain rows."""
+        return statistics.reply_rows(self.replies.all())
 
     def personal_data(self, user_id: int) -> dict[str, Any]:
         """Everything stored about a reader, for /mydata."""
