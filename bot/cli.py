@@ -166,10 +166,11 @@ def export(config: Config, args: argparse.Namespace) -> int:
     from bot.core.exports import EXPORT_FIELDS, REPLY_EXPORT_FIELDS, export_csv, export_json
 
     services = bootstrap(config)
+    fields: tuple[str, ...] = REPLY_EXPORT_FIELDS if args.replies else EXPORT_FIELDS
     if args.replies:
-        rows, fields = services.store.export_replies(), REPLY_EXPORT_FIELDS
+        rows = services.store.export_replies()
     else:
-        rows, fields = services.store.export_rows(services.content.essay.total), EXPORT_FIELDS
+        rows = services.store.export_rows(services.content.essay.total)
     services.close()
     data = export_json(rows) if args.format == "json" else export_csv(rows, fields)
     if args.output:
