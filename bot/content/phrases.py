@@ -49,6 +49,7 @@ PHRASES: dict[str, frozenset[str]] = {
         "button_skip": set(),
         "button_cancel": set(),
         "ask_display": {"name"},
+        "reply_ask_display": {"name"},
         "button_show_name": {"name"},
         "button_anonymous": set(),
         "answer_saved": {"name"},

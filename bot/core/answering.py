@@ -250,7 +250,7 @@ class Answering:
                 )
             )
         counts = self.answers.tally(including=saved.user_id)
-        parts.append(tally(turn, counts, self.answers.moves()))
+        parts.append(tally(turn, counts, self.answers.moves(including=saved.user_id)))
         for topic_id in self.matcher.mentions(saved.comment or "", limit=MAX_MENTIONS + 1):
             topic = self.content.topic(topic_id)
             if topic is None or topic.kind == "question" or len(parts) >= 3 + MAX_MENTIONS:

@@ -269,7 +269,7 @@ class Discussion:
             return turn.notice("notice_expired")
         finished = self.parts if scope == "fin" else None
         counts = self.answers.tally(finished_parts=finished)
-        moves = self.answers.moves(finished)
+        moves = self.answers.moves(finished_parts=finished)
         text = tally(turn, counts, moves, finished=finished is not None)
         other = "all" if scope == "fin" else "fin"
         rows = ((turn.button(f"button_tally_{other}", "tally", other, "edit"),),)

@@ -3,9 +3,10 @@ hidden, their unanswered question answered at last. Each is a notice written in 
 transaction of the change it reports; the outbox carries all of a reader's waiting notices as
 one message, at most one every ``BUNDLE_MINUTES``, drawn when it goes, in the reader's language.
 
-Who gets what: a reader who said yes to notifications gets all of them; one never asked gets
-only news of what they themselves wrote or asked (their held answer's or reply's fate, their
-question's answer), not replies by others; one who said no, or who blocked the bot, gets none.
+Who gets what: a reader who said yes to notifications gets all of them; one who never chose
+gets only news of what they themselves wrote or asked (their held answer's or reply's fate,
+their question's answer, the author's reply to their answer), not other readers' replies; one
+who said no, or who blocked the bot, gets none.
 """
 
 from __future__ import annotations
@@ -56,12 +57,13 @@ def tell(store: Store, user_id: int, key: str, *, own: bool, **params: object) -
 
 
 def tell_replied(store: Store, content: Content, reply: Response) -> None:
-    """A published reply: the answer's writer hears of it (never of their own replies)."""
+    """A published reply: the answer's writer hears of it (never of their own replies); the
+    author's reply is news of their own answer, a reader's is news from others."""
     answer = store.answers.get(reply.answer_id)
     if answer is None or answer.user_id == reply.user_id:
         return
     if reply.by_author:
-        tell(store, answer.user_id, "news_author_reply", own=False, answer=answer.id)
+        tell(store, answer.user_id, "news_author_reply", own=True, answer=answer.id)
         return
     name = reply.display_name
     if name is None:

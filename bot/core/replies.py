@@ -95,7 +95,7 @@ class Replies:
                 (turn.button("button_show_name", "rshow", "name", name=turn.name),),
                 (turn.button("button_anonymous", "rshow", "anonymous"),),
             )
-            return Outcome((Reply(turn.say("ask_display"), rows),))
+            return Outcome((Reply(turn.say("reply_ask_display"), rows),))
         return self.save(turn, answer_id, body)
 
     @action("rshow", "display")

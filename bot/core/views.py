@@ -175,7 +175,7 @@ def response_card(
         reply=response_item(turn, response),
         status=turn.say(f"status_{response.status}"),
     )
-    tag = (str(response.id), response.revision)
+    tag = (str(response.id), response.revision, "c")  # pressed on the card
     verdicts = [
         turn.button(f"button_{verb}", "rmod", verb, *tag)
         for verb, status in VERDICTS.items()

@@ -202,16 +202,24 @@ class AnswerStore:
         )
         return {int(row[0]) for row in rows}
 
-    def moves(self, finished_parts: int | None = None) -> list[tuple[str, str, int]]:
-        """(before, after, readers): readers who gave a stance before reading and answered,
+    def moves(
+        self, including: int | None = None, finished_parts: int | None = None
+    ) -> list[tuple[str, str, int]]:
+        """(before, after, readers): readers who gave a stance before reading and whose answer
+        is published (plus reader ``including``'s own, whatever its status, as in the tally),
         by what they thought before and after (the same stance twice: they kept it); with
         ``finished_parts``, only readers who reached that part."""
         rows = self.db.execute(
             "SELECT r.before_stance, a.stance, COUNT(*) FROM readers AS r"
             " JOIN answers AS a ON a.user_id = r.user_id"
-            " WHERE a.status != 'hidden' AND r.before_stance IN (SELECT value FROM json_each(?))"
+            " WHERE (a.status = 'published' OR (a.user_id = ? AND a.status != 'hidden'))"
+            " AND r.before_stance IN (SELECT value FROM json_each(?))"
             " AND r.furthest_part >= ? GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2",
-            (json.dumps(STANCES), finished_parts or 0),
+            (
+                including if including is not None else -1,
+                json.dumps(STANCES),
+                finished_parts or 0,
+            ),
         )
         return [(str(b), str(a), int(n)) for b, a, n in rows]
 

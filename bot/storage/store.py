@@ -130,7 +130,7 @@ class Store:
             "reply_numbers": self.replies.numbers_of(user_id),
             "before_reading": readers[0].get("before_stance") if readers else None,
             "after_reading": answers[0].get("stance") if answers else None,
-            "notifications": {None: "not asked", 1: "on", 0: "off"}[
+            "notifications": {None: "not chosen", 1: "on", 0: "off"}[
                 readers[0].get("notify") if readers else None
             ],
             "notices_waiting": rows(
