@@ -50,9 +50,7 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def export_csv(
-    rows: list[dict[str, object]], fields: tuple[str, ...] = EXPORT_FIELDS
-) -> bytes:
+def export_csv(rows: list[dict[str, object]], fields: tuple[str, ...] = EXPORT_FIELDS) -> bytes:
     """Rows as CSV a spreadsheet opens correctly and safely: UTF-8 with a BOM, a header row of
     ``fields``, no cell a spreadsheet would run as a formula."""
     buffer = io.StringIO()
