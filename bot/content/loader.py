@@ -171,6 +171,23 @@ def _check_phrase(key: str, lang: str, template: str, problems: Problems) -> Non
         problems.add(file, entry, f"a button label is plain text of 1-{MAX_BUTTON_LABEL} chars")
 
 
+def _check_same_placeholders(key: str, texts: dict[str, str], problems: Problems) -> None:
+    """Every language of a phrase says the same things: a placeholder one language fills and
+    another drops is a slip (such as an unquoted ``#{number}``, which YAML reads as a
+    comment)."""
+    found = {lang: _placeholders(template) for lang, template in texts.items()}
+    known = {lang: n for lang, n in found.items() if n is not None and n <= PHRASES[key]}
+    every = set().union(*known.values())
+    for lang, names in known.items():  # a language with a bad placeholder is reported already
+        for name in sorted(every - names):
+            problems.add(
+                "content/messages.yaml",
+                f"{key} ({lang})",
+                f"lacks {{{name}}}, which another language has (a '#' starts a YAML comment:"
+                " quote the text)",
+            )
+
+
 def _load_messages(
     raw: Any, command_names: tuple[str, ...], problems: Problems
 ) -> tuple[tuple[str, ...], dict[str, dict[str, str]], dict[str, dict[str, str]]]:
@@ -194,6 +211,7 @@ def _load_messages(
         phrases[key] = localized(file, key, messages[key], languages, problems)
         for lang, template in phrases[key].items():
             _check_phrase(key, lang, template, problems)
+        _check_same_placeholders(key, phrases[key], problems)
     for key in sorted(set(messages) - set(PHRASES) - RETIRED, key=str):
         problems.add(file, str(key), "unknown phrase: the bot never says it (a typo?)")
     commands = raw.get("commands")
