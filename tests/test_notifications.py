@@ -70,11 +70,6 @@ def test_the_choice_is_asked_after_the_first_answer_and_never_again(services: Se
     assert "notify:on" not in datas(replaced) and "Vuoi che ti avvisi" not in text(replaced)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: answering.py discuss() asks whenever the answer is the reader's only one and "
-    "the choice is NULL, so deleting and answering again asks a second time",
-)
 def test_the_choice_is_not_asked_again_after_deleting_and_answering_anew(
     services: Services,
 ) -> None:
@@ -100,7 +95,7 @@ def test_answering_the_question_sets_the_choice_and_it_is_not_asked_any_more(
 def test_notify_shows_the_choice_and_turns_notifications_on_and_off(services: Services) -> None:
     say(services, ANNA, Command("start"))
     off = say(services, ANNA, Command("notify"))
-    assert "spenti" in text(off) and datas(off) == ["notify:on"]
+    assert "Non hai ancora scelto" in text(off) and datas(off) == ["notify:on", "notify:off"]
     assert "ti avviso" in text(say(services, ANNA, Press("notify:on")))
     on = say(services, ANNA, Command("notify"))
     assert "Gli avvisi sono attivi" in text(on) and datas(on) == ["notify:off"]
@@ -179,11 +174,6 @@ def test_a_reader_who_said_no_gets_nothing(moderated: Services) -> None:
     assert moderated.store.notices.waiting(ANNA.user_id) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: set_notify(off) leaves the waiting notices and their digest parcel in place "
-    "(notices.py set_notify / notifications.py _set), so news still go after a no",
-)
 def test_saying_no_drops_the_news_still_waiting(build: Build) -> None:
     clock = Clock()
     services = build(clock=clock)

@@ -145,11 +145,6 @@ def test_forgetting_removes_other_readers_votes_on_the_forgotten_answer(
     assert discussed["anna"] not in services.store.votes.standings()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: store.py forget() deletes only the reader's own replies, not the replies "
-    "others wrote under the forgotten answer",
-)
 def test_forgetting_removes_other_readers_replies_to_the_forgotten_answer(
     services: Services, discussed: dict[str, int]
 ) -> None:

@@ -238,7 +238,6 @@ def test_banning_a_replys_writer_hides_their_replies_and_stops_new_ones(
     assert "non inviare risposte" in text(say(services, BEN, Press("redit:1")))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Replies.save_edit never checks for a ban")
 def test_a_reader_banned_while_editing_a_reply_gets_the_text_back_and_nothing_changes(
     build: Build, anna: Reader
 ) -> None:
@@ -256,7 +255,6 @@ def test_a_reader_banned_while_editing_a_reply_gets_the_text_back_and_nothing_ch
     assert [r for r in posted(services) if r.card is not None] == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: rmod skips the revision check when it is '0'")
 def test_a_verdict_without_the_revision_the_admin_saw_decides_nothing(
     moderated: Services, anna: Reader
 ) -> None:

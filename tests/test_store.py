@@ -44,7 +44,7 @@ EFFECTS: dict[str, dict[str, set[str]]] = {
         "votes": {"answer_id", "user_id", "value"},
         "replies": {"answer_id", "user_id", "text", "by_author", "status"},
         "notices": {"user_id", "key", "params"},
-        "readers": {"notify", "notified_at", "inactive", "before_stance"},
+        "readers": {"notify", "notify_asked", "notified_at", "inactive", "before_stance"},
         "outbox": {"digest"},
     },
 }

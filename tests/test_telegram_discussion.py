@@ -111,7 +111,7 @@ async def test_a_readers_reply_is_moderated_like_an_answer_and_both_writers_are_
     await press(fake, ben, thread["message_id"], "reply:1")
     fake.send_text(ben, "ok")
     await fake.await_until(lambda: fake.last_sent(ben["id"])["text"].endswith("ok"))
-    assert "troppo corto" in fake.texts(ben["id"])[-2]
+    assert "troppo corta" in fake.texts(ben["id"])[-2]
     fake.send_text(ben, "Anche in una piccola azienda <b>serve</b> parlarsi & capirsi.")
     display = await fake.await_reply(ben["id"])
     choice = next(d for _, d in buttons(display) if d.startswith("rshow:"))

@@ -13,7 +13,7 @@ from bot.core.events import Button, Outcome, Reply
 from bot.core.matcher import Matcher
 from bot.core.registry import action, command
 from bot.core.turn import Turn
-from bot.core.views import admin_cards, answer_item, echo, tally, withdrawn_cards
+from bot.core.views import admin_cards, answer_item, echo, redrawn, tally, withdrawn_cards
 from bot.model.agreement import ranked
 from bot.model.answers import DISPLAYS, STANCES, Answer, next_status
 from bot.model.clock import Clock, stamp_before
@@ -27,6 +27,7 @@ from bot.model.limits import (
     RATE_COUNT,
     RATE_MINUTES,
 )
+from bot.model.replies import card_id
 from bot.storage.store import Store
 
 
@@ -231,10 +232,10 @@ class Answering:
         self.readers.set_flow(user, None)
         key = "answer_saved_pending" if status == "pending" else "answer_saved"
         confirmation = turn.say(key, name=turn.name)
-        discussion = self.discuss(turn, saved, confirmation, first=previous is None)
+        discussion = self.discuss(turn, saved, confirmation)
         return Outcome((discussion, *self._notify(turn, saved, edited=previous is not None)))
 
-    def discuss(self, turn: Turn, saved: Answer, confirmation: Markup, *, first: bool) -> Reply:
+    def discuss(self, turn: Turn, saved: Answer, confirmation: Markup) -> Reply:
         """The confirmation (and whether the essay changed the reader's mind), the tally and
         the minds changed, the essay on what the comment mentions, the answer from another
         stance that readers on both sides agree with most."""
@@ -269,8 +270,9 @@ class Answering:
             (turn.button("button_more_answers", "answers", "0"),),
             (turn.button("button_tally_fin", "tally", "fin", "new"),),
         ]
-        wants, _ = self.store.notices.settings(saved.user_id)
-        if first and wants is None:  # asked once, after the first answer
+        notices = self.store.notices
+        if notices.settings(saved.user_id)[0] is None and not notices.asked(saved.user_id):
+            notices.set_asked(saved.user_id)  # asked once, after the first answer
             parts.append(turn.say("notify_ask"))
             rows.append(
                 (
@@ -307,12 +309,14 @@ class Answering:
         if self.answers.is_banned(user):
             return turn.reply("banned")
         current = self.answers.of_reader(user)
+        replies = self.store.replies.under([current.id]) if current else []
         if current is None or not self.answers.delete(user):
             return turn.notice("notice_expired")
         self.readers.set_flow(user, None)
         chats = self.outbox.card_chats(current.id)  # the admins' cards say it was withdrawn
         cards = withdrawn_cards(turn, current.id, chats, "card_withdrawn")
-        return Outcome((Reply(turn.say("answer_deleted"), edit=True), *cards))
+        replied = redrawn({card_id(n): self.outbox.card_chats(card_id(n)) for n in replies})
+        return Outcome((Reply(turn.say("answer_deleted"), edit=True), *cards, *replied))
 
     @action("cancel")
     def cancel_button(self, turn: Turn) -> Outcome:

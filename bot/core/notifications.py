@@ -24,13 +24,14 @@ class Notifications:
         if choice in ("on", "off", "si", "sì", "no"):
             return self._set(turn, choice in ("on", "si", "sì"), edit=False)
         wants, _ = self.notices.settings(turn.reader.user_id)
-        key = "notify_state_on" if wants else "notify_state_off"
-        button = (
-            turn.button("button_notify_off", "notify", "off")
-            if wants
-            else turn.button("button_notify_on", "notify", "on")
-        )
-        return Outcome((Reply(turn.say(key, minutes=BUNDLE_MINUTES), ((button,),)),))
+        on = turn.button("button_notify_on", "notify", "on")
+        off = turn.button("button_notify_off", "notify", "off")
+        key, rows = {
+            True: ("notify_state_on", ((off,),)),
+            False: ("notify_state_off", ((on,),)),
+            None: ("notify_state_unset", ((on,), (off,))),
+        }[wants]
+        return Outcome((Reply(turn.say(key, minutes=BUNDLE_MINUTES), rows),))
 
     @action("notify", "choice")
     def choose(self, turn: Turn, choice: str) -> Outcome:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 
-from bot.content.markup import Markup
 from bot.core.events import Document, Outcome, Reply
 from bot.core.registry import action, command
 from bot.core.turn import Turn
-from bot.core.views import withdrawn_cards
+from bot.core.views import redrawn, withdrawn_cards
 from bot.model.clock import Clock, stamp_before
 from bot.model.limits import RATE_MINUTES
 from bot.model.replies import card_id
@@ -45,10 +44,12 @@ class Privacy:
         admins' cards of their answers lose the text."""
         user = turn.reader.user_id
         chats = {n: self.store.outbox.card_chats(n) for n in self.store.answers.numbers_of(user)}
-        replies = [card_id(n) for n in self.store.replies.numbers_of(user)]
-        reply_chats = {n: self.store.outbox.card_chats(n) for n in replies}
+        answered = self.store.answers.numbers_of(user)
+        replies = self.store.replies.numbers_of(user) + self.store.replies.under(answered)
+        reply_chats = {card_id(n): self.store.outbox.card_chats(card_id(n)) for n in replies}
         self.store.forget(user, stamp_before(self.clock(), RATE_MINUTES))
         cards = [withdrawn_cards(turn, n, c, "card_forgotten") for n, c in chats.items()]
-        # the cards of their replies are drawn again when they go: "forgotten"
-        gone = [Reply(Markup(""), chat_id=c, card=n) for n, cs in reply_chats.items() for c in cs]
+        # the cards of their replies, and of replies to their answer, are drawn again when
+        # they go: "forgotten", "withdrawn"
+        gone = redrawn(reply_chats)
         return Outcome((Reply(turn.say("forget_done"), edit=True), *sum(cards, ()), *gone))

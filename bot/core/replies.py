@@ -21,6 +21,9 @@ from bot.model.limits import MAX_COMMENT, MIN_COMMENT, RATE_COUNT, RATE_MINUTES,
 from bot.model.replies import Response, card_id
 from bot.storage.store import Store
 
+#: The answer's refusals that point to its Skip button, and the reply's own wording of them.
+REFUSALS = {"comment_too_short": "reply_too_short", "comment_duplicate": "reply_duplicate"}
+
 
 class Replies:
     """Writing, editing, deleting and moderating replies."""
@@ -204,6 +207,8 @@ class Replies:
 
     def save_edit(self, turn: Turn, reply_id: int, body: str) -> Outcome:
         self.readers.set_flow(turn.reader.user_id, None)
+        if self.store.answers.is_banned(turn.reader.user_id):  # banned while writing
+            return Outcome((*turn.reply("banned").replies, *echo(turn, body)))
         current = self.replies.get(reply_id)
         if current is None or current.user_id != turn.reader.user_id:
             return self.refuse(turn, Problem("reply_gone"), body)
@@ -252,4 +257,5 @@ class Replies:
     def refuse(self, turn: Turn, problem: Problem, text: str | None) -> Outcome:
         """Say why the reply was refused, and give the reader's text back."""
         echoed = echo(turn, text) if text and text.strip() else ()
-        return Outcome((Reply(turn.say(problem.key, **problem.params)), *echoed))
+        key = REFUSALS.get(problem.key, problem.key)  # a reply has Cancel, not Skip
+        return Outcome((Reply(turn.say(key, **problem.params)), *echoed))

@@ -63,7 +63,7 @@ class ReplyModeration:
             return turn.notice("notice_card_expired")
         if reply is None and verb != "ban":
             return turn.notice("notice_answer_gone")
-        if reply is not None and reply.revision != seen and seen != "0":
+        if reply is not None and reply.revision != seen and (seen != "0" or verb != "ban"):
             card = self._card(turn, number)
             assert card is not None
             shown = (Reply(card.text, card.buttons, edit=True),) if where == "c" else ()

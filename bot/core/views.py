@@ -184,6 +184,11 @@ def response_card(
     return Reply(text, (tuple(verdicts), (turn.button("button_ban", "rmod", "ban", *tag),)))
 
 
+def redrawn(card_chats: dict[int, list[int]]) -> tuple[Reply, ...]:
+    """Cards (card id -> the chats showing it) to draw again as they are now, when they go."""
+    return tuple(Reply(Markup(""), chat_id=c, card=n) for n, cs in card_chats.items() for c in cs)
+
+
 def echo(turn: Turn, text: str) -> tuple[Reply, ...]:
     """The reader's text, escaped, in as many messages as Telegram's limit needs."""
     pieces = chunks(text, ECHO_CHUNK)

@@ -102,11 +102,15 @@ class AnswerStore:
         return self.of_reader(user_id)
 
     def delete(self, user_id: int) -> bool:
+        """Delete the reader's answer, with the votes on it and the replies under it (which
+        answered words that are gone)."""
         with self.db.transaction():
-            self.db.execute(
-                "DELETE FROM votes WHERE answer_id IN (SELECT id FROM answers WHERE user_id = ?)",
-                (user_id,),
-            )
+            for table in ("votes", "replies"):
+                self.db.execute(
+                    f"DELETE FROM {table} WHERE answer_id IN"
+                    " (SELECT id FROM answers WHERE user_id = ?)",
+                    (user_id,),
+                )
             deleted = self.db.execute("DELETE FROM answers WHERE user_id = ?", (user_id,))
             return deleted.rowcount > 0
 

@@ -287,7 +287,8 @@ def m011_discussion(db: sqlite3.Connection) -> None:
         """
     )
     db.execute("CREATE INDEX notices_by_reader ON notices (user_id, id)")
-    db.execute("ALTER TABLE readers ADD COLUMN notify INTEGER")  # NULL: not asked yet
+    db.execute("ALTER TABLE readers ADD COLUMN notify INTEGER")  # NULL: no choice made
+    db.execute("ALTER TABLE readers ADD COLUMN notify_asked INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE readers ADD COLUMN notified_at TEXT")
     db.execute("ALTER TABLE readers ADD COLUMN inactive INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE readers ADD COLUMN before_stance TEXT")  # NULL: not asked yet

@@ -39,7 +39,25 @@ class NoticeStore:
         return (None if row[0] is None else bool(row[0])), not row[1]
 
     def set_notify(self, user_id: int, on: bool) -> None:
-        self.db.execute("UPDATE readers SET notify = ? WHERE user_id = ?", (int(on), user_id))
+        """The reader's choice; saying no also drops the news already waiting for them (and
+        the message that would have carried it)."""
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE readers SET notify = ?, notify_asked = 1 WHERE user_id = ?",
+                (int(on), user_id),
+            )
+            if not on:
+                self.discard(user_id)
+
+    def asked(self, user_id: int) -> bool:
+        """Whether the bot already asked the reader (once is enough, whatever they did)."""
+        row = self.db.execute(
+            "SELECT notify_asked FROM readers WHERE user_id = ?", (user_id,)
+        ).fetchone()
+        return bool(row and row[0])
+
+    def set_asked(self, user_id: int) -> None:
+        self.db.execute("UPDATE readers SET notify_asked = 1 WHERE user_id = ?", (user_id,))
 
     def set_inactive(self, user_id: int, inactive: bool = True) -> None:
         self.db.execute(
@@ -95,4 +113,6 @@ class NoticeStore:
             )
 
     def discard(self, user_id: int) -> None:
+        """Drop the news waiting for the reader and the message that would carry it."""
         self.db.execute("DELETE FROM notices WHERE user_id = ?", (user_id,))
+        self.db.execute("DELETE FROM outbox WHERE chat_id = ? AND digest = 1", (user_id,))

@@ -94,6 +94,15 @@ class ReplyStore:
             (user_id, fingerprint(text), now),
         )
 
+    def under(self, answer_ids: list[int]) -> list[int]:
+        """The ids of every reply to these answers, whatever its status."""
+        rows = self.db.execute(
+            "SELECT id FROM replies WHERE answer_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY id",
+            (json.dumps(sorted(set(answer_ids))),),
+        )
+        return [int(row[0]) for row in rows]
+
     def delete(self, reply_id: int) -> bool:
         with self.db.transaction():
             return self.db.execute("DELETE FROM replies WHERE id = ?", (reply_id,)).rowcount > 0

@@ -144,7 +144,10 @@ class Store:
         rate limit can be wiped away."""
         since = keep_since
         with self.db.transaction():
-            for answer_id in self.answers.numbers_of(user_id):  # votes on their answer
+            answered = self.answers.numbers_of(user_id)
+            for reply_id in self.replies.under(answered):  # replies to their answer
+                self.replies.delete(reply_id)
+            for answer_id in answered:  # votes on their answer
                 self.votes.clear_answer(answer_id)
             for table in ("answers", "questions", "readers", "votes", "replies", "notices"):
                 self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
