@@ -3,16 +3,20 @@ chart is drawn, written by ``essaybot stats --chart`` and sent as a photo after 
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import warnings
 from pathlib import Path
 
+from conftest import Build
 from fake_telegram import FakeBotAPI
-from helpers import essaybot
+from helpers import AUTHOR, essaybot, say
 
+from bot.adapters.console import Console
 from bot.bootstrap import Services
 from bot.core.charts import ChartData, draw
+from bot.core.events import Command
 
 PNG = b"\x89PNG\r\n\x1a\n"
 PANELS = ("Risposte per posizione", "Idee cambiate (prima → dopo)", "Fin dove", "Argomenti")
@@ -104,3 +108,17 @@ async def test_an_admins_stats_over_telegram_are_the_report_then_a_photo(
     chart = fake.file(sent.result["photo"][-1]["file_id"]).content
     assert png_size(chart) == (1200, 900)
     assert fake.calls("sendDocument") == []
+
+
+def test_stats_leaves_the_drawing_to_the_sender_and_the_console_names_the_picture(
+    build: Build,
+) -> None:
+    services = build(admins={42})
+    outcome = say(services, AUTHOR, Command("stats"))
+    chart = outcome.replies[-1].document
+    assert chart is not None and chart.render is not None and chart.data == b""
+    assert png_size(chart.content()) == (1200, 900)
+    out = io.StringIO()
+    Console(services.dialogue, AUTHOR, io.StringIO("/stats\n"), out, prompt=False).run()
+    assert "[essaybot-stats.png: `essaybot stats --chart PATH` writes it]" in out.getvalue()
+    assert "PNG" not in out.getvalue()

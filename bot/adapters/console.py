@@ -86,8 +86,11 @@ class Console:
             self.write(to_terminal(reply.text))
             if reply.document is not None:
                 document = reply.document
-                self.write(f"[{document.filename}, {len(document.data)} bytes]")
-                self.write(document.data.decode("utf-8-sig", errors="replace").rstrip())
+                if document.mime_type.startswith("image/"):  # a picture is not for a terminal
+                    self.write(f"[{document.filename}: `essaybot stats --chart PATH` writes it]")
+                else:
+                    self.write(f"[{document.filename}, {len(document.data)} bytes]")
+                    self.write(document.data.decode("utf-8-sig", errors="replace").rstrip())
             buttons = [b for row in reply.buttons for b in row]
             links = [b for b in buttons if b.url]
             presses = [b for b in buttons if b.data]

@@ -190,16 +190,19 @@ async def send_document(context: EssayContext, chat_id: int, reply: Reply) -> No
     the chat, anything else as a file."""
     assert reply.document is not None
     document = reply.document
+    data = document.data
+    if document.render is not None:  # a chart: drawn on a thread, the database free meanwhile
+        data = await asyncio.to_thread(document.render)
     if document.mime_type.startswith("image/"):
         await context.bot.send_photo(
             chat_id,
-            InputFile(document.data, filename=document.filename),
+            InputFile(data, filename=document.filename),
             caption=fit(reply.text, MessageLimit.CAPTION_LENGTH),
         )
         return
     await context.bot.send_document(
         chat_id,
-        InputFile(document.data, filename=document.filename),
+        InputFile(data, filename=document.filename),
         caption=fit(reply.text, MessageLimit.CAPTION_LENGTH),
     )
 

@@ -7,6 +7,7 @@ these replies.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.content.markup import Markup
@@ -71,11 +72,17 @@ Keyboard = tuple[tuple[Button, ...], ...]
 
 @dataclass(frozen=True)
 class Document:
-    """A file to send, such as an export."""
+    """A file to send, such as an export; or one made only when it is sent (``render``: a
+    chart, drawn by the adapter off the thread that holds the database)."""
 
     filename: str
     data: bytes
     mime_type: str
+    render: Callable[[], bytes] | None = None
+
+    def content(self) -> bytes:
+        """The file's bytes (made now, if it is made on demand)."""
+        return self.data if self.render is None else self.render()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ them, and for anyone else they do not exist.
 
 from __future__ import annotations
 
+from functools import partial
+
 from bot.content.catalog import Content
 from bot.content.markup import Markup, clip, to_plain
 from bot.core.charts import ChartData, draw
@@ -160,8 +162,9 @@ class Moderation:
 
     @command("stats", menu=2, admin=True)
     def stats(self, turn: Turn, argument: str = "") -> Outcome:
-        """/stats: the report, then the same numbers as a chart."""
-        chart = Document("essaybot-stats.png", draw(self.chart_data(turn)), "image/png")
+        """/stats: the report, then the same numbers as a chart (drawn when it is sent)."""
+        data = self.chart_data(turn)
+        chart = Document("essaybot-stats.png", b"", "image/png", render=partial(draw, data))
         text = Reply(self.report(turn))
         return Outcome((text, Reply(turn.say("chart_caption"), document=chart)))
 
