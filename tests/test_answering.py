@@ -58,7 +58,14 @@ def test_a_stance_and_a_comment_are_saved_then_confirmed_with_a_discussion(
     assert "guardarsi in cagnesco" in reply
     assert "Un lettore la vede diversamente:" in reply
     assert "Meglio separati: ognuno fa il suo mestiere." in reply
-    assert datas(outcome) == ["answers:0", "tally:fin:new", "notify:on", "notify:off"]
+    assert datas(outcome) == [
+        "vote:1:up:d",
+        "vote:1:down:d",
+        "answers:0",
+        "tally:fin:new",
+        "notify:on",
+        "notify:off",
+    ]
 
 
 def test_a_comment_can_be_skipped_and_the_name_choice_is_asked_only_once(

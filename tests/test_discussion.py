@@ -303,8 +303,8 @@ def test_the_tally_shows_how_many_readers_changed_their_mind(services: Services)
     answered(services, 4, "separate")
     tallied = text(say(services, reader(9), Press("tally:all:new")))
     assert "Come hanno risposto finora (4):" in tallied
-    assert "2 da «Tenerli separati» a «Integrarli»" in tallied
-    assert "1 non hanno cambiato idea" in tallied
+    assert "Da «Tenerli separati» a «Integrarli»: 2" in tallied
+    assert "Non hanno cambiato idea: 1" in tallied
 
 
 def test_the_reader_is_told_whether_the_essay_changed_their_mind(services: Services) -> None:
@@ -348,13 +348,13 @@ def test_the_tally_switches_between_everyone_and_finishers(services: Services) -
     assert not finished.replies[0].edit
     assert "lettori che hanno finito il saggio (1):" in text(finished)
     assert "Integrarli: 1 (100%)" in text(finished)
-    assert "1 da «Tenerli separati» a «Integrarli»" in text(finished)
-    assert "0 non hanno cambiato idea" in text(finished)
+    assert "Da «Tenerli separati» a «Integrarli»: 1" in text(finished)
+    assert "Non hanno cambiato idea: 0" in text(finished)
     assert pairs(finished) == [("📊 Tutti i lettori", "tally:all:edit")]
     everyone = say(services, reader(9), Press("tally:all:edit"))
     assert everyone.replies[0].edit
     assert "Come hanno risposto finora (2):" in text(everyone)
-    assert "1 non hanno cambiato idea" in text(everyone)
+    assert "Non hanno cambiato idea: 1" in text(everyone)
     assert pairs(everyone) == [("📊 Solo chi ha finito di leggere", "tally:fin:edit")]
     assert say(services, reader(9), Press("tally:some:new")).notice.startswith(EXPIRED)
 
@@ -392,3 +392,15 @@ def test_deleting_the_answer_clears_its_votes_and_its_buttons_expire(services: S
     assert services.store.votes.standings() == {}
     assert vote(services, reader(3), number).notice.startswith(EXPIRED)
     assert say(services, reader(3), Press(f"thread:{number}:0")).notice.startswith(EXPIRED)
+
+
+def test_the_answer_shown_after_answering_can_be_voted_on_there(services: Services) -> None:
+    first = answered(services, 1, "separate")
+    outcome = answer(services, reader(2), "integrate", "Io li unirei, e subito.")
+    assert [d for d in datas(outcome) if d.startswith("vote:")] == [
+        f"vote:{first}:up:d",
+        f"vote:{first}:down:d",
+    ]
+    pressed = vote(services, reader(2), first, "up", "d")
+    assert pressed.replies == () and "d'accordo" in pressed.notice
+    assert counts(services, first) == (1, 0)

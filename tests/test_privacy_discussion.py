@@ -125,7 +125,7 @@ def test_after_forget_the_counts_rankings_and_tally_no_longer_include_the_reader
     assert ranking(services, CLEO) == [anna, ben, cleo]  # voted on: first
     before = text(say(services, CLEO, Press("tally:all:new")))
     assert "Integrarli: 2 (67%)" in before
-    assert "1 da «Tenerli separati» a «Integrarli»" in before
+    assert "Da «Tenerli separati» a «Integrarli»: 1" in before
     forget(services, ANNA)
     assert counts(services, CLEO, ben) == "👍 0 · 👎 0 · 💬 0"
     assert ranking(services, CLEO) == [cleo, ben]

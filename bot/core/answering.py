@@ -13,8 +13,16 @@ from bot.core.events import Button, Outcome, Reply
 from bot.core.matcher import Matcher
 from bot.core.registry import action, command
 from bot.core.turn import Turn
-from bot.core.views import admin_cards, answer_item, echo, redrawn, tally, withdrawn_cards
-from bot.model.agreement import ranked
+from bot.core.views import (
+    admin_cards,
+    answer_item,
+    echo,
+    redrawn,
+    tally,
+    vote_buttons,
+    withdrawn_cards,
+)
+from bot.model.agreement import Standing, ranked
 from bot.model.answers import DISPLAYS, STANCES, Answer, next_status
 from bot.model.clock import Clock, stamp_before
 from bot.model.comments import BlockedWords, Problem, comment_problem
@@ -260,13 +268,19 @@ class Answering:
             quote = turn.quote(topic.quote, topic.translations)
             parts.append(turn.say("essay_on_topic", name=name, quote=quote, part=topic.part))
         others = self.answers.other_views(saved.user_id, saved.stance)
+        rows: list[tuple[Button, ...]] = []
         if others:
-            best = ranked(self.store.votes.standings(others), others)[0]
+            standings = self.store.votes.standings(others)
+            best = ranked(standings, others)[0]
             other = self.answers.get(best)
             if other is not None:
+                standing = standings.get(best, Standing())
                 parts.append(turn.say("other_view"))
-                parts.append(answer_item(turn, other, excerpt=EXCERPT))
-        rows: list[tuple[Button, ...]] = [
+                replies = self.store.replies.counts([best]).get(best, 0)
+                parts.append(answer_item(turn, other, EXCERPT, standing=standing, replies=replies))
+                mine = self.store.votes.mine(saved.user_id, [best]).get(best)
+                rows.append(vote_buttons(turn, other, standing, mine, "d"))
+        rows += [
             (turn.button("button_more_answers", "answers", "0"),),
             (turn.button("button_tally_fin", "tally", "fin", "new"),),
         ]

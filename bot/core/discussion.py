@@ -11,7 +11,7 @@ from bot.content.markup import Markup
 from bot.core.events import Button, Outcome, Reply
 from bot.core.registry import action, command
 from bot.core.turn import Turn
-from bot.core.views import answer_item, response_item, tally
+from bot.core.views import answer_item, response_item, tally, vote_buttons
 from bot.model.agreement import Standing, ranked
 from bot.model.answers import STANCES, Answer
 from bot.model.limits import EXCERPT, PAGE_SIZE, REPLIES_PER_PAGE, REPLY_EXCERPT, parse_id
@@ -118,21 +118,8 @@ class Discussion:
             if a.user_id == turn.reader.user_id:
                 rows.append((thread,))
             else:
-                rows.append((*self._vote_buttons(turn, a, standing, mine.get(a.id), view), thread))
+                rows.append((*vote_buttons(turn, a, standing, mine.get(a.id), view), thread))
         return items, tuple(rows)
-
-    def _vote_buttons(
-        self, turn: Turn, answer: Answer, standing: Standing, mine: int | None, view: str
-    ) -> tuple[Button, Button]:
-        number = str(answer.id)
-        up = "button_agreed" if mine == 1 else "button_agree"
-        down = "button_disagreed" if mine == -1 else "button_disagree"
-        return (
-            turn.button(up, "vote", number, "up", view, count=standing.agree, number=answer.id),
-            turn.button(
-                down, "vote", number, "down", view, count=standing.disagree, number=answer.id
-            ),
-        )
 
     def _order_rows(self, turn: Turn, order: str, stance: str) -> tuple[tuple[Button, ...], ...]:
         """The order buttons and the stance buttons, the current ones marked."""
@@ -189,7 +176,7 @@ class Discussion:
         view = f"t.{at}"
         if answer.user_id != user and answer.status == "published":
             mine = self.store.votes.mine(user, [answer.id]).get(answer.id)
-            rows.append(self._vote_buttons(turn, answer, standing, mine, view))
+            rows.append(vote_buttons(turn, answer, standing, mine, view))
         if answer.status == "published" or admin:
             rows.append((turn.button("button_reply", "reply", str(answer.id)),))
         for r in replies:
@@ -251,7 +238,8 @@ class Discussion:
         return Outcome(shown.replies if shown else (), notice=notice)
 
     def _view(self, turn: Turn, answer_id: int, view: str) -> Outcome | None:
-        """The list or the answer the vote was cast under, redrawn in place."""
+        """The list or the answer the vote was cast under, redrawn in place (none for the
+        discussion after answering, view "d": the notice says what changed)."""
         kind, *rest = view.split(".")
         if kind == "t" and len(rest) == 1 and _page(rest[0]):
             return self.thread(turn, str(answer_id), rest[0], edit=True)

@@ -7,7 +7,7 @@ literally and never break a message.
 from __future__ import annotations
 
 from bot.content.markup import Markup, chunks, clip, quote
-from bot.core.events import Reply
+from bot.core.events import Button, Reply
 from bot.core.turn import Turn
 from bot.model.agreement import Standing
 from bot.model.answers import STANCES, Answer
@@ -182,6 +182,20 @@ def response_card(
         if response.status != status
     ]
     return Reply(text, (tuple(verdicts), (turn.button("button_ban", "rmod", "ban", *tag),)))
+
+
+def vote_buttons(
+    turn: Turn, answer: Answer, standing: Standing, mine: int | None, view: str
+) -> tuple[Button, Button]:
+    """Agree and disagree with ``answer``, with their counts; ``view`` tells the vote what to
+    redraw ("n.all.0": a page of /answers, "t.0": the answer's page, "d": nothing)."""
+    number = str(answer.id)
+    up = "button_agreed" if mine == 1 else "button_agree"
+    down = "button_disagreed" if mine == -1 else "button_disagree"
+    return (
+        turn.button(up, "vote", number, "up", view, count=standing.agree, number=answer.id),
+        turn.button(down, "vote", number, "down", view, count=standing.disagree, number=answer.id),
+    )
 
 
 def redrawn(card_chats: dict[int, list[int]]) -> tuple[Reply, ...]:
