@@ -156,6 +156,7 @@ PHRASES: dict[str, frozenset[str]] = {
         "minds_yours_changed": {"after", "before"},
         "before_question": set(),
         "notice_before_given": set(),
+        "notice_before_late": set(),
         "notice_before_noted": set(),
         "notice_before_skipped": set(),
         "notice_agreed": set(),

@@ -326,6 +326,7 @@ class Answering:
         replies = self.store.replies.under([current.id]) if current else []
         if current is None or not self.answers.delete(user):
             return turn.notice("notice_expired")
+        self.store.notices.drop_about_replies(replies)
         self.readers.set_flow(user, None)
         chats = self.outbox.card_chats(current.id)  # the admins' cards say it was withdrawn
         cards = withdrawn_cards(turn, current.id, chats, "card_withdrawn")

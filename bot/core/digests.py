@@ -3,6 +3,7 @@ language, as many as fit, with buttons to what they are about."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from bot.content.catalog import Content
@@ -13,6 +14,8 @@ from bot.core.topic_views import card as topic_card
 from bot.core.turn import Turn
 from bot.storage.notices import Notice
 from bot.storage.store import Store
+
+log = logging.getLogger(__name__)
 
 #: The longest a bundle grows before the rest waits for the next one (Telegram allows 4,096).
 MAX_BUNDLE = 3500
@@ -38,18 +41,39 @@ class Notifier:
         rows: list[tuple[Button, ...]] = []
         upto = waiting[0].id
         for notice in waiting:
-            text, more = self._one(turn, notice)
-            if len(parts) > 1 and sum(len(p) for p in parts) + len(text) > MAX_BUNDLE:
-                break
-            parts.append(text)
-            rows.extend(row for row in more if row not in rows)
+            drawn = self._drawn(turn, notice)
+            if drawn is not None:
+                text, more = drawn
+                if len(parts) > 1 and sum(len(p) for p in parts) + len(text) > MAX_BUNDLE:
+                    break
+                parts.append(text)
+                rows.extend(row for row in more if row not in rows)
             upto = notice.id
+        if len(parts) == 1:  # nothing still true to tell: the notices go, nothing is sent
+            self.store.notices.drop(chat_id, upto)
+            return None
         parts.append(turn.say("news_footer"))
         body = Markup("\n\n".join(parts))
         return Reply(body, tuple(rows[:MAX_ROWS]), chat_id=chat_id), upto
 
+    def _drawn(self, turn: Turn, notice: Notice) -> tuple[Markup, list[tuple[Button, ...]]] | None:
+        """The notice as text and buttons; None when it is no longer true (the reply it
+        announces was deleted or hidden) or cannot be drawn (logged: the rest still go)."""
+        reply_id = notice.params.get("reply")
+        if reply_id is not None:
+            reply = self.store.replies.get(reply_id) if isinstance(reply_id, int) else None
+            if reply is None or reply.status != "published":
+                return None
+        try:
+            return self._one(turn, notice)
+        except (KeyError, ValueError, TypeError):
+            log.exception(
+                "dropped notice %s (%s) for chat %s", notice.id, notice.key, turn.reader.user_id
+            )
+            return None
+
     def _one(self, turn: Turn, notice: Notice) -> tuple[Markup, list[tuple[Button, ...]]]:
-        params = notice.params
+        params = {k: v for k, v in notice.params.items() if k != "reply"}
         if notice.key == "news_learned":
             topic = self.content.topic(str(params.get("topic")))
             intro = turn.say("learned_reply", question=str(params.get("question", ""))[:300])

@@ -151,7 +151,8 @@ class Moderation:
         if not held and not replies:
             return turn.reply("pending_empty")
         count = self.answers.count("pending")
-        title = Reply(turn.say("pending_title", count=count, replies=len(replies)))
+        waiting = self.store.replies.count_pending()
+        title = Reply(turn.say("pending_title", count=count, replies=waiting))
         cards = [self._card(turn, a.id) for a in held]
         for reply in replies:
             reader = self.store.readers.get(reply.user_id)

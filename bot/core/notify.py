@@ -63,9 +63,13 @@ def tell_replied(store: Store, content: Content, reply: Response) -> None:
     if answer is None or answer.user_id == reply.user_id:
         return
     if reply.by_author:
-        tell(store, answer.user_id, "news_author_reply", own=True, answer=answer.id)
+        tell(
+            store, answer.user_id, "news_author_reply", own=True, answer=answer.id, reply=reply.id
+        )
         return
     name = reply.display_name
     if name is None:
         name = str(reader_turn(store, content, answer.user_id).say("anonymous_author"))
-    tell(store, answer.user_id, "news_reply", own=False, answer=answer.id, name=name)
+    tell(
+        store, answer.user_id, "news_reply", own=False, answer=answer.id, name=name, reply=reply.id
+    )

@@ -18,6 +18,7 @@ class Reading:
     def __init__(self, content: Content, store: Store) -> None:
         self.essay = content.essay
         self.readers = store.readers
+        self.answers = store.answers
 
     def current(self, turn: Turn) -> Part:
         """The part where the reader left off (the first for a new reader)."""
@@ -80,7 +81,9 @@ class Reading:
         self.readers.set_position(user, part.id, part.number)
         text = self.render(turn, part, turn.lang)
         rows = self.buttons(turn, part)
-        if first and self.readers.before(user) is None:
+        if part.number > 1 and self.readers.before(user) in (None, "asked"):
+            self.readers.set_before(user, "skip")  # reading on: "before reading" is past
+        elif first and self.readers.before(user) is None:
             self.readers.set_before(user, "asked")  # asked once, whatever the reader does
             question = turn.say("before_question")
             text = Markup(f"{question}\n\n{text}")
@@ -100,8 +103,13 @@ class Reading:
         part = self.essay.part_by_id(part_id)
         if stance not in (*STANCES, "skip") or part is None:
             return turn.notice("notice_expired")
-        if self.readers.before(user) not in (None, "asked"):
+        given = self.readers.before(user)
+        if given in STANCES:
             return turn.notice("notice_before_given")
+        record = self.readers.get(user)
+        read_on = record is None or record.furthest_part > 1
+        if given == "skip" or read_on or self.answers.of_reader(user) is not None:
+            return turn.notice("notice_before_late")
         self.readers.set_before(user, stance)
         key = "notice_before_skipped" if stance == "skip" else "notice_before_noted"
         text = self.render(turn, part, turn.lang)

@@ -57,9 +57,16 @@ class Replies:
             return turn.notice("notice_expired")
         if self.answers.is_banned(turn.reader.user_id):
             return turn.reply("banned")
-        self.readers.set_flow(turn.reader.user_id, Flow("reply", target=answer.id))
+        unsaved = self._start(turn, Flow("reply", target=answer.id))
         text = turn.say("reply_prompt", number=answer.id, minimum=MIN_COMMENT, maximum=MAX_COMMENT)
-        return Outcome((Reply(text, ((turn.button("button_cancel", "cancel"),),)),))
+        return Outcome((*unsaved, Reply(text, ((turn.button("button_cancel", "cancel"),),))))
+
+    def _start(self, turn: Turn, flow: Flow) -> tuple[Reply, ...]:
+        """Put the reader in ``flow``; a text they wrote and had not saved yet (an answer's
+        comment, another reply) comes back to them rather than being dropped."""
+        before = self.readers.flow(turn.reader.user_id)
+        self.readers.set_flow(turn.reader.user_id, flow)
+        return echo(turn, before.comment) if before and before.comment else ()
 
     def _answer(self, turn: Turn, answer_id: str | int | None) -> Answer | None:
         """The answer replied to, if the reader may reply to it (any, for an admin)."""
@@ -201,9 +208,9 @@ class Replies:
             return turn.notice("notice_expired")
         if self.answers.is_banned(turn.reader.user_id):
             return turn.reply("banned")
-        self.readers.set_flow(turn.reader.user_id, Flow("reply_edit", target=reply.id))
+        unsaved = self._start(turn, Flow("reply_edit", target=reply.id))
         text = turn.say("reply_edit_prompt", number=reply.id, text=quote(reply.text))
-        return Outcome((Reply(text, ((turn.button("button_cancel", "cancel"),),)),))
+        return Outcome((*unsaved, Reply(text, ((turn.button("button_cancel", "cancel"),),))))
 
     def save_edit(self, turn: Turn, reply_id: int, body: str) -> Outcome:
         self.readers.set_flow(turn.reader.user_id, None)
@@ -238,6 +245,7 @@ class Replies:
         reply = self._own(turn, reply_id)
         if reply is None or not self.replies.delete(reply.id):
             return turn.notice("notice_expired")
+        self.store.notices.drop_about_replies([reply.id])
         # the admins' cards are drawn again when they go: they say it was withdrawn
         chats = self.store.outbox.card_chats(card_id(reply.id))
         cards = (Reply(Markup(""), chat_id=c, card=card_id(reply.id)) for c in chats)

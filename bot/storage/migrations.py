@@ -275,6 +275,7 @@ def m011_discussion(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX replies_by_reader ON replies (user_id)")
     db.execute("CREATE INDEX replies_by_status ON replies (status, id)")
     db.execute("CREATE TABLE reply_authors (reply_id INTEGER PRIMARY KEY, user_id INTEGER)")
+    db.execute("CREATE INDEX reply_authors_by_reader ON reply_authors (user_id)")
     db.execute(
         """
         CREATE TABLE notices (
@@ -293,6 +294,7 @@ def m011_discussion(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE readers ADD COLUMN inactive INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE readers ADD COLUMN before_stance TEXT")  # NULL: not asked yet
     db.execute("ALTER TABLE outbox ADD COLUMN digest INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX outbox_by_chat ON outbox (chat_id, digest, id)")
 
 
 def applied(db: Database) -> list[str]:

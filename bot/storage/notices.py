@@ -112,6 +112,20 @@ class NoticeStore:
                 "UPDATE readers SET notified_at = ? WHERE user_id = ?", (self.db.now(), user_id)
             )
 
+    def drop(self, user_id: int, upto: int) -> None:
+        """Forget the reader's notices up to ``upto`` without telling them (nothing in them
+        holds any more)."""
+        self.db.execute("DELETE FROM notices WHERE user_id = ? AND id <= ?", (user_id, upto))
+
+    def drop_about_replies(self, reply_ids: list[int]) -> None:
+        """Forget the news of these replies (deleted, or their writer forgotten): no one hears
+        of them, and their writers' names leave other readers' waiting news."""
+        self.db.execute(
+            "DELETE FROM notices WHERE json_extract(params, '$.reply') IN"
+            " (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(reply_ids))),),
+        )
+
     def discard(self, user_id: int) -> None:
         """Drop the news waiting for the reader and the message that would carry it."""
         self.db.execute("DELETE FROM notices WHERE user_id = ?", (user_id,))

@@ -57,7 +57,8 @@ class OutboxStore:
         self, limit: int, chat_id: int | None = None, skip: Collection[int] = ()
     ) -> list[Parcel]:
         """The parcels to deliver now (to ``chat_id`` only, if given), oldest first; none behind
-        one of its chat's that waits for a later try (each chat's messages arrive in order)."""
+        one of its chat's that waits for a later try (each chat's messages arrive in order),
+        except behind a digest, which waits on purpose and has no order with the rest."""
         now = self.db.now()
         rows = self.db.execute(
             """
@@ -65,6 +66,7 @@ class OutboxStore:
             WHERE due_at <= ? AND coalesce(?, chat_id) = chat_id AND NOT EXISTS (
                 SELECT 1 FROM outbox AS earlier
                 WHERE earlier.chat_id = o.chat_id AND earlier.id < o.id AND earlier.due_at > ?
+                AND earlier.digest = 0
             )
             AND chat_id NOT IN (SELECT value FROM json_each(?))
             ORDER BY id LIMIT ?

@@ -167,6 +167,10 @@ class ReplyStore:
         )
         return {int(a): int(n) for a, n in rows}
 
+    def count_pending(self) -> int:
+        row = self.db.execute("SELECT count(*) FROM replies WHERE status = 'pending'").fetchone()
+        return int(row[0])
+
     def pending(self, limit: int) -> list[Response]:
         return self._many("status = 'pending' ORDER BY id LIMIT ?", limit)
 

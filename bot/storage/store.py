@@ -145,7 +145,10 @@ class Store:
         since = keep_since
         with self.db.transaction():
             answered = self.answers.numbers_of(user_id)
-            for reply_id in self.replies.under(answered):  # replies to their answer
+            under = self.replies.under(answered)
+            # news of their replies, and of replies to their answer, is not news any more
+            self.notices.drop_about_replies(self.replies.numbers_of(user_id) + under)
+            for reply_id in under:  # replies to their answer
                 self.replies.delete(reply_id)
             for answer_id in answered:  # votes on their answer
                 self.votes.clear_answer(answer_id)

@@ -51,10 +51,12 @@ class VoteStore:
         return {int(a): int(v) for a, v in rows}
 
     def standings(self, answer_ids: Iterable[int] | None = None) -> dict[int, Standing]:
-        """Votes per answer (all answers, or these), with agreement per voters' stance."""
-        where, args = "", ()  # type: tuple[str, tuple[str, ...]]
+        """Votes per answer (all answers, or these), with agreement per voters' stance; a banned
+        reader's votes do not count."""
+        where = "WHERE user_id NOT IN (SELECT user_id FROM bans)"
+        args: tuple[str, ...] = ()
         if answer_ids is not None:
-            where = "WHERE answer_id IN (SELECT value FROM json_each(?))"
+            where += " AND answer_id IN (SELECT value FROM json_each(?))"
             args = (json.dumps(sorted(set(answer_ids))),)
         rows = self.db.execute(
             f"SELECT answer_id, {_VOTER_STANCE} AS stance, SUM(value > 0), COUNT(*)"
