@@ -19,8 +19,6 @@ from functools import partial
 from typing import Any
 
 from telegram import (
-    BotCommand,
-    BotCommandScopeChat,
     CallbackQuery,
     InputFile,
     LinkPreviewOptions,
@@ -44,9 +42,10 @@ from telegram.helpers import create_deep_linked_url
 
 from bot.adapters.courier import Courier, keyboard
 from bot.adapters.flow_control import ChatRateLimiter, PerChatProcessor, wait_for_telegram
+from bot.adapters.incidents import incident_of
+from bot.adapters.menus import register_menus
 from bot.config import Config
 from bot.content.markup import fit, to_plain
-from bot.core import registry
 from bot.core.dialogue import Dialogue
 from bot.core.events import (
     Button,
@@ -134,10 +133,8 @@ async def handle(update: Update, context: EssayContext, event: Event) -> None:
     call = partial(dialogue.handle, reader, event)
     try:
         outcome = await asyncio.get_running_loop().run_in_executor(context.bot_data.worker, call)
-    except Exception:
-        log.exception(
-            "the dialogue failed on %s from reader %s", type(event).__name__, reader.user_id
-        )
+    except Exception as failure:
+        await report(context, update, failure)
         error = dialogue.phrase(reader, "error")
         outcome = Outcome((Reply(error),), notice=to_plain(error))
     if outcome.posted and context.bot_data.courier is not None:
@@ -284,8 +281,30 @@ async def on_group_message(update: Update, context: EssayContext) -> None:
 
 
 async def on_error(update: object, context: EssayContext) -> None:
-    """Log what went wrong (never the token), and keep running."""
-    log.error("error while handling an update", exc_info=context.error)
+    """Log what went wrong (never the token), tell the admins if it was while handling an
+    update, and keep running."""
+    if context.error is None:
+        return
+    if isinstance(update, Update):
+        await report(context, update, context.error)
+    else:  # fetching updates: the network, or another poller; python-telegram-bot retries
+        log.error("error outside an update: %s", context.error, exc_info=context.error)
+
+
+async def report(context: EssayContext, update: Update, error: BaseException) -> None:
+    """Log ``error`` with a summary of ``update``, and tell the admins through the outbox (at
+    most once a minute per distinct error). Reporting never raises."""
+    config = context.bot_data.config
+    incident = incident_of(update, error, config.token if config else None)
+    log.error("error while handling %s: %s", incident.update, incident.kind, exc_info=error)
+    call = partial(context.dialogue.report_error, incident)
+    try:
+        outcome = await asyncio.get_running_loop().run_in_executor(context.bot_data.worker, call)
+    except Exception:
+        log.exception("could not tell the admins of that error")
+        return
+    if outcome.posted and context.bot_data.courier is not None:
+        context.bot_data.courier.wake()
 
 
 def build_application(config: Config, dialogue: Dialogue) -> EssayApp:
@@ -322,34 +341,8 @@ async def on_startup(application: EssayApp) -> None:
     """Once connected: register the command menus, per language, and the admins' own."""
     dialogue, config = application.bot_data.dialogue, application.bot_data.config
     assert dialogue is not None and config is not None
-    content = dialogue.content
-
-    def menu(lang: str, *, admin: bool) -> list[BotCommand]:
-        return [
-            BotCommand(name, content.commands[name][lang]) for name in registry.menu(admin=admin)
-        ]
-
-    for lang in (None, *content.languages):
-        commands = menu(lang or content.language_for(None), admin=False)
-        try:  # a menu is a convenience: a passing error must not stop the bot
-            await application.bot.set_my_commands(commands, language_code=lang)
-        except TelegramError as error:
-            log.warning("no command menu for language %s this time: %s", lang, error)
-    given: set[int] = set()
-    for admin in sorted(config.admin_ids):
-        try:
-            await application.bot.set_my_commands(
-                menu(content.default_language, admin=True), scope=BotCommandScopeChat(admin)
-            )
-            given.add(admin)
-        except TelegramError as error:
-            log.warning("no admin menu for %s (has the admin started the bot?): %s", admin, error)
-    for former in sorted(dialogue.former_admins()):
-        try:  # an empty list takes the admins' menu away; the readers' one shows again
-            await application.bot.set_my_commands([], scope=BotCommandScopeChat(former))
-        except TelegramError as error:
-            log.warning("could not withdraw the admin menu from %s: %s", former, error)
-            given.add(former)
+    former = dialogue.former_admins()
+    given = await register_menus(application.bot, dialogue.content, config.admin_ids, former)
     dialogue.menus_given(given)
     data = application.bot_data
     data.courier = Courier(

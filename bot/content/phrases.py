@@ -30,6 +30,8 @@ PHRASES: dict[str, frozenset[str]] = {
         "other_hint": set(),
         "group_start": {"link"},
         "error": set(),
+        "error_report": {"kind", "where", "detail", "update"},
+        "error_report_repeated": {"report", "count"},
         "console_intro": set(),
         "console_choose": set(),
         "console_outbox": {"count"},

@@ -19,6 +19,7 @@ from bot.core.asking import Asking, Lookup
 from bot.core.digests import Notifier
 from bot.core.discussion import Discussion
 from bot.core.events import Command, Event, Outcome, Press, Reader, Reply, Text
+from bot.core.incidents import Incident, Incidents
 from bot.core.learning import Learning
 from bot.core.matcher import Matcher
 from bot.core.moderation import Moderation
@@ -71,6 +72,7 @@ class Dialogue:
             content, store, matcher, admins=admins, pre_moderation=pre_moderation, clock=clock
         )
         self.privacy = Privacy(store, clock)
+        self.incidents = Incidents(content, store, admins, clock)
         notifier = Notifier(content, store, self._reader_turn)
         self.outbox = Outbox(store.outbox, self.card_for, notifier)
         self.commands: dict[str, tuple[CommandSpec, Handler]] = {}
@@ -142,6 +144,11 @@ class Dialogue:
         it sends to another chat, commits once."""
         with self.store.transaction():
             return self.outbox.post(self._handle(self._turn(reader), event), reader.user_id)
+
+    def report_error(self, incident: Incident) -> Outcome:
+        """Tell the admins of an error (through the outbox, at most once a minute per error)."""
+        with self.store.transaction():
+            return self.outbox.post(self.incidents.report(incident), chat_id=0)
 
     def _handle(self, turn: Turn, event: Event) -> Outcome:
         reader = turn.reader
