@@ -322,6 +322,10 @@ def build_application(config: Config, dialogue: Dialogue) -> EssayApp:
         .defaults(defaults)
         .rate_limiter(ChatRateLimiter(config.max_rate))
         .concurrent_updates(PerChatProcessor())
+        # a second connection for getUpdates: on shutdown, the call that confirms the updates
+        # taken never waits behind the long poll being cancelled (or they would come again)
+        .get_updates_connection_pool_size(2)
+        .get_updates_pool_timeout(5)
         .post_init(on_startup)
         .post_stop(on_stop)
         .post_shutdown(on_shutdown)
