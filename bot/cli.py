@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.bootstrap import bootstrap, load
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, load_config, with_webhook
 from bot.content.loader import ContentError
 from bot.core.events import Reader
 from bot.storage.database import StoreError
@@ -21,7 +21,15 @@ def parser() -> argparse.ArgumentParser:
         " siano separati?'. Without a command, starts the console.",
     )
     commands = cli.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("run", help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
+    run = commands.add_parser("run", help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
+    run.add_argument(
+        "--webhook-url",
+        metavar="URL",
+        help="receive updates by webhook at this https URL (needs TELEGRAM_WEBHOOK_SECRET);"
+        " default: long polling",
+    )
+    run.add_argument("--listen", metavar="ADDR", help="the webhook server's address (127.0.0.1)")
+    run.add_argument("--port", type=int, metavar="N", help="the webhook server's port (8443)")
     console = commands.add_parser("console", help="chat with the bot in this terminal")
     console.add_argument("--lang", default="it", help="the reader's language (default: it)")
     console.add_argument("--name", default="", help="the reader's first name")
@@ -42,6 +50,10 @@ def parser() -> argparse.ArgumentParser:
     aliases.add_argument("action", choices=["export"], help="export: print them as YAML")
     check = commands.add_parser("check", help="validate the content files")
     check.add_argument("directory", nargs="?", help="content folder (default: the shipped one)")
+    backup = commands.add_parser("backup", help="copy the database, safe while the bot runs")
+    backup.add_argument("path", help="the file to write the copy to")
+    commands.add_parser("health", help="exit 0 if the running bot beat in the last minute")
+    commands.add_parser("doctor", help="check the token, webhook, database, content and admins")
     return cli
 
 
@@ -60,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "check":
             return check(config, args.directory)
         if command == "run":
-            return run(config)
+            return run(with_webhook(config, args.webhook_url, args.listen, args.port))
         if command == "ask":
             return ask(config, args)
         if command == "stats":
@@ -69,6 +81,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return export(config, args)
         if command == "aliases":
             return export_aliases(config)
+        if command == "health":
+            return health(config)
+        if command in ("backup", "doctor"):
+            from bot import operations
+
+            if command == "backup":
+                return operations.backup(config, args.path)
+            return operations.doctor(config, load)
         return console(config, args)
     except (ConfigError, StoreError) as error:
         return fail(str(error))
@@ -78,6 +98,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def health(config: Config) -> int:
+    """Whether the bot running on this database is alive: its heartbeat file is recent."""
+    from bot.adapters.heartbeat import STALE, age
+
+    seconds = age(config.heartbeat_path)
+    if seconds is None:
+        print(f"essaybot: no heartbeat at {config.heartbeat_path} (is the bot running?)")
+        return 1
+    if seconds > STALE:
+        print(f"essaybot: the last heartbeat is {seconds:.0f} s old (stuck or stopped)")
+        return 1
+    print(f"ok: the bot beat {seconds:.0f} s ago")
+    return 0
 
 
 def check(config: Config, directory: str | None) -> int:
@@ -206,15 +241,15 @@ def export_aliases(config: Config) -> int:
 
 
 def run(config: Config) -> int:
-    """Run on Telegram by long polling."""
-    from bot.adapters.telegram import run as run_polling
+    """Run on Telegram: by webhook if a webhook URL is set, else by long polling."""
+    from bot.adapters.telegram import run as run_bot
     from bot.logs import setup_logging
 
     token = config.require_token()
     setup_logging(config.log_level, token)
     services = bootstrap(config, load(config))
     try:
-        run_polling(services.config, services.dialogue)
+        run_bot(services.config, services.dialogue)
     finally:
         services.close()
     return 0

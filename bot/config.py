@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from dotenv import dotenv_values
 
 TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,100}$")
+WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+#: a webhook URL: https, or http to this machine (for tests and local proxies)
+WEBHOOK_URL = re.compile(
+    r"^(https://[^/\s:]+(:\d+)?|http://(127\.0\.0\.1|localhost)(:\d+)?)(/\S*)?$"
+)
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_API_URL = "https://api.telegram.org"
 
@@ -32,6 +38,18 @@ class Config:
     moderation: str = "post"
     #: messages a second to Telegram overall (its limit is about 30); 0 sends without a limit
     max_rate: float = 30.0
+    #: where Telegram delivers updates (webhook mode); None: long polling
+    webhook_url: str | None = None
+    #: the address and port the webhook server listens on (behind a reverse proxy)
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    #: the secret Telegram sends with every webhook request (required in webhook mode)
+    webhook_secret: str | None = field(default=None, repr=False)
+
+    @property
+    def heartbeat_path(self) -> Path:
+        """The file the running bot touches every few seconds (see ``essaybot health``)."""
+        return Path(f"{self.database}.heartbeat")
 
     def require_token(self) -> str:
         """The bot token, or ConfigError when it is not set."""
@@ -106,4 +124,49 @@ def load_config(
         content_dir=Path(content_dir) if content_dir else None,
         moderation=moderation,
         max_rate=max_rate,
+        **_webhook(get),
     )
+
+
+def with_webhook(config: Config, url: str | None, listen: str | None, port: int | None) -> Config:
+    """``config`` with the webhook settings given on the command line (they win over the
+    environment), checked as the environment's are."""
+    settings = {
+        "ESSAYBOT_WEBHOOK_URL": url if url is not None else config.webhook_url or "",
+        "ESSAYBOT_LISTEN": listen if listen is not None else config.listen,
+        "ESSAYBOT_PORT": str(port) if port is not None else str(config.port),
+        "TELEGRAM_WEBHOOK_SECRET": config.webhook_secret or "",
+    }
+    return replace(config, **_webhook(lambda name: settings[name].strip()))
+
+
+def _webhook(get: Callable[[str], str]) -> dict[str, Any]:
+    """The webhook settings: none for long polling; with a URL, a valid secret is required."""
+    url = get("ESSAYBOT_WEBHOOK_URL") or None
+    secret = get("TELEGRAM_WEBHOOK_SECRET") or None
+    listen = get("ESSAYBOT_LISTEN") or "127.0.0.1"
+    raw_port = get("ESSAYBOT_PORT") or "8443"
+    if not raw_port.isdigit() or not 1 <= int(raw_port) <= 65535:
+        raise ConfigError(
+            f"ESSAYBOT_PORT (--port) must be a port number from 1 to 65535, got {raw_port!r}"
+        )
+    if url is not None:
+        if not WEBHOOK_URL.match(url):
+            raise ConfigError(
+                f"ESSAYBOT_WEBHOOK_URL must be an https:// URL Telegram can reach, got {url!r}"
+            )
+        if secret is None:
+            raise ConfigError(
+                "TELEGRAM_WEBHOOK_SECRET is required in webhook mode: 1-256 characters of"
+                " A-Z, a-z, 0-9, _ and - (for instance: openssl rand -hex 32)"
+            )
+    if secret is not None and not WEBHOOK_SECRET.match(secret):
+        raise ConfigError(
+            "TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+        )
+    return {
+        "webhook_url": url,
+        "webhook_secret": secret,
+        "listen": listen,
+        "port": int(raw_port),
+    }

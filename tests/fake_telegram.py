@@ -57,12 +57,18 @@ PARAMETERS = {
         "sendDocument": "chat_id document caption parse_mode reply_markup",
         "sendPhoto": "chat_id photo caption parse_mode reply_markup",
         "answerCallbackQuery": "callback_query_id text show_alert",
+        "getWebhookInfo": "",
+        "sendChatAction": "chat_id action",
     }.items()
 }
 _CANONICAL = {name.lower(): name for name in PARAMETERS}  # Telegram ignores the case
 _JSON = {"reply_markup", "commands", "scope", "allowed_updates", "link_preview_options"}
 _INT = {"chat_id", "message_id", "offset", "limit", "timeout"}
 _BOOL = {"drop_pending_updates", "show_alert"}
+_CHAT_ACTIONS = frozenset(
+    "typing upload_photo record_video upload_video record_voice upload_voice upload_document"
+    " choose_sticker find_location record_video_note upload_video_note".split()
+)
 _TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,64}(@[A-Za-z0-9_]{3,32})?(?![\w/<>@])")
 
@@ -135,6 +141,7 @@ class FakeBotAPI:
         self._users: dict[int, Json] = {}
         self._chats: dict[int, Json] = {}  # the chats the bot may write to
         self._blocked: set[int] = set()
+        self._webhook: Json = {}  # WebhookInfo's fields but pending_update_count; {}: none
         self._messages: dict[int, dict[int, Json]] = {}  # chat id -> message id -> Message
         self._updates: list[Json] = []  # queued, not yet confirmed by a getUpdates offset
         self._allowed_updates: frozenset[str] = frozenset()
@@ -330,6 +337,22 @@ class FakeBotAPI:
     def _deleteWebhook(self, params: Json) -> bool:
         if params.get("drop_pending_updates") is True:
             self._updates.clear()
+        self._webhook = {}
+        return True
+
+    def _getWebhookInfo(self, params: Json) -> Json:
+        """Telegram's WebhookInfo: ``url`` is empty without a webhook; the updates waiting are
+        those not yet confirmed (by getUpdates) or delivered."""
+        info: Json = {"url": "", "has_custom_certificate": False}
+        info |= {"pending_update_count": len(self._updates)} | copy.deepcopy(self._webhook)
+        return info
+
+    def _sendChatAction(self, params: Json) -> bool:
+        if params.get("action") not in _CHAT_ACTIONS:
+            raise bad_request("wrong parameter action in request")
+        chat = self._target_chat(params)
+        if chat["id"] in self._blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
         return True
 
     def _setMyCommands(self, params: Json) -> bool:
@@ -552,6 +575,25 @@ class FakeBotAPI:
         "Too Many Requests: retry after 3", error_code=429, retry_after=3)``."""
         with self._lock:
             self._injected[method] = ApiError(error_code, description, retry_after)
+
+    def set_webhook_state(
+        self,
+        url: str,
+        *,
+        last_error_message: str | None = None,
+        last_error_date: int | None = None,
+        max_connections: int = 40,
+    ) -> None:
+        """Telegram's webhook for the bot as an earlier deployment left it, as getWebhookInfo
+        reports it (an empty ``url``: no webhook). Nothing is delivered to it."""
+        with self._lock:
+            self._webhook = {}
+            if url:
+                self._webhook = {"url": url, "max_connections": max_connections}
+                self._webhook |= {"ip_address": "203.0.113.7"}  # where Telegram found the host
+            if last_error_message is not None:
+                self._webhook |= {"last_error_date": last_error_date or int(time.time())}
+                self._webhook |= {"last_error_message": last_error_message}
 
     def hang_next(self, method: str, seconds: float) -> None:
         """Let the next call of ``method`` wait ``seconds`` before it is answered."""

@@ -59,3 +59,46 @@ def test_the_overall_rate_is_30_a_second_unless_set_and_0_turns_it_off() -> None
     for bad in ("-1", "fast", "5000", "0.5"):
         with pytest.raises(ConfigError, match="ESSAYBOT_MAX_RATE"):
             load_config({"ESSAYBOT_MAX_RATE": bad}, dotenv_path=None)
+
+
+def test_polling_is_the_default_and_a_webhook_url_needs_a_valid_secret() -> None:
+    assert load_config({}, dotenv_path=None).webhook_url is None
+    url = "https://bot.example.com/telegram"
+    with pytest.raises(ConfigError, match="TELEGRAM_WEBHOOK_SECRET is required"):
+        load_config({"ESSAYBOT_WEBHOOK_URL": url}, dotenv_path=None)
+    for bad in ("has space", "x" * 257, "ünï", "a/b"):
+        with pytest.raises(ConfigError, match="1-256 characters of A-Z"):
+            load_config(
+                {"ESSAYBOT_WEBHOOK_URL": url, "TELEGRAM_WEBHOOK_SECRET": bad}, dotenv_path=None
+            )
+    config = load_config(
+        {"ESSAYBOT_WEBHOOK_URL": url, "TELEGRAM_WEBHOOK_SECRET": "s3cr3t_-X"}, dotenv_path=None
+    )
+    assert (config.webhook_url, config.listen, config.port) == (url, "127.0.0.1", 8443)
+    assert "s3cr3t" not in repr(config)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://bot.example.com/hook", "ftp://x/y", "https://", "bot.example.com/hook"]
+)
+def test_a_webhook_url_telegram_could_not_call_is_one_clear_line(url: str) -> None:
+    settings = {"ESSAYBOT_WEBHOOK_URL": url, "TELEGRAM_WEBHOOK_SECRET": "abc"}
+    with pytest.raises(ConfigError, match="must be an https:// URL"):
+        load_config(settings, dotenv_path=None)
+
+
+def test_the_command_lines_webhook_settings_win_and_are_checked_the_same_way() -> None:
+    from bot.config import with_webhook
+
+    base = load_config(
+        {"TELEGRAM_WEBHOOK_SECRET": "abc", "ESSAYBOT_PORT": "9000"}, dotenv_path=None
+    )
+    config = with_webhook(base, "https://bot.example.com/t", "0.0.0.0", None)
+    assert (config.webhook_url, config.listen, config.port) == (
+        "https://bot.example.com/t",
+        "0.0.0.0",
+        9000,
+    )
+    assert with_webhook(base, None, None, None).webhook_url is None
+    with pytest.raises(ConfigError, match=r"ESSAYBOT_PORT \(--port\) must be a port number"):
+        with_webhook(base, None, None, 70000)

@@ -63,7 +63,7 @@ async def test_a_wrong_token_is_unauthorized_a_malformed_one_not_found(fake: Fak
 
 
 async def test_methods_the_bot_never_calls_are_not_found(fake: FakeBotAPI) -> None:
-    for method in ("deleteMessage", "getFile", "sendChatAction", "logOut", "sendTelepathy"):
+    for method in ("deleteMessage", "getFile", "sendPoll", "logOut", "sendTelepathy"):
         answer = await post(fake, method, data={"chat_id": "1"})
         assert answer.status_code == 404
         assert answer.json() == {"ok": False, "error_code": 404, "description": "Not Found"}

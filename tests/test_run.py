@@ -7,11 +7,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from conftest import TOKEN
 from fake_telegram import FakeBotAPI
-from helpers import essaybot_run
+from helpers import essaybot, essaybot_run
 
 
 def test_a_restarted_bot_resumes_the_story_where_the_reader_left_off(
@@ -106,3 +107,24 @@ def test_a_token_telegram_refuses_is_one_clear_line(fake: FakeBotAPI, tmp_path: 
     assert "Telegram refused TELEGRAM_BOT_TOKEN" in result.stderr
     assert "Traceback" not in result.stderr
     fake.clear_rejected()
+
+
+def test_health_is_ok_while_the_bot_beats_and_fails_when_it_is_stuck_or_stopped(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    env = {"ESSAYBOT_DATABASE": str(tmp_path / "bot.sqlite3")}
+    beat = tmp_path / "bot.sqlite3.heartbeat"
+    assert essaybot("health", cwd=tmp_path, env=env).returncode == 1  # never ran
+    with essaybot_run(fake, tmp_path) as process:
+        fake.wait_until(beat.exists, timeout=30)
+        healthy = essaybot("health", cwd=tmp_path, env=env)
+        assert healthy.returncode == 0 and healthy.stdout.startswith("ok: the bot beat")
+        for _ in range(3):  # as if the core were stuck (unless it beats again meanwhile)
+            os.utime(beat, (time.time() - 120, time.time() - 120))
+            stuck = essaybot("health", cwd=tmp_path, env=env)
+            if stuck.returncode == 1 or time.time() - beat.stat().st_mtime > 60:
+                break
+        assert stuck.returncode == 1 and "old" in stuck.stdout
+    assert process.returncode == 0
+    assert not beat.exists()
+    assert essaybot("health", cwd=tmp_path, env=env).returncode == 1

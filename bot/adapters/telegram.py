@@ -17,6 +17,7 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import (
     CallbackQuery,
@@ -42,8 +43,10 @@ from telegram.helpers import create_deep_linked_url
 
 from bot.adapters.courier import Courier, keyboard
 from bot.adapters.flow_control import ChatRateLimiter, PerChatProcessor, wait_for_telegram
+from bot.adapters.heartbeat import beat
 from bot.adapters.incidents import incident_of
 from bot.adapters.menus import register_menus
+from bot.adapters.updates import event_of, reader_of
 from bot.config import Config
 from bot.content.markup import fit, to_plain
 from bot.core.dialogue import Dialogue
@@ -54,11 +57,7 @@ from bot.core.events import (
     Keyboard,
     Outcome,
     Press,
-    Reader,
     Reply,
-    Text,
-    Unsupported,
-    parse_command,
 )
 
 log = logging.getLogger(__name__)
@@ -77,6 +76,7 @@ class BotData:
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="essaybot-core")
         self.courier: Courier | None = None
         self.courier_task: asyncio.Task[None] | None = None
+        self.heartbeat_task: asyncio.Task[None] | None = None
         self.shown: OrderedDict[tuple[int, int], tuple[str, Keyboard]] = OrderedDict()
 
     def remember(self, chat_id: int, message_id: int, reply: Reply) -> None:
@@ -98,30 +98,6 @@ class EssayContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], 
 
 
 EssayApp = Application[ExtBot[Any], EssayContext, dict[Any, Any], dict[Any, Any], BotData, Any]
-
-
-def reader_of(update: Update) -> Reader | None:
-    """The reader behind ``update`` (None for updates without a person, such as channel posts)."""
-    user = update.effective_user
-    if user is None or user.is_bot:
-        return None
-    return Reader(user.id, user.first_name or "", user.language_code)
-
-
-def event_of(message: Message, bot_username: str | None) -> Event | None:
-    """The core's event for an incoming message; None for messages meant to be ignored.
-    A command addressed to another bot (``/start@otherbot``) is plain text."""
-    if message.text is not None:
-        command = parse_command(message.text) if message.text.startswith("/") else None
-        addressee = command.addressee if command is not None else None
-        if addressee and bot_username and addressee.lower() != bot_username.lower():
-            command = None
-        return command or Text(message.text)
-    attachment = message.effective_attachment
-    if attachment is None:
-        return None  # a service message (member joined, pinned...): nothing to answer
-    kind = type(attachment[-1] if isinstance(attachment, tuple) else attachment).__name__
-    return Unsupported(kind.lower())
 
 
 async def handle(update: Update, context: EssayContext, event: Event) -> None:
@@ -352,7 +328,9 @@ async def on_startup(application: EssayApp) -> None:
     data.courier = Courier(
         dialogue.outbox, data.worker, application.bot, data.shown, data.remember
     )
-    data.courier_task = asyncio.get_running_loop().create_task(data.courier.run())
+    loop = asyncio.get_running_loop()
+    data.courier_task = loop.create_task(data.courier.run())
+    data.heartbeat_task = loop.create_task(beat(config.heartbeat_path, data.worker))
     log.info("essaybot is running as @%s", application.bot.username)
 
 
@@ -360,6 +338,11 @@ async def on_stop(application: EssayApp) -> None:
     """Stop the courier while the bot can still talk to Telegram: what it is sending goes out,
     what it has not taken waits in the outbox for the next start."""
     data = application.bot_data
+    if data.heartbeat_task is not None:  # a stopping bot is not a healthy one
+        data.heartbeat_task.cancel()
+        data.heartbeat_task = None
+        if data.config is not None:
+            data.config.heartbeat_path.unlink(missing_ok=True)
     if data.courier is not None:
         await data.courier.stop()
     if data.courier_task is not None:
@@ -375,7 +358,19 @@ async def on_shutdown(application: EssayApp) -> None:
 
 
 def run(config: Config, dialogue: Dialogue, poll_timeout: int = 30) -> None:
-    """Long-poll Telegram until interrupted (Ctrl-C or SIGTERM), once it can be reached."""
+    """Until interrupted (Ctrl-C or SIGTERM), once Telegram can be reached: serve the webhook
+    if one is configured (Telegram is told its URL and secret, and a request without that
+    secret is refused), else long-poll (which deletes a webhook left from an earlier run)."""
     asyncio.run(wait_for_telegram(config))
     application = build_application(config, dialogue)
+    if config.webhook_url is not None:
+        application.run_webhook(
+            listen=config.listen,
+            port=config.port,
+            url_path=urlsplit(config.webhook_url).path.lstrip("/"),
+            webhook_url=config.webhook_url,
+            secret_token=config.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+        return
     application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=poll_timeout)

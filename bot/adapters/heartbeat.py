@@ -1,0 +1,45 @@
+"""The running bot's sign of life for health checks (a container's HEALTHCHECK, a monitor):
+every few seconds the core's own thread touches a file, so a bot whose event loop or whose
+core is stuck stops beating. ``essaybot health`` reads it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from concurrent.futures import Executor
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+#: Seconds between two beats, and the age past which the bot counts as not healthy.
+EVERY = 10.0
+STALE = 60.0
+
+
+def touch(path: Path) -> None:
+    """One beat: the file's time is now."""
+    path.touch()
+
+
+async def beat(path: Path, worker: Executor, every: float = EVERY) -> None:
+    """Beat until cancelled, from the core's thread (so a stuck core stops the beats); a
+    file that cannot be written is logged once and tried again."""
+    warned = False
+    while True:
+        try:
+            await asyncio.get_running_loop().run_in_executor(worker, touch, path)
+            warned = False
+        except OSError as error:
+            if not warned:
+                log.warning("cannot write the heartbeat file %s: %s", path, error.strerror)
+            warned = True
+        await asyncio.sleep(every)
+
+
+def age(path: Path) -> float | None:
+    """Seconds since the last beat; None if the bot never beat here."""
+    try:
+        return max(0.0, time.time() - path.stat().st_mtime)
+    except OSError:
+        return None

@@ -1,0 +1,57 @@
+"""The operator's commands: ``essaybot backup PATH`` and ``essaybot doctor``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from bot.config import Config
+from bot.content.catalog import Content
+from bot.content.loader import ContentError
+from bot.model.checks import Check
+from bot.storage.maintenance import BackupError, check_database
+from bot.storage.maintenance import backup as copy_database
+
+
+def backup(config: Config, path: str) -> int:
+    """Copy the live database to ``path`` (safe while the bot runs); one line either way."""
+    try:
+        size = copy_database(config.database, path)
+    except BackupError as error:
+        print(f"essaybot: {error}", file=sys.stderr)
+        return 1
+    print(f"backed up {config.database} to {path} ({size:,} bytes)")
+    return 0
+
+
+def doctor(config: Config, load: Callable[[Config], Content]) -> int:
+    """Check the token, the webhook, the database, the content (as ``load`` loads it) and the
+    admins, one line each; 1 when any check fails."""
+    from bot.adapters.doctor import check_telegram
+
+    telegram = check_telegram(config)
+    checks = [
+        telegram["token"],
+        telegram["webhook"],
+        check_database(config.database),
+        check_content(config, load),
+        telegram["admins"],
+    ]
+    for check in checks:
+        print(check.line(), flush=True)
+    return 1 if any(check.failed for check in checks) else 0
+
+
+def check_content(config: Config, load: Callable[[Config], Content]) -> Check:
+    """The content loads; its problems summarised (``essaybot check`` lists every one)."""
+    try:
+        content = load(config)
+    except ContentError as error:
+        problems = error.problems or ["it does not load"]
+        more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+        return Check.fail("content", f"{problems[0]}{more} (essaybot check lists every problem)")
+    return Check.ok(
+        "content",
+        f"{content.essay.total} parts, {len(content.topics)} topics,"
+        f" languages {', '.join(content.languages)}",
+    )
