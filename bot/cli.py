@@ -246,7 +246,7 @@ def run(config: Config) -> int:
     from bot.logs import setup_logging
 
     token = config.require_token()
-    setup_logging(config.log_level, token)
+    setup_logging(config.log_level, token, config.webhook_secret)
     services = bootstrap(config, load(config))
     try:
         run_bot(services.config, services.dialogue)

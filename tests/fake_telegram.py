@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Self, TypeVar
 
+import fake_webhook
 from aiohttp import web
 from fake_telegram_html import HtmlError, check_link, format_text, parse_html, utf16_len
 
@@ -40,6 +41,10 @@ NOT_MODIFIED = (
     "exactly the same as a current content and reply markup of the message"
 )
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
+WEBHOOK_CONFLICT = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete "
+    "the webhook first"
+)
 CONFLICT = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance is "
     "running"
@@ -51,6 +56,7 @@ PARAMETERS = {
         "getMe": "",
         "getUpdates": "offset limit timeout allowed_updates",
         "deleteWebhook": "drop_pending_updates",
+        "setWebhook": "url secret_token allowed_updates max_connections drop_pending_updates",
         "setMyCommands": "commands scope language_code",
         "sendMessage": "chat_id text parse_mode reply_markup link_preview_options",
         "editMessageText": "chat_id message_id text parse_mode reply_markup link_preview_options",
@@ -63,7 +69,7 @@ PARAMETERS = {
 }
 _CANONICAL = {name.lower(): name for name in PARAMETERS}  # Telegram ignores the case
 _JSON = {"reply_markup", "commands", "scope", "allowed_updates", "link_preview_options"}
-_INT = {"chat_id", "message_id", "offset", "limit", "timeout"}
+_INT = {"chat_id", "message_id", "offset", "limit", "timeout", "max_connections"}
 _BOOL = {"drop_pending_updates", "show_alert"}
 _CHAT_ACTIONS = frozenset(
     "typing upload_photo record_video upload_video record_voice upload_voice upload_document"
@@ -141,6 +147,10 @@ class FakeBotAPI:
         self._users: dict[int, Json] = {}
         self._chats: dict[int, Json] = {}  # the chats the bot may write to
         self._blocked: set[int] = set()
+        self._webhook_secret: str | None = None
+        self._webhook_deleted = False  # whether the last deleteWebhook found one
+        self._webhook_task: asyncio.Task[None] | None = None
+        self.webhook_deliveries: list[tuple[int, int]] = []  # (update id, HTTP status)
         self._webhook: Json = {}  # WebhookInfo's fields but pending_update_count; {}: none
         self._messages: dict[int, dict[int, Json]] = {}  # chat id -> message id -> Message
         self._updates: list[Json] = []  # queued, not yet confirmed by a getUpdates offset
@@ -213,6 +223,10 @@ class FakeBotAPI:
     async def _shutdown(self) -> None:
         self._stopping = True
         self._wake_poller()
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_task
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -241,7 +255,10 @@ class FakeBotAPI:
                         raise injected
                     body = {"ok": True, "result": getattr(self, f"_{method}")(params)}
             if method == "deleteWebhook":
-                body["description"] = "Webhook is already deleted"
+                was = "was" if self._webhook_deleted else "is already"
+                body["description"] = f"Webhook {was} deleted"
+            if method == "setWebhook":
+                body["description"] = "Webhook was set"
         except ApiError as error:
             body = error.body
         except Exception as error:  # a bug of the fake: make it visible in `rejected`
@@ -289,6 +306,8 @@ class FakeBotAPI:
     # --- getUpdates ----------------------------------------------------------------------------
 
     async def _get_updates(self, params: Json) -> list[Json]:
+        if self._webhook:
+            raise ApiError(409, WEBHOOK_CONFLICT)
         offset, limit = _int(params, "offset"), min(max(_int(params, "limit", 100), 1), 100)
         with self._changed:
             if offset > 0:  # confirms the updates before it
@@ -337,8 +356,47 @@ class FakeBotAPI:
     def _deleteWebhook(self, params: Json) -> bool:
         if params.get("drop_pending_updates") is True:
             self._updates.clear()
-        self._webhook = {}
+        self._webhook_deleted = bool(self._webhook)
+        self._webhook, self._webhook_secret = {}, None
         return True
+
+    def _setWebhook(self, params: Json) -> bool:
+        """Like Telegram, but an http URL to 127.0.0.1 is allowed too (Telegram wants https on
+        443, 80, 88 or 8443): updates are then POSTed to it, see :mod:`fake_webhook`."""
+        url, secret = str(params.get("url", "")), params.get("secret_token")
+        if not re.fullmatch(r"(https://[^/\s]+|http://127\.0\.0\.1:\d+)(/\S*)?", url):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise bad_request("secret token contains unallowed characters")
+        if params.get("drop_pending_updates") is True:
+            self._updates.clear()
+        if isinstance(allowed := params.get("allowed_updates"), list):
+            self._allowed_updates = frozenset(map(str, allowed))
+        started = not self._webhook
+        self._webhook = {"url": url, "max_connections": _int(params, "max_connections", 40)}
+        self._webhook_secret = None if secret is None else str(secret)
+        if started:
+            self._webhook_task = asyncio.get_running_loop().create_task(
+                fake_webhook.deliver(
+                    lambda: self._webhook.get("url"),
+                    lambda: self._webhook_secret,
+                    self._next_for_webhook,
+                    self._webhook_answered,
+                    lambda: self._stopping,
+                )
+            )
+        return True
+
+    def _next_for_webhook(self) -> Json | None:
+        with self._lock:
+            return copy.deepcopy(self._updates[0]) if self._updates else None
+
+    def _webhook_answered(self, update_id: int, status: int) -> None:
+        with self._changed:
+            self.webhook_deliveries.append((update_id, status))
+            if status == 200:
+                self._updates = [u for u in self._updates if u["update_id"] != update_id]
+            self._changed.notify_all()
 
     def _getWebhookInfo(self, params: Json) -> Json:
         """Telegram's WebhookInfo: ``url`` is empty without a webhook; the updates waiting are
