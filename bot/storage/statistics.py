@@ -33,11 +33,14 @@ def stats(db: Database, parts: int) -> Stats:
     def count(sql: str, *args: object) -> int:
         return int(db.execute(sql, args).fetchone()[0])
 
-    readers = count("SELECT COUNT(*) FROM readers")
-    funnel = [
-        (n, count("SELECT COUNT(*) FROM readers WHERE furthest_part >= ?", n))
-        for n in range(1, parts + 1)
-    ]
+    # one pass over the readers: how many stopped at each part; the funnel sums them up
+    stopped = dict.fromkeys(range(parts + 1), 0)
+    for part, number in db.execute(
+        "SELECT min(max(furthest_part, 0), ?), COUNT(*) FROM readers GROUP BY 1", (parts,)
+    ):
+        stopped[int(part)] += int(number)
+    readers = sum(stopped.values())
+    funnel = [(n, sum(stopped[m] for m in range(n, parts + 1))) for n in range(1, parts + 1)]
     tally = dict.fromkeys(STANCES, 0)
     for stance, number in db.execute(
         "SELECT stance, COUNT(*) FROM answers WHERE status != 'hidden' GROUP BY stance"
