@@ -308,18 +308,18 @@ def test_export_sends_every_answer_and_every_reply_as_csv_documents(
     outcome = say(services, author, Command("export"))
     answers, replies = (reply.document for reply in outcome.replies)
     assert answers is not None and answers.filename == "essaybot-answers.csv"
-    assert answers.data.startswith(b"\xef\xbb\xbf")
-    lines = answers.data.decode("utf-8-sig").splitlines()
+    assert answers.content().startswith(b"\xef\xbb\xbf")
+    lines = answers.content().decode("utf-8-sig").splitlines()
     assert lines[0] == (
         "id,stance,text,display_name,language,status,created_at,updated_at,agree,disagree,"
         "agreement_across_sides,replies,writer_before,writer_finished"
     )
     assert '"Virgole, ""virgolette"" e accenti: è così."' in lines[1]
-    first = next(csv.DictReader(io.StringIO(answers.data.decode("utf-8-sig"))))
+    first = next(csv.DictReader(io.StringIO(answers.content().decode("utf-8-sig"))))
     assert (first["agree"], first["disagree"], first["replies"]) == ("1", "0", "1")
     assert (first["writer_before"], first["writer_finished"]) == ("integrate", "False")
     assert replies is not None and replies.filename == "essaybot-replies.csv"
-    rows = list(csv.DictReader(io.StringIO(replies.data.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(replies.content().decode("utf-8-sig"))))
     assert [(r["answer_id"], r["by_author"], r["status"]) for r in rows] == [
         ("1", "True", "published")
     ]

@@ -223,7 +223,7 @@ def test_the_csv_export_never_hands_a_spreadsheet_a_formula(build: Build) -> Non
         answer(services, Reader(200 + number, "=cmd|calc", "it"), "depends", comment)
     document = say(services, AUTHOR, Command("export")).replies[0].document
     assert document is not None
-    rows = list(csv.DictReader(io.StringIO(document.data.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(document.content().decode("utf-8-sig"))))
     texts = {row["text"] for row in rows}
     assert texts == {"'" + comment for comment in dangerous}
     assert all(row["display_name"] == "'=cmd|calc" for row in rows)
@@ -231,3 +231,18 @@ def test_the_csv_export_never_hands_a_spreadsheet_a_formula(build: Build) -> Non
         value.startswith(("=", "+", "-", "@", "\t")) for r in rows for value in r.values()
     )
     assert safe_cell("\tTAB") == "'\tTAB" and safe_cell("\rx") == "'\rx" and safe_cell(3) == 3
+
+
+def test_the_export_is_read_on_its_own_connection_while_the_bot_keeps_writing(
+    build: Build,
+) -> None:
+    services = build(admins={42}, on_disk=True)
+    answer(services, Reader(201, "Eva", "it"), "depends", "Una risposta da esportare.")
+    outcome = say(services, AUTHOR, Command("export"))
+    answers, replies = (reply.document for reply in outcome.replies)
+    assert answers is not None and replies is not None and answers.data == b""
+    with services.store.transaction():  # the bot is in the middle of writing an event
+        services.store.readers.touch(202, "Ugo", "it")
+        data = answers.content()  # read from another connection: no lock, no wait
+    assert "Una risposta da esportare." in data.decode("utf-8-sig")
+    assert replies.content().decode("utf-8-sig").startswith("id,answer_id,")

@@ -89,8 +89,9 @@ class Console:
                 if document.mime_type.startswith("image/"):  # a picture is not for a terminal
                     self.write(f"[{document.filename}: `essaybot stats --chart PATH` writes it]")
                 else:
-                    self.write(f"[{document.filename}, {len(document.data)} bytes]")
-                    self.write(document.data.decode("utf-8-sig", errors="replace").rstrip())
+                    data = document.content()
+                    self.write(f"[{document.filename}, {len(data)} bytes]")
+                    self.write(data.decode("utf-8-sig", errors="replace").rstrip())
             buttons = [b for row in reply.buttons for b in row]
             links = [b for b in buttons if b.url]
             presses = [b for b in buttons if b.data]

@@ -42,7 +42,12 @@ from telegram.ext import (
 from telegram.helpers import create_deep_linked_url
 
 from bot.adapters.courier import Courier, keyboard
-from bot.adapters.flow_control import ChatRateLimiter, PerChatProcessor, wait_for_telegram
+from bot.adapters.flow_control import (
+    MAX_IN_FLIGHT,
+    ChatRateLimiter,
+    PerChatProcessor,
+    wait_for_telegram,
+)
 from bot.adapters.heartbeat import beat
 from bot.adapters.incidents import incident_of
 from bot.adapters.menus import register_menus
@@ -298,6 +303,8 @@ def build_application(config: Config, dialogue: Dialogue) -> EssayApp:
         .defaults(defaults)
         .rate_limiter(ChatRateLimiter(config.max_rate))
         .concurrent_updates(PerChatProcessor())
+        .connection_pool_size(MAX_IN_FLIGHT)  # the rate limiter lets no more go at once
+        .pool_timeout(30)
         # a second connection for getUpdates: on shutdown, the call that confirms the updates
         # taken never waits behind the long poll being cancelled (or they would come again)
         .get_updates_connection_pool_size(2)

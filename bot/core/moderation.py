@@ -243,17 +243,23 @@ class Moderation:
 
     @command("export", menu=3, admin=True)
     def export(self, turn: Turn, argument: str = "") -> Outcome:
-        """/export: every answer as a CSV document, and every reply as a second one."""
-        rows = self.store.export_rows(self.content.essay.total)
-        caption = turn.say("export_caption", count=len(rows))
-        document = Document("essaybot-answers.csv", export_csv(rows), "text/csv")
-        replies = self.store.export_replies()
+        """/export: every answer as a CSV document, and every reply as a second one; both are
+        read and written when they are sent, on their own connection, so a long export keeps
+        no other reader waiting."""
+        rows = self.store.exporter(self.content.essay.total)
+        answers, replies = self.store.export_counts()
+        document = Document(
+            "essaybot-answers.csv", b"", "text/csv", render=lambda: export_csv(rows()[0])
+        )
         second = Document(
-            "essaybot-replies.csv", export_csv(replies, REPLY_EXPORT_FIELDS), "text/csv"
+            "essaybot-replies.csv",
+            b"",
+            "text/csv",
+            render=lambda: export_csv(rows()[1], REPLY_EXPORT_FIELDS),
         )
         return Outcome(
             (
-                Reply(caption, document=document),
-                Reply(turn.say("export_replies_caption", count=len(replies)), document=second),
+                Reply(turn.say("export_caption", count=answers), document=document),
+                Reply(turn.say("export_replies_caption", count=replies), document=second),
             )
         )

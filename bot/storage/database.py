@@ -74,6 +74,16 @@ class Database:
         return self.connection.execute(sql, params)
 
     @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Read in the block from one consistent snapshot, taking no write lock (in WAL mode
+        the bot's own writes go on meanwhile)."""
+        self.connection.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            self.connection.execute("COMMIT")
+
+    @contextmanager
     def transaction(self) -> Iterator[None]:
         """Run the block atomically: the outermost block commits once at its end, an inner block
         is a savepoint; an exception rolls back the block it leaves."""

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from bot.model.answers import STANCES
@@ -26,6 +27,9 @@ from bot.storage.questions import QuestionStore
 from bot.storage.readers import ReaderStore
 from bot.storage.replies import ReplyStore
 from bot.storage.votes import VoteStore
+
+#: Every answer's row and every reply's row, for the export.
+Export = tuple[list[dict[str, object]], list[dict[str, object]]]
 
 
 class Store:
@@ -92,6 +96,32 @@ class Store:
             befores,
             self.answers.finished(writers, parts),
         )
+
+    def export_counts(self) -> tuple[int, int]:
+        """How many answers and replies the export holds (whatever their status)."""
+        answers = self.db.execute("SELECT count(*) FROM answers").fetchone()[0]
+        replies = self.db.execute("SELECT count(*) FROM replies").fetchone()[0]
+        return int(answers), int(replies)
+
+    def exporter(self, parts: int) -> Callable[[], Export]:
+        """What ``export_rows`` and ``export_replies`` give, made when called and, for a
+        database file, on a connection of its own: an export can be called on another thread
+        and never holds the bot's connection (other readers go on meanwhile). Called twice, it
+        reads once."""
+        if self.db.path == ":memory:":  # no other connection sees it: read it now
+            now = (self.export_rows(parts), self.export_replies())
+            return lambda: now
+
+        @cache
+        def read() -> Export:
+            snapshot = Store(self.db.path, self.db.clock)
+            try:
+                with snapshot.db.reading():  # one consistent view for both files, no lock
+                    return snapshot.export_rows(parts), snapshot.export_replies()
+            finally:
+                snapshot.close()
+
+        return read
 
     def export_replies(self) -> list[dict[str, object]]:
         """Every reply, whatever its status, as plain rows."""
