@@ -3,9 +3,10 @@
 - :class:`PerChatProcessor` handles different chats at the same time and each chat's updates in
   the order they came (python-telegram-bot's ``concurrent_updates``).
 - :class:`ChatRateLimiter` keeps to Telegram's overall limit (``ESSAYBOT_MAX_RATE`` messages a
-  second, evenly spaced, 0 for none) and, on a 429, pauses only the chat Telegram named for the
-  seconds it asked, then tries again: one flooded chat never stalls the others. Only 429s in
-  several chats at once (the overall limit, not one chat's) pause every chat.
+  second, evenly spaced, 0 for none), lets a few requests go at once, and, on a 429, pauses
+  only the chat Telegram named for the seconds it asked, then tries again: one flooded chat
+  never stalls the others. Only 429s in several chats at once (the overall limit, not one
+  chat's) pause every chat.
 """
 
 from __future__ import annotations
@@ -37,12 +38,13 @@ EVERY_CHAT = "*"
 FLOODED_CHATS = 3
 FLOOD_WINDOW = 1.0
 #: Requests to Telegram at once (getUpdates aside). More only queue inside httpcore, whose pool
-#: bookkeeping grows with every waiting request and connection (it took 40 % of the bot's CPU
-#: under load with python-telegram-bot's 256).
-MAX_IN_FLIGHT = 16
+#: bookkeeping grows with every waiting request and open connection: with python-telegram-bot's
+#: 256 it took 40 % of the bot's CPU under load; 16 still 30 %; with 4 the bot answers as fast
+#: as a bare echo bot (benchmarks/bench_load.py).
+MAX_IN_FLIGHT = 4
 #: The share of ESSAYBOT_MAX_RATE actually used: evenly spaced sends still arrive a little
 #: bunched (the event loop's own delays), and one 429 from the overall limit costs a second.
-RATE_MARGIN = 0.97
+RATE_MARGIN = 0.985
 
 
 def chat_of(update: object) -> int:
@@ -137,9 +139,9 @@ class ChatRateLimiter(BaseRateLimiter[None]):
             try:
                 if endpoint == "getUpdates":  # a long poll: it must never hold a slot
                     return await callback(*args, **kwargs)
-                if limiter is not None:
-                    await limiter.acquire()
                 async with self._in_flight:
+                    if limiter is not None:  # the turn comes last: the request goes right after
+                        await limiter.acquire()
                     return await callback(*args, **kwargs)
             except RetryAfter as error:
                 seconds = error.retry_after

@@ -1,0 +1,316 @@
+"""Scale: a database with 10,000 readers and 10,000 answers, with votes, replies and questions
+in plausible numbers (bulk inserts through the store's own connection, after its migrations),
+then, in a fresh process that loads it through the composition root:
+
+- the time (median of several) of /stats, an /answers page in both orders, /mydata and
+  /export, each a whole ``Dialogue.handle``;
+- EXPLAIN QUERY PLAN of every statement those calls ran (captured with the connection's trace
+  callback), flagging any SCAN of a big table;
+- whether a long /export holds up other readers: /story from another reader submitted while an
+  export runs, on one worker thread as the Telegram adapter runs the core;
+- the process's peak RSS (target: under 150 MB).
+
+Run: ``python benchmarks/bench_scale.py [--readers N] [--repeat K]`` (defaults 10,000 and 7).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import pstats
+import random
+import re
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.bootstrap import bootstrap, load
+from bot.config import Config
+from bot.core.events import Command, Press, Reader
+from bot.model.clock import stamp
+from bot.model.fingerprints import fingerprint
+from bot.storage.store import Store
+
+ADMIN = 42
+BIG = 1000  # rows: a table this big must not be scanned by a call a reader or the author makes
+STANCES = ("separate", "integrate", "depends")
+WORDS = (
+    "marketing it integrazione dati cliente cdo cio reparto budget strategia digitale"
+    " processi tecnologia silos azienda progetto team cultura obiettivi misure"
+).split()
+
+
+def build(path: str, readers: int, seed: int = 7) -> dict[str, int]:
+    """Fill a new database at ``path``; how many rows went into each table."""
+    rng = random.Random(seed)
+    config = Config(database=path)
+    topics = [topic.id for topic in load(config).topics]
+    store = Store(path)
+    db = store.db.connection
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def at(i: int) -> str:
+        return stamp(start + timedelta(minutes=i * 7 + rng.randrange(7)))
+
+    def comment(i: int) -> str:
+        words = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(8, 60)))
+        return f"Risposta {i}: {words}."
+
+    users = list(range(1_000_000, 1_000_000 + readers))
+    with store.transaction():
+        db.executemany(
+            "INSERT INTO readers (user_id, first_name, language_code, part_id, furthest_part,"
+            " created_at, seen_at, before_stance, notify, notify_asked)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    user,
+                    f"Lettore{i}",
+                    rng.choice(("it", "it", "en")),
+                    f"p{(part := rng.randint(1, 7))}",
+                    part,
+                    at(i),
+                    at(i + 100),
+                    rng.choice((*STANCES, "skip", None)),
+                    rng.choice((None, 0, 1)),
+                    1,
+                )
+                for i, user in enumerate(users)
+            ),
+        )
+        answers = []
+        for i, user in enumerate(users):
+            text = comment(i) if rng.random() < 0.8 else None
+            status = rng.choices(("published", "pending", "hidden"), (90, 6, 4))[0]
+            answers.append(
+                (
+                    i + 1,
+                    user,
+                    rng.choice(STANCES),
+                    text,
+                    f"Lettore{i}" if rng.random() < 0.6 else None,
+                    "it",
+                    status,
+                    at(i),
+                    at(i),
+                    fingerprint(text) if text else None,
+                )
+            )
+        db.executemany(
+            "INSERT INTO answers (id, user_id, stance, comment, display_name, lang, status,"
+            " created_at, updated_at, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            answers,
+        )
+        db.executemany(
+            "INSERT INTO answer_authors (answer_id, user_id) VALUES (?, ?)",
+            ((a[0], a[1]) for a in answers),
+        )
+        db.executemany(
+            "INSERT INTO submissions (user_id, fingerprint, created_at) VALUES (?, ?, ?)",
+            ((a[1], a[9] or hashlib.sha256(b"%d" % a[0]).hexdigest(), a[7]) for a in answers),
+        )
+        votes = {
+            (rng.randrange(len(answers)) + 1, user)
+            for user in users
+            for _ in range(rng.choice((0, 0, 2, 5, 10)))
+        }
+        db.executemany(
+            "INSERT OR IGNORE INTO votes (answer_id, user_id, value, created_at)"
+            " VALUES (?, ?, ?, ?)",
+            ((a, u, rng.choice((1, 1, -1)), at(a)) for a, u in votes if answers[a - 1][1] != u),
+        )
+        replies = [
+            (
+                rng.randrange(len(answers)) + 1,
+                rng.choice(users),
+                comment(i),
+                rng.choice(("published", "published", "pending")),
+                at(i),
+            )
+            for i in range(readers * 3 // 10)
+        ]
+        db.executemany(
+            "INSERT INTO replies (answer_id, user_id, text, lang, status, created_at,"
+            " updated_at, fingerprint) VALUES (?, ?, ?, 'it', ?, ?, ?, NULL)",
+            ((a, u, t, s, c, c) for a, u, t, s, c in replies),
+        )
+        db.execute("INSERT INTO reply_authors SELECT id, user_id FROM replies")
+        outcomes = ("answer", "answer", "answer", "related", "none", "choices")
+        db.executemany(
+            "INSERT INTO questions (user_id, text, lang, topic, score, outcome, created_at)"
+            " VALUES (?, ?, 'it', ?, ?, ?, ?)",
+            (
+                (
+                    rng.choice(users),
+                    f"domanda {i} su {rng.choice(WORDS)}?",
+                    rng.choice(topics) if (o := rng.choice(outcomes)) != "none" else None,
+                    rng.randint(30, 100),
+                    o,
+                    at(i // 3),
+                )
+                for i in range(readers * 3)
+            ),
+        )
+    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    counts = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+    store.close()
+    return {t: n for t, n in counts.items() if n}
+
+
+def serve(path: str, readers: int, repeat: int, profile: bool = False) -> None:
+    """Load the database through the composition root and time the calls (run in a fresh
+    process, so that its peak RSS is this alone)."""
+    config = Config(database=path, admin_ids=frozenset({ADMIN}))
+    services = bootstrap(config)
+    connection = services.store.db.connection
+    traced: list[str] = []
+    author = Reader(ADMIN, "Autore", "it")
+    someone = Reader(1_000_000 + readers // 2, f"Lettore{readers // 2}", "it")
+    other = Reader(1_000_000 + 17, "Lettore17", "it")
+    calls = {
+        "/stats": (author, Command("stats")),
+        "/answers (newest)": (someone, Command("answers")),
+        "/answers (agreement)": (someone, Press("list:a:all:0")),
+        "/answers p.3 (agreement)": (someone, Press("list:a:all:3")),
+        "/mydata": (someone, Command("mydata")),
+        "/export": (author, Command("export")),
+        "/story (another reader)": (other, Command("story")),
+    }
+    statements: dict[str, set[str]] = {}
+    print(f"{'call':26} {'median ms':>10} {'min ms':>8} {'max ms':>8}  statements")
+    for name, (reader, event) in calls.items():
+        times = []
+        for i in range(repeat):
+            traced.clear()
+            connection.set_trace_callback(traced.append if i == 0 else None)
+            began = time.perf_counter()
+            outcome = services.dialogue.handle(reader, event)
+            times.append(time.perf_counter() - began)
+            if i == 0:
+                statements[name] = set(traced)
+                assert outcome.replies, name
+        connection.set_trace_callback(None)
+        ms = [t * 1000 for t in times]
+        print(
+            f"{name:26} {statistics.median(ms):>10.1f} {min(ms):>8.1f} {max(ms):>8.1f}"
+            f"  {len(statements[name])}"
+        )
+    if profile:
+        for name, (reader, event) in calls.items():
+            profiler = cProfile.Profile()
+            profiler.runcall(services.dialogue.handle, reader, event)
+            print(f"\n--- cProfile: {name} (cumulative, top 14)")
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(14)
+    plans(path, statements)
+    blocking(services, author, other, repeat)
+    services.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak RSS of this process: {peak:.1f} MiB (target < 150 MB = 143 MiB)")
+    print(f"  {'PASS' if peak * 1024 * 1024 < 150e6 else 'MISS'}  peak RSS < 150 MB")
+
+
+def plans(path: str, statements: dict[str, set[str]]) -> None:
+    """EXPLAIN QUERY PLAN of each statement, on a read-only connection; SCANs of big tables."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    sizes = {
+        t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    print("\nEXPLAIN QUERY PLAN (▲ = SCAN of a table of ≥ 1,000 rows)")
+    flagged: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for name, sqls in statements.items():
+        again = sum(re.sub(r"'[^']*'|\b\d+\b", "?", sql) in seen for sql in sqls)
+        print(f"-- {name}" + (f" ({again} statements as above, not repeated)" if again else ""))
+        for sql in sorted(sqls):
+            key = re.sub(r"'[^']*'|\b\d+\b", "?", sql)
+            if re.match(r"\s*(BEGIN|COMMIT|SAVEPOINT|RELEASE|ROLLBACK|PRAGMA)", sql, re.I):
+                continue
+            try:
+                rows = db.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+            except sqlite3.Error as error:  # a write, on the read-only connection
+                rows = [(0, 0, 0, f"(not explained: {error})")]
+            details = [str(r[3]) for r in rows]
+            aliases = dict(re.findall(r"\b(?:FROM|JOIN)\s+(\w+)\s+(?:AS\s+)?(\w+)", sql, re.I))
+            tables = {alias: table for table, alias in aliases.items()}
+            big = [
+                (d, table)
+                for d in details
+                if (m := re.match(r"SCAN (\w+)", d))
+                and sizes.get(table := tables.get(m[1], m[1]), 0) >= BIG
+            ]
+            if key in seen:
+                continue
+            seen.add(key)
+            short = " ".join(key.split())
+            print(f"  {'▲' if big else ' '} {short[:150]}")
+            for detail in details:
+                print(f"      {detail}")
+            flagged += [(name, f"{d} ({sizes[t]:,} rows of {t})", short) for d, t in big]
+    print(f"\nSCANs of big tables: {len(flagged)}")
+    for name, detail, sql in flagged:
+        print(f"  {name}: {detail} in: {sql[:100]}")
+
+
+def blocking(services: object, author: Reader, other: Reader, repeat: int) -> None:
+    """Another reader's /story, alone and while an /export runs, both on one worker thread as
+    the Telegram adapter runs the core."""
+    dialogue = services.dialogue  # type: ignore[attr-defined]
+    worker = ThreadPoolExecutor(max_workers=1)
+
+    def story_latency(during_export: bool) -> float:
+        export = None
+        if during_export:
+            export = worker.submit(dialogue.handle, author, Command("export"))
+            time.sleep(0.005)  # the export is under way
+        began = time.perf_counter()
+        worker.submit(dialogue.handle, other, Command("story")).result()
+        waited = time.perf_counter() - began
+        if export is not None:
+            export.result()
+        return waited
+
+    alone = [story_latency(False) * 1000 for _ in range(repeat)]
+    during = [story_latency(True) * 1000 for _ in range(repeat)]
+    worker.shutdown()
+    print("\nanother reader's /story (on the adapter's single core worker thread)")
+    print(f"  alone:              median {statistics.median(alone):7.1f} ms")
+    print(f"  during an /export:  median {statistics.median(during):7.1f} ms")
+    blocked = statistics.median(during) > 10 * max(statistics.median(alone), 1.0)
+    print(f"  {'the export blocks other readers' if blocked else 'not blocked'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--readers", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--profile", action="store_true", help="cProfile each call once")
+    parser.add_argument("--serve", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.readers, args.repeat, args.profile)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = str(Path(folder) / "scale.sqlite3")
+        began = time.perf_counter()
+        counts = build(path, args.readers)
+        size = Path(path).stat().st_size / 2**20
+        print(f"built in {time.perf_counter() - began:.1f} s, {size:.1f} MiB:")
+        print("  " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
+        print()
+        command = [sys.executable, __file__, "--serve", path]
+        command += ["--readers", str(args.readers), "--repeat", str(args.repeat)]
+        command += ["--profile"] if args.profile else []
+        subprocess.run(command, check=True)
+
+
+if __name__ == "__main__":
+    main()
