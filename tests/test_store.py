@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import Build
 
 from bot.model.fingerprints import fingerprint
 from bot.model.flow import Flow
@@ -47,6 +48,7 @@ EFFECTS: dict[str, dict[str, set[str]]] = {
         "readers": {"notify", "notify_asked", "notified_at", "inactive", "before_stance"},
         "outbox": {"digest"},
     },
+    "m012_index_answer_authors_by_reader": {"answer_authors": {"user_id"}},
 }
 
 
@@ -250,3 +252,23 @@ def test_counting_a_readers_recent_questions_uses_an_index() -> None:
         (1, "x"),
     ).fetchall()
     assert any("questions_by_reader" in str(tuple(row)) for row in plan), plan
+
+
+def test_what_a_reader_wrote_is_synced_to_the_disk_and_a_page_turn_is_not(
+    build: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from helpers import answer, say
+
+    from bot.core.events import Command, Reader
+
+    synced: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real(fd))[1])
+    services = build(on_disk=True)
+    anna = Reader(1001, "Anna", "it")
+    say(services, anna, Command("story", "3"))
+    assert synced == []  # synchronous=NORMAL: committed, not synced
+    answer(services, anna, "depends", "Parole da non perdere, nemmeno se manca la corrente.")
+    assert len(synced) >= 2  # the comment held in the flow, then the answer itself

@@ -1,8 +1,8 @@
 """Readers' answers to the title's question, their submissions and bans, in SQLite.
 
 Every write runs in a transaction of its own when called alone, or inside the transaction of
-the reader event that called it; either way it is committed (synchronous=FULL) before the bot
-confirms anything.
+the reader event that called it; either way it is committed, and an answer's words synced to the
+disk, before the bot confirms anything.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ class AnswerStore:
         now = self.db.now()
         mark = fingerprint(comment) if comment else None
         with self.db.transaction():
+            self.db.durable()  # what a reader wrote reaches the disk before they are thanked
             before = self.of_reader(user_id)
             if before is not None and (before.stance, before.comment) != (stance, comment):
                 # votes were about other words

@@ -297,6 +297,12 @@ def m011_discussion(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX outbox_by_chat ON outbox (chat_id, digest, id)")
 
 
+@migration
+def m012_index_answer_authors_by_reader(db: sqlite3.Connection) -> None:
+    """/mydata and /forget look up a reader's answer numbers (they scanned every answer)."""
+    db.execute("CREATE INDEX answer_authors_by_reader ON answer_authors (user_id)")
+
+
 def applied(db: Database) -> list[str]:
     """Names of the migrations already applied to ``db``, in order."""
     db.execute(

@@ -89,6 +89,8 @@ class ReaderStore:
         the reader chose or wrote so far as JSON in ``flow_data``."""
         step, data = (flow.step, flow.data_json()) if flow is not None else (None, None)
         with self.db.transaction():
+            if flow is not None and flow.comment:  # a text the reader wrote, not saved yet
+                self.db.durable()
             self.db.execute(
                 "UPDATE readers SET flow = ?, flow_data = ? WHERE user_id = ?",
                 (step, data, user_id),

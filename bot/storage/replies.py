@@ -49,6 +49,7 @@ class ReplyStore:
         """Save a new reply and count the submission (the rate limit is shared with answers)."""
         now = self.db.now()
         with self.db.transaction():
+            self.db.durable()
             cursor = self.db.execute(
                 "INSERT INTO replies (answer_id, user_id, text, display_name, by_author, lang,"
                 " status, created_at, updated_at, fingerprint)"
@@ -78,6 +79,7 @@ class ReplyStore:
     def edit(self, reply_id: int, text: str, status: str) -> Response | None:
         now = self.db.now()
         with self.db.transaction():
+            self.db.durable()
             self.db.execute(
                 "UPDATE replies SET text = ?, status = ?, updated_at = ?, fingerprint = ?"
                 " WHERE id = ?",
