@@ -90,8 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return operations.backup(config, args.path)
             return operations.doctor(config, load)
         return console(config, args)
-    except (ConfigError, StoreError) as error:
-        return fail(str(error))
+    except (ConfigError, StoreError) as error:  # health answers 0 or 1 only (Docker keeps 2)
+        return fail(str(error), 1 if command == "health" else 2)
     except ContentError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

@@ -57,3 +57,24 @@ async def test_429s_in_several_chats_at_once_pause_every_chat_but_not_acknowledg
     await asyncio.gather(*tasks)
     assert sorted(telegram.sent) == list(chats)
     assert limiter.pause(999) == 0.0
+
+
+async def test_acknowledging_a_press_never_waits_behind_queued_messages() -> None:
+    limiter = ChatRateLimiter(30)
+    loop = asyncio.get_running_loop()
+    done: dict[str, float] = {}
+
+    async def call(name: str) -> bool:
+        done[name] = loop.time()
+        return True
+
+    start = loop.time()
+    queued = [
+        asyncio.ensure_future(
+            limiter.process_request(call, (f"m{n}",), {}, "sendMessage", {"chat_id": n}, None)
+        )
+        for n in range(1, 31)  # a second's worth of messages at 30 a second
+    ]
+    await limiter.process_request(call, ("ack",), {}, "answerCallbackQuery", {}, None)
+    assert done["ack"] - start < 0.5 and len(done) < 30  # before most of the messages
+    await asyncio.gather(*queued)

@@ -78,11 +78,14 @@ def test_an_incident_carries_neither_the_token_nor_the_readers_text() -> None:
     try:
         broken(SECRET_TEXT)
     except ValueError as error:
-        incident = incident_of(update, error, TOKEN)
+        hidden = incident_of(update, error, TOKEN)
+    assert hidden.detail.startswith("(message not shown")  # any error may quote a reader...
+    assert hidden.where == "?" and hidden.kind == "ValueError"  # (raised outside bot/)
+    assert hidden.update == f"a text of {len(SECRET_TEXT)} characters in chat 1001"
+    machinery = OSError(f"disk full while writing {SECRET_TEXT!s} with {TOKEN}")
+    incident = incident_of(update, machinery, TOKEN)  # ...the machinery's are shown, cleaned
     assert TOKEN not in incident.detail and "<token>" in incident.detail
     assert SECRET_TEXT not in incident.detail and "<the reader's text>" in incident.detail
-    assert incident.update == f"a text of {len(SECRET_TEXT)} characters in chat 1001"
-    assert incident.where == "?" and incident.kind == "ValueError"  # raised outside bot/
 
 
 @pytest.mark.parametrize(

@@ -115,6 +115,8 @@ def test_health_is_ok_while_the_bot_beats_and_fails_when_it_is_stuck_or_stopped(
     env = {"ESSAYBOT_DATABASE": str(tmp_path / "bot.sqlite3")}
     beat = tmp_path / "bot.sqlite3.heartbeat"
     assert essaybot("health", cwd=tmp_path, env=env).returncode == 1  # never ran
+    broken = essaybot("health", cwd=tmp_path, env={**env, "ESSAYBOT_PORT": "x"})
+    assert broken.returncode == 1  # a health check answers 0 or 1, never Docker's reserved 2
     with essaybot_run(fake, tmp_path) as process:
         fake.wait_until(beat.exists, timeout=30)
         healthy = essaybot("health", cwd=tmp_path, env=env)

@@ -137,8 +137,8 @@ class ChatRateLimiter(BaseRateLimiter[None]):
             free = endpoint in ("getUpdates", "answerCallbackQuery")
             limiter = None if free else self._limiter
             try:
-                if endpoint == "getUpdates":  # a long poll: it must never hold a slot
-                    return await callback(*args, **kwargs)
+                if free:  # a long poll, or a press's acknowledgement (due within seconds):
+                    return await callback(*args, **kwargs)  # never behind queued messages
                 async with self._in_flight:
                     if limiter is not None:  # the turn comes last: the request goes right after
                         await limiter.acquire()

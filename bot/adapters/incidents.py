@@ -8,6 +8,7 @@ import traceback
 from pathlib import Path
 
 from telegram import Update
+from telegram.error import TelegramError
 
 from bot.content.markup import clip
 from bot.core.events import Command, parse_command
@@ -18,6 +19,10 @@ MAX_DETAIL = 300
 #: A reader's text this long or longer is cut out of an exception's message wherever it appears.
 MIN_QUOTED = 4
 PACKAGE = Path(__file__).resolve().parents[1]  # the "bot" folder
+#: Errors whose message says what went wrong in the machinery, not what a reader wrote.
+SAFE_MESSAGES = (TelegramError, OSError, TimeoutError)
+SAFE_MODULES = ("sqlite3", "bot.storage.database")  # the database's own errors
+HIDDEN = "(message not shown: it may quote a reader; it is in the log)"
 
 
 def where(error: BaseException) -> str:
@@ -53,7 +58,11 @@ def describe(update: object) -> str:
 
 
 def incident_of(update: object, error: BaseException, token: str | None) -> Incident:
-    """``error`` while handling ``update``, safe to show the admins."""
+    """``error`` while handling ``update``, safe to show the admins: the message only of
+    errors that speak of the database, the network or Telegram (any other may quote what a
+    reader wrote, escaped or cut, from this update or an earlier one: it stays in the log)."""
+    if not isinstance(error, SAFE_MESSAGES) and type(error).__module__ not in SAFE_MODULES:
+        return Incident(type(error).__name__, where(error), HIDDEN, describe(update))
     detail = str(error) or type(error).__name__
     if token:
         detail = detail.replace(token, "<token>")

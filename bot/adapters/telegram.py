@@ -62,6 +62,7 @@ from bot.core.events import (
     Keyboard,
     Outcome,
     Press,
+    Reader,
     Reply,
 )
 
@@ -169,8 +170,13 @@ async def send_document(context: EssayContext, chat_id: int, reply: Reply) -> No
     assert reply.document is not None
     document = reply.document
     data = document.data
-    if document.render is not None:  # a chart: drawn on a thread, the database free meanwhile
-        data = await asyncio.to_thread(document.render)
+    if document.render is not None:  # a chart or an export: made on a thread, the core free
+        try:
+            data = await asyncio.to_thread(document.render)
+        except Exception:  # the messages after it still go; the admin hears why this did not
+            log.exception("could not make %s", document.filename)
+            await send(context, chat_id, Reply(context.dialogue.phrase(Reader(chat_id), "error")))
+            return
     if document.mime_type.startswith("image/"):
         await context.bot.send_photo(
             chat_id,
@@ -347,6 +353,8 @@ async def on_stop(application: EssayApp) -> None:
     data = application.bot_data
     if data.heartbeat_task is not None:  # a stopping bot is not a healthy one
         data.heartbeat_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await data.heartbeat_task  # a beat under way ends before the file goes
         data.heartbeat_task = None
         if data.config is not None:
             data.config.heartbeat_path.unlink(missing_ok=True)
