@@ -24,16 +24,13 @@ from bot.core.views import (
 )
 from bot.model.agreement import Standing, ranked
 from bot.model.answers import DISPLAYS, STANCES, Answer, next_status
-from bot.model.clock import Clock, stamp_before
-from bot.model.comments import BlockedWords, Problem, comment_problem
+from bot.model.comments import TOO_FAST, BlockedWords, Problem, comment_problem, shown_name
 from bot.model.flow import Flow
 from bot.model.limits import (
     EXCERPT,
     MAX_COMMENT,
     MAX_MENTIONS,
     MIN_COMMENT,
-    RATE_COUNT,
-    RATE_MINUTES,
 )
 from bot.model.replies import card_id
 from bot.storage.store import Store
@@ -50,7 +47,6 @@ class Answering:
         *,
         admins: frozenset[int],
         pre_moderation: bool,
-        clock: Clock,
     ) -> None:
         self.content = content
         self.store = store
@@ -60,7 +56,6 @@ class Answering:
         self.matcher = matcher
         self.admins = admins
         self.pre_moderation = pre_moderation
-        self.clock = clock
         self.blocked = BlockedWords(content.blocked_words)
 
     # --- entering ----------------------------------------------------------------------------
@@ -144,8 +139,8 @@ class Answering:
         if stance not in STANCES:
             self.readers.set_flow(user, None)
             return turn.notice("notice_expired")
-        if self._too_fast(user):
-            return self.refuse(turn, self._too_fast_problem(), comment)
+        if self.answers.too_fast(user):
+            return self.refuse(turn, TOO_FAST, comment)
         if self.readers.display(user) is None:
             self.readers.set_flow(user, Flow("display", stance, comment))
             return self.ask_display(turn)
@@ -196,8 +191,8 @@ class Answering:
             item = answer_item(turn, current)
             shown = turn.say(f"status_{current.status}")
             return Outcome((Reply(turn.say("display_changed", answer=item, status=shown)),))
-        if self._too_fast(user):
-            return self.refuse(turn, self._too_fast_problem(), None)
+        if self.answers.too_fast(user):
+            return self.refuse(turn, TOO_FAST, None)
         self.answers.count_submission(user, f"(display {name or ''})")
         status = next_status(
             current,
@@ -216,10 +211,8 @@ class Answering:
 
     def _shown_name(self, turn: Turn) -> str | None:
         """The reader's first name if they chose to be shown by it (and it is not offensive)."""
-        name = turn.reader.first_name
-        if self.readers.display(turn.reader.user_id) != "name" or not name:
-            return None
-        return None if self.blocked.found_in(name) else name
+        display = self.readers.display(turn.reader.user_id)
+        return shown_name(turn.reader.first_name, display, self.blocked)
 
     def save(self, turn: Turn, stance: str, comment: str | None) -> Outcome:
         """Store the answer and leave the flow (one transaction, committed before the dialogue
@@ -228,8 +221,8 @@ class Answering:
         if self.answers.is_banned(user):
             self.readers.set_flow(user, None)
             return self.refuse(turn, Problem("banned"), comment)
-        if self._too_fast(user):
-            return self.refuse(turn, self._too_fast_problem(), comment)
+        if self.answers.too_fast(user):
+            return self.refuse(turn, TOO_FAST, comment)
         previous = self.answers.of_reader(user)
         status = next_status(
             previous,
@@ -351,15 +344,6 @@ class Answering:
         return Outcome((Reply(turn.say("cancelled")), *echoed))
 
     # --- helpers -----------------------------------------------------------------------------
-
-    def _too_fast(self, user_id: int) -> bool:
-        """The rate limit: at most RATE_COUNT answers in RATE_MINUTES."""
-        since = stamp_before(self.clock(), RATE_MINUTES)
-        return self.answers.submissions_since(user_id, since) >= RATE_COUNT
-
-    @staticmethod
-    def _too_fast_problem() -> Problem:
-        return Problem("comment_too_fast", {"count": RATE_COUNT, "minutes": RATE_MINUTES})
 
     def refuse(self, turn: Turn, problem: Problem, text: str | None) -> Outcome:
         """Say why the answer was refused, and give the reader's text back."""

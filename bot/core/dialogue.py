@@ -63,13 +63,11 @@ class Dialogue:
         self.learning = Learning(content, store, understanding)
         self.discussion = Discussion(content, store, admins)
         self.moderation = Moderation(content, store)
-        self.replies = Replies(
-            content, store, admins=admins, pre_moderation=pre_moderation, clock=clock
-        )
+        self.replies = Replies(content, store, admins=admins, pre_moderation=pre_moderation)
         self.reply_moderation = ReplyModeration(content, store)
         self.notifications = Notifications(store)
         self.answering = Answering(
-            content, store, matcher, admins=admins, pre_moderation=pre_moderation, clock=clock
+            content, store, matcher, admins=admins, pre_moderation=pre_moderation
         )
         self.privacy = Privacy(store, clock)
         self.incidents = Incidents(content, store, admins, clock)

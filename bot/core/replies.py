@@ -14,10 +14,9 @@ from bot.core.registry import action
 from bot.core.turn import Turn
 from bot.core.views import echo, response_item
 from bot.model.answers import DISPLAYS, Answer
-from bot.model.clock import Clock, stamp_before
-from bot.model.comments import BlockedWords, Problem, comment_problem
+from bot.model.comments import TOO_FAST, BlockedWords, Problem, comment_problem, shown_name
 from bot.model.flow import Flow
-from bot.model.limits import MAX_COMMENT, MIN_COMMENT, RATE_COUNT, RATE_MINUTES, parse_id
+from bot.model.limits import MAX_COMMENT, MIN_COMMENT, parse_id
 from bot.model.replies import Response, card_id
 from bot.storage.store import Store
 
@@ -35,7 +34,6 @@ class Replies:
         *,
         admins: frozenset[int],
         pre_moderation: bool,
-        clock: Clock,
     ) -> None:
         self.content = content
         self.store = store
@@ -44,7 +42,6 @@ class Replies:
         self.readers = store.readers
         self.admins = admins
         self.pre_moderation = pre_moderation
-        self.clock = clock
         self.blocked = BlockedWords(content.blocked_words)
 
     # --- writing -----------------------------------------------------------------------------
@@ -93,8 +90,8 @@ class Replies:
             return self.refuse(turn, Problem("reply_gone"), text)
         if problem is None and self.replies.is_duplicate(user, answer_id, body):
             problem = Problem("comment_duplicate")
-        if problem is None and self._too_fast(turn):
-            problem = Problem("comment_too_fast", {"count": RATE_COUNT, "minutes": RATE_MINUTES})
+        if problem is None and not self._admin(turn) and self.answers.too_fast(user):
+            problem = TOO_FAST  # shared with answers; the author has no limit
         if problem is not None:
             return self.refuse(turn, problem, text)
         if flow.step == "reply_edit":
@@ -121,13 +118,6 @@ class Replies:
         self.readers.set_display(user, choice)
         return self.save(turn, flow.target, flow.comment)
 
-    def _too_fast(self, turn: Turn) -> bool:
-        """Answers and replies share the rate limit; the author has none."""
-        if self._admin(turn):
-            return False
-        since = stamp_before(self.clock(), RATE_MINUTES)
-        return self.answers.submissions_since(turn.reader.user_id, since) >= RATE_COUNT
-
     def _status(self, turn: Turn, previous: Response | None = None) -> str:
         if self._admin(turn):
             return "published"
@@ -137,12 +127,10 @@ class Replies:
         return "published"
 
     def _shown_name(self, turn: Turn) -> str | None:
-        name = turn.reader.first_name
         if self._admin(turn):
-            return name or None
-        if self.readers.display(turn.reader.user_id) != "name" or not name:
-            return None
-        return None if self.blocked.found_in(name) else name
+            return turn.reader.first_name or None
+        display = self.readers.display(turn.reader.user_id)
+        return shown_name(turn.reader.first_name, display, self.blocked)
 
     def save(self, turn: Turn, answer_id: int, body: str) -> Outcome:
         """Store the reply; admins get its card; the answer's writer hears of it."""

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.model.limits import MAX_COMMENT, MIN_COMMENT
+from bot.model.limits import MAX_COMMENT, MIN_COMMENT, RATE_COUNT, RATE_MINUTES
 from bot.model.text import fold, utf16_units
 
 
@@ -16,6 +16,10 @@ class Problem:
 
     key: str
     params: dict[str, object] = field(default_factory=dict)
+
+
+#: Too many answers and replies in the rate limit's window (they share it).
+TOO_FAST = Problem("comment_too_fast", {"count": RATE_COUNT, "minutes": RATE_MINUTES})
 
 
 class BlockedWords:
@@ -29,6 +33,14 @@ class BlockedWords:
 
     def found_in(self, text: str) -> bool:
         return self._pattern.search(fold(text).lower()) is not None
+
+
+def shown_name(first_name: str, display: str | None, blocked: BlockedWords) -> str | None:
+    """The name beside what a reader wrote: their first name if they chose to be shown by
+    it (``display`` "name") and it is not offensive; else none (anonymous)."""
+    if display != "name" or not first_name or blocked.found_in(first_name):
+        return None
+    return first_name
 
 
 def comment_problem(comment: str, blocked: BlockedWords) -> Problem | None:

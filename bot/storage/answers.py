@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 
 from bot.model.answers import STANCES, Answer
+from bot.model.clock import stamp_before
 from bot.model.fingerprints import fingerprint
+from bot.model.limits import RATE_COUNT, RATE_MINUTES
 from bot.storage.database import Database
 
 
@@ -151,6 +153,12 @@ class AnswerStore:
         """Whether the reader's answers wait for an admin (an earlier one was hidden)."""
         row = self.db.execute("SELECT 1 FROM reviews WHERE user_id = ?", (user_id,))
         return row.fetchone() is not None
+
+    def too_fast(self, user_id: int) -> bool:
+        """The rate limit, shared by answers and replies: at most RATE_COUNT submissions in
+        RATE_MINUTES."""
+        since = stamp_before(self.db.clock(), RATE_MINUTES)
+        return self.submissions_since(user_id, since) >= RATE_COUNT
 
     def submissions_since(self, user_id: int, since: str) -> int:
         """How many answers the reader submitted after the stamp ``since``."""
