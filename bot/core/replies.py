@@ -12,7 +12,7 @@ from bot.core.events import Keyboard, Outcome, Reply
 from bot.core.notify import tell_replied
 from bot.core.registry import action
 from bot.core.turn import Turn
-from bot.core.views import echo, response_item
+from bot.core.views import echo, redrawn, response_item
 from bot.model.answers import DISPLAYS, Answer
 from bot.model.comments import TOO_FAST, BlockedWords, Problem, comment_problem, shown_name
 from bot.model.flow import Flow
@@ -235,8 +235,8 @@ class Replies:
             return turn.notice("notice_expired")
         self.store.notices.drop_about_replies([reply.id])
         # the admins' cards are drawn again when they go: they say it was withdrawn
-        chats = self.store.outbox.card_chats(card_id(reply.id))
-        cards = (Reply(Markup(""), chat_id=c, card=card_id(reply.id)) for c in chats)
+        card = card_id(reply.id)
+        cards = redrawn({card: self.store.outbox.card_chats(card)})
         return Outcome((Reply(turn.say("reply_deleted"), edit=True), *cards))
 
     @action("rfull", "reply_id")

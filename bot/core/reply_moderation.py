@@ -4,12 +4,11 @@ the verdicts on them. Everything here is declared ``admin=True``."""
 from __future__ import annotations
 
 from bot.content.catalog import Content
-from bot.content.markup import Markup
 from bot.core.events import Outcome, Reply
 from bot.core.notify import reader_turn, tell, tell_replied
 from bot.core.registry import action
 from bot.core.turn import Turn
-from bot.core.views import VERDICTS, response_card
+from bot.core.views import VERDICTS, redrawn, response_card
 from bot.model.limits import parse_id
 from bot.model.replies import card_id
 from bot.storage.store import Store
@@ -81,8 +80,7 @@ class ReplyModeration:
                 "notice_reply_moderated", number=number, status=turn.say(f"status_{status}")
             )
         # every admin's card of it shows the verdict (the acting one's too, after the edit)
-        chats = self.store.outbox.card_chats(card_id(number))
-        copies = tuple(Reply(Markup(""), chat_id=c, card=card_id(number)) for c in chats)
+        copies = redrawn({card_id(number): self.store.outbox.card_chats(card_id(number))})
         own: tuple[Reply, ...] = ()
         if where == "c":
             now = self.card_for(number, turn.reader.user_id, False)
