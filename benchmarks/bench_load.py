@@ -244,8 +244,8 @@ def measure(
         command = [sys.executable, str(HERE / "echo_bot.py")]
     else:
         command = [sys.executable, "-m", "bot", "run"]
-    if spy and not baseline:  # CPU figures are then py-spy's own, not the bot's
-        stacks = Path(spy).resolve()
+    if spy:  # CPU figures are then py-spy's own, not the bot's
+        stacks = Path(f"{spy}.{'echo' if baseline else 'essaybot'}").resolve()
         command = ["py-spy", "record", "-r", "250", "-f", "raw", "-o", str(stacks), "--", *command]
     with LoadFake() as fake, tempfile.TemporaryDirectory() as name:
         folder = Path(name)
@@ -364,7 +364,8 @@ def main() -> None:
     parser.add_argument("--max-rate", default="", help="ESSAYBOT_MAX_RATE in runs 2 and 3")
     parser.add_argument("--by-step", action="store_true", help="essaybot's latency per step")
     parser.add_argument("--logs", default="", help="keep the bots' logs in this folder")
-    parser.add_argument("--spy", default="", help="essaybot under py-spy: raw stacks to this file")
+    spy = "py-spy both bots: raw stacks to SPY.essaybot and SPY.echo"
+    parser.add_argument("--spy", default="", help=spy)
     args = parser.parse_args()
     runs = {int(run) for run in args.runs.split(",")}
     load: dict[str, Any] = {"lost_after": args.lost_after, "logs": args.logs, "spy": args.spy}

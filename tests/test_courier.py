@@ -6,7 +6,6 @@ fails on cue; the happy paths run over the fake Bot API in test_outbox.py.)"""
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,9 +61,8 @@ async def test_an_unexpected_error_in_one_chat_neither_repeats_nor_stops_another
     services = build(admins={42, 43})
     answer(services, ANNA, "separate", "Per due admin.")
     telegram = Telegram({42: RuntimeError("a bug somewhere")})
-    with ThreadPoolExecutor(1) as worker:
-        courier = Courier(services.dialogue.outbox, worker, telegram)  # type: ignore[arg-type]
-        await deliver_all(courier, lambda: telegram.sent == [43], timeout=1.5)
+    courier = Courier(services.dialogue.outbox, telegram)  # type: ignore[arg-type]
+    await deliver_all(courier, lambda: telegram.sent == [43], timeout=1.5)
     assert telegram.sent == [43]  # once, however many rounds ran
     waiting = services.store.db.execute("SELECT chat_id, attempts FROM outbox").fetchall()
     assert [tuple(row) for row in waiting] == [(42, 1)]  # Anna's card for 42, tried once
@@ -74,9 +72,8 @@ async def test_a_chat_whose_send_hangs_does_not_hold_up_another(build: Build) ->
     services = build(admins={42, 43})
     answer(services, ANNA, "separate", "Per due admin.")
     telegram = Telegram({42: 3.0})
-    with ThreadPoolExecutor(1) as worker:
-        courier = Courier(services.dialogue.outbox, worker, telegram)  # type: ignore[arg-type]
-        await deliver_all(courier, lambda: telegram.sent == [43, 42], timeout=5)
+    courier = Courier(services.dialogue.outbox, telegram)  # type: ignore[arg-type]
+    await deliver_all(courier, lambda: telegram.sent == [43, 42], timeout=5)
     assert telegram.sent == [43, 42]  # 43 went while 42 still hung
 
 
@@ -119,7 +116,6 @@ def test_a_flood_error_from_telegram_keeps_the_parcel(build: Build) -> None:
     services = build(admins={42})
     answer(services, ANNA, "separate", "Sotto flood.")
     telegram = Telegram({42: RetryAfter(30)})
-    with ThreadPoolExecutor(1) as worker:
-        courier = Courier(services.dialogue.outbox, worker, telegram)  # type: ignore[arg-type]
-        asyncio.run(deliver_all(courier, lambda: False, timeout=0.3))
+    courier = Courier(services.dialogue.outbox, telegram)  # type: ignore[arg-type]
+    asyncio.run(deliver_all(courier, lambda: False, timeout=0.3))
     assert telegram.sent == [] and services.store.outbox.waiting() == 1

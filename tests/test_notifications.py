@@ -6,7 +6,6 @@ blocked the bot: none)."""
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -298,10 +297,9 @@ def test_a_reader_who_blocked_the_bot_is_skipped_until_they_write_again(
     number = answered(services, ANNA, "separate", "on")
     reply(services, BEN, number, "Una replica che non arriverà.")
     bot = Blocked()
-    with ThreadPoolExecutor(1) as worker:
-        courier = Courier(services.dialogue.outbox, worker, bot)  # type: ignore[arg-type]
-        (delivery,) = services.dialogue.outbox.due()
-        assert asyncio.run(courier.deliver(delivery))
+    courier = Courier(services.dialogue.outbox, bot)  # type: ignore[arg-type]
+    (delivery,) = services.dialogue.outbox.due()
+    assert asyncio.run(courier.deliver(delivery))
     assert bot.tried == [ANNA.user_id]
     assert services.store.notices.settings(ANNA.user_id) == (True, False)
     assert services.store.outbox.waiting() == 0

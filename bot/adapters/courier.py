@@ -15,9 +15,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Mapping
-from concurrent.futures import Executor
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
@@ -28,7 +27,6 @@ from bot.core.events import Keyboard, Reply
 from bot.core.outbox import Delivery, Outbox
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 #: Seconds between two looks at the outbox when nobody wakes the courier (for retries due).
 POLL = 1.0
 BATCH = 100
@@ -61,13 +59,11 @@ class Courier:
     def __init__(
         self,
         outbox: Outbox,
-        worker: Executor,
         bot: Bot,
         shown: Mapping[tuple[int, int], tuple[str, Keyboard]] | None = None,
         remember: Callable[[int, int, Reply], None] | None = None,
     ) -> None:
         self.outbox = outbox
-        self.worker = worker
         self.bot = bot
         #: what recent messages show (shared with the adapter), so no edit changes nothing
         self.shown = shown if shown is not None else {}
@@ -79,10 +75,6 @@ class Courier:
     def wake(self) -> None:
         """Something was posted: look at the outbox now."""
         self._wake.set()
-
-    async def _core(self, call: Callable[..., T], *args: Any) -> T:
-        """Run a store call on the core's thread (the store is used from one thread)."""
-        return await asyncio.get_running_loop().run_in_executor(self.worker, partial(call, *args))
 
     async def run(self) -> None:
         """Deliver until :meth:`stop`."""
@@ -109,7 +101,7 @@ class Courier:
     async def round(self) -> int:
         """Start a sender for each chat that has something due and none running; return how
         many were started."""
-        due = await self._core(self.outbox.due, BATCH, None, set(self._busy))
+        due = self.outbox.due(BATCH, None, set(self._busy))
         by_chat: dict[int, list[Delivery]] = {}
         for delivery in due:
             by_chat.setdefault(delivery.parcel.chat_id, []).append(delivery)
@@ -137,7 +129,7 @@ class Courier:
             except Exception:  # whatever it was, the parcel stays for a later, counted, try
                 log.exception("a message to chat %s failed", delivery.parcel.chat_id)
                 with contextlib.suppress(Exception):
-                    await self._core(self.outbox.failed, delivery, None)
+                    self.outbox.failed(delivery, None)
                 return
 
     async def deliver(self, delivery: Delivery) -> bool:
@@ -146,22 +138,22 @@ class Courier:
         try:
             message_id = await self._put(delivery)
         except RetryAfter as error:
-            await self._core(outbox.failed, delivery, seconds(error))
+            outbox.failed(delivery, seconds(error))
             return False
         except Forbidden as error:
             log.info("chat %s cannot be written to: %s", chat, error.message)
-            await self._core(outbox.unreachable, delivery)
+            outbox.unreachable(delivery)
             return True
         except BadRequest as error:
             log.error("Telegram refused a message to chat %s: %s", chat, error.message)
             message_id = None
         except TelegramError as error:  # network, timeout, 5xx
-            if not await self._core(outbox.failed, delivery, None):
+            if not outbox.failed(delivery, None):
                 log.error("gave up a message to chat %s: %s", chat, error.message)
                 return True
             log.warning("a message to chat %s waits for another try: %s", chat, error.message)
             return False
-        await self._core(outbox.delivered, delivery, message_id)
+        outbox.delivered(delivery, message_id)
         return True
 
     async def _put(self, delivery: Delivery) -> int:

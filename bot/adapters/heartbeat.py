@@ -1,13 +1,12 @@
 """The running bot's sign of life for health checks (a container's HEALTHCHECK, a monitor):
-every few seconds the core's own thread touches a file, so a bot whose event loop or whose
-core is stuck stops beating. ``essaybot health`` reads it."""
+every few seconds the event loop, which also runs the core, touches a file, so a bot whose
+loop or core is stuck stops beating. ``essaybot health`` reads it."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from concurrent.futures import Executor
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -22,13 +21,13 @@ def touch(path: Path) -> None:
     path.touch()
 
 
-async def beat(path: Path, worker: Executor, every: float = EVERY) -> None:
-    """Beat until cancelled, from the core's thread (so a stuck core stops the beats); a
-    file that cannot be written is logged once and tried again."""
+async def beat(path: Path, every: float = EVERY) -> None:
+    """Beat until cancelled, from the event loop (so a stuck loop or core stops the beats);
+    a file that cannot be written is logged once and tried again."""
     warned = False
     while True:
         try:
-            await asyncio.get_running_loop().run_in_executor(worker, touch, path)
+            touch(path)
             warned = False
         except OSError as error:
             if not warned:

@@ -1,11 +1,12 @@
 """The Telegram adapter: python-telegram-bot around the core.
 
-Handlers stay thin (parse → core → render). The core runs on a single worker thread so the event
-loop never waits on SQLite; every callback query is acknowledged, as soon as the core has
-decided and before anything is sent; edits that would change nothing are never sent; messages
-for other chats go through the outbox and its courier. Telegram-only concerns live here and
-nowhere else: private chats versus groups, the bot's username and deep links, parse mode and
-link previews, Telegram's limits.
+Handlers stay thin (parse → core → render). The core runs on the event loop's own thread, one
+event at a time: an event costs it well under a millisecond, less than handing it to a thread
+of its own cost (benchmarks/bench_load.py). Every callback query is acknowledged, as soon as the
+core has decided and before anything is sent; edits that would change nothing are never sent;
+messages for other chats go through the outbox and its courier. Telegram-only concerns live
+here and nowhere else: private chats versus groups, the bot's username and deep links, parse
+mode and link previews, Telegram's limits.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ import asyncio
 import contextlib
 import logging
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -74,12 +73,11 @@ RETRY_PAUSE = 0.5
 
 
 class BotData:
-    """Application-wide state: the core, its worker thread, and what recent messages show."""
+    """Application-wide state: the core, the tasks beside it, and what recent messages show."""
 
     def __init__(self) -> None:
         self.dialogue: Dialogue | None = None
         self.config: Config | None = None
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="essaybot-core")
         self.courier: Courier | None = None
         self.courier_task: asyncio.Task[None] | None = None
         self.heartbeat_task: asyncio.Task[None] | None = None
@@ -107,14 +105,13 @@ EssayApp = Application[ExtBot[Any], EssayContext, dict[Any, Any], dict[Any, Any]
 
 
 async def handle(update: Update, context: EssayContext, event: Event) -> None:
-    """Run ``event`` through the core off the event loop, then render its outcome."""
+    """Run ``event`` through the core, then render its outcome."""
     reader, chat = reader_of(update), update.effective_chat
     if reader is None or chat is None:
         return
     dialogue = context.dialogue
-    call = partial(dialogue.handle, reader, event)
     try:
-        outcome = await asyncio.get_running_loop().run_in_executor(context.bot_data.worker, call)
+        outcome = dialogue.handle(reader, event)
     except Exception as failure:
         await report(context, update, failure)
         error = dialogue.phrase(reader, "error")
@@ -284,9 +281,8 @@ async def report(context: EssayContext, update: Update, error: BaseException) ->
     config = context.bot_data.config
     incident = incident_of(update, error, config.token if config else None)
     log.error("error while handling %s: %s", incident.update, incident.kind, exc_info=error)
-    call = partial(context.dialogue.report_error, incident)
     try:
-        outcome = await asyncio.get_running_loop().run_in_executor(context.bot_data.worker, call)
+        outcome = context.dialogue.report_error(incident)
     except Exception:
         log.exception("could not tell the admins of that error")
         return
@@ -338,12 +334,10 @@ async def on_startup(application: EssayApp) -> None:
     given = await register_menus(application.bot, dialogue.content, config.admin_ids, former)
     dialogue.menus_given(given)
     data = application.bot_data
-    data.courier = Courier(
-        dialogue.outbox, data.worker, application.bot, data.shown, data.remember
-    )
+    data.courier = Courier(dialogue.outbox, application.bot, data.shown, data.remember)
     loop = asyncio.get_running_loop()
     data.courier_task = loop.create_task(data.courier.run())
-    data.heartbeat_task = loop.create_task(beat(config.heartbeat_path, data.worker))
+    data.heartbeat_task = loop.create_task(beat(config.heartbeat_path))
     log.info("essaybot is running as @%s", application.bot.username)
 
 
@@ -367,9 +361,8 @@ async def on_stop(application: EssayApp) -> None:
 
 
 async def on_shutdown(application: EssayApp) -> None:
-    """Let the core finish the event it is on, then stop its thread."""
-    await on_stop(application)  # in case the application was never stopped
-    application.bot_data.worker.shutdown(wait=True)
+    """Stop what runs beside the updates, in case the application was never stopped."""
+    await on_stop(application)
 
 
 def run(config: Config, dialogue: Dialogue, poll_timeout: int = 30) -> None:

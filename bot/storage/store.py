@@ -1,8 +1,8 @@
 """The bot's store: one SQLite database, migrated on open, with readers, answers and the
 queries the author reads.
 
-One connection, used from one thread at a time (the adapters run every call on a single
-worker thread, so the event loop never waits on the disk).
+One connection, used from one thread at a time (the Telegram adapter calls the core from its
+event loop only; an export reads on a connection of its own, on another thread).
 """
 
 from __future__ import annotations
