@@ -4,12 +4,15 @@ nest and roll back whole; positions survive a reopen."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 from conftest import Build
+from helpers import answer, say
 
+from bot.core.events import Command, Press, Reader, Text
 from bot.model.fingerprints import fingerprint
 from bot.model.flow import Flow
 from bot.storage.database import Database
@@ -254,21 +257,36 @@ def test_counting_a_readers_recent_questions_uses_an_index() -> None:
     assert any("questions_by_reader" in str(tuple(row)) for row in plan), plan
 
 
-def test_what_a_reader_wrote_is_synced_to_the_disk_and_a_page_turn_is_not(
-    build: Build, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import os
-
-    from helpers import answer, say
-
-    from bot.core.events import Command, Reader
-
+@pytest.fixture
+def fsyncs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The file descriptors ``os.fsync`` is called with from now on (it still syncs them)."""
     synced: list[int] = []
     real = os.fsync
     monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real(fd))[1])
+    return synced
+
+
+def test_what_a_reader_wrote_is_synced_to_the_disk_and_a_page_turn_is_not(
+    build: Build, fsyncs: list[int]
+) -> None:
     services = build(on_disk=True)
     anna = Reader(1001, "Anna", "it")
     say(services, anna, Command("story", "3"))
-    assert synced == []  # synchronous=NORMAL: committed, not synced
+    assert fsyncs == []  # synchronous=NORMAL: committed, not synced
     answer(services, anna, "depends", "Parole da non perdere, nemmeno se manca la corrente.")
-    assert len(synced) >= 2  # the comment held in the flow, then the answer itself
+    assert len(fsyncs) >= 2  # the comment held in the flow, then the answer itself
+
+
+def test_with_syncs_deferred_the_outcome_carries_the_sync_the_reader_s_text_still_needs(
+    build: Build, fsyncs: list[int]
+) -> None:
+    services = build(on_disk=True)
+    services.dialogue.defer_syncs()
+    anna = Reader(1001, "Anna", "it")
+    say(services, anna, Command("answer"))
+    assert say(services, anna, Press("stance:depends")).sync is None  # nothing written yet
+    written = say(services, anna, Text("Parole che aspettano il disco prima del grazie."))
+    assert fsyncs == [] and written.sync is not None  # committed; the sync is the caller's
+    written.sync()
+    assert len(fsyncs) == 1
+    assert say(services, anna, Command("story", "3")).sync is None  # owed once, then cleared

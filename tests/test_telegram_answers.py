@@ -150,3 +150,28 @@ async def test_a_server_error_on_the_confirmation_loses_neither_it_nor_the_admin
     await fake.await_until(lambda: any("Grazie Ben" in t for t in fake.texts(ben["id"])))
     await fake.await_until(lambda: any("Separati, e lo ribadisco." in t for t in fake.texts(42)))
     fake.expect_rejection("sendMessage", error_code=500)
+
+
+async def test_a_written_answer_is_synced_to_the_disk_off_the_event_loop_before_the_thanks(
+    fake: FakeBotAPI, bot: Services, monkeypatch: Any
+) -> None:
+    import os
+    import threading
+
+    real = os.fsync
+    syncs: list[tuple[bool, int]] = []  # (on the loop's thread?, messages Anna had by then)
+
+    def fsync(fd: int) -> None:
+        syncs.append((threading.current_thread() is threading.main_thread(), len(fake.sent(7))))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    anna = fake.user(7, "Anna", "it")
+    fake.send_text(anna, "/answer")
+    question = await fake.await_reply(anna["id"])
+    await press(fake, anna, question["message_id"], "stance:depends")
+    before = len(fake.sent(7))
+    fake.send_text(anna, "Un commento che deve stare sul disco prima del grazie.")
+    await fake.await_reply(anna["id"])
+    assert syncs and syncs[0] == (False, before)  # on another thread, before the reply went
+    assert len(fake.sent(7)) == before + 1

@@ -112,6 +112,8 @@ async def handle(update: Update, context: EssayContext, event: Event) -> None:
     dialogue = context.dialogue
     try:
         outcome = dialogue.handle(reader, event)
+        if outcome.sync is not None:  # what the reader wrote is on the disk before they hear
+            await asyncio.to_thread(outcome.sync)
     except Exception as failure:
         await report(context, update, failure)
         error = dialogue.phrase(reader, "error")
@@ -316,6 +318,7 @@ def build_application(config: Config, dialogue: Dialogue) -> EssayApp:
         .post_shutdown(on_shutdown)
         .build()
     )
+    dialogue.defer_syncs()  # the event loop never waits on the disk
     application.bot_data.dialogue = dialogue
     application.bot_data.config = config
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.content.catalog import Content
 from bot.content.markup import Markup
@@ -141,7 +142,14 @@ class Dialogue:
         """What to answer to ``event`` from ``reader``; everything it changes, and every message
         it sends to another chat, commits once."""
         with self.store.transaction():
-            return self.outbox.post(self._handle(self._turn(reader), event), reader.user_id)
+            outcome = self.outbox.post(self._handle(self._turn(reader), event), reader.user_id)
+        sync = self.store.db.owed_sync()
+        return outcome if sync is None else replace(outcome, sync=sync)
+
+    def defer_syncs(self) -> None:
+        """Leave the disk sync of what a reader wrote to the adapter (``Outcome.sync``), which
+        runs it off its event loop's thread; the console and the CLI keep syncing at once."""
+        self.store.db.defer_syncs()
 
     def report_error(self, incident: Incident) -> Outcome:
         """Tell the admins of an error (through the outbox, at most once a minute per error)."""

@@ -105,11 +105,13 @@ class Reply:
 @dataclass(frozen=True)
 class Outcome:
     """Everything the bot does in answer to one event: messages, and a short button notice;
-    ``posted`` counts the messages for other chats it left in the outbox."""
+    ``posted`` counts the messages for other chats it left in the outbox; ``sync``, when the
+    adapter deferred syncs, puts what the reader wrote on the disk: run it before replying."""
 
     replies: tuple[Reply, ...] = ()
     notice: str = ""
     posted: int = 0
+    sync: Callable[[], None] | None = field(default=None, compare=False)
 
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?:\s+(.*))?$", re.DOTALL)

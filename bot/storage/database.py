@@ -48,13 +48,34 @@ class Database:
             ) from error
         self._depth = 0
         self._after_commit: list[Callable[[], None]] = []
+        #: syncs left to the caller (see :meth:`defer_syncs`), and whether one is owed
+        self._deferring = False
+        self._owed = False
 
     def durable(self) -> None:
         """Sync the open transaction to the disk when it commits: for what a reader wrote."""
-        if self.path != ":memory:" and self._sync_wal not in self._after_commit:
-            self.after_commit(self._sync_wal)
+        if self.path != ":memory:" and self._synced not in self._after_commit:
+            self.after_commit(self._synced)
 
-    def _sync_wal(self) -> None:
+    def defer_syncs(self) -> None:
+        """From now on a durable commit only notes that it owes a sync, and the caller runs
+        :meth:`sync` (off its event loop's thread, say) before it tells the reader."""
+        self._deferring = True
+
+    def owed_sync(self) -> Callable[[], None] | None:
+        """The sync that durable commits since the last call still owe (None if none)."""
+        owed, self._owed = self._owed, False
+        return self.sync if owed else None
+
+    def _synced(self) -> None:
+        if self._deferring:
+            self._owed = True
+        else:
+            self.sync()
+
+    def sync(self) -> None:
+        """Sync the write-ahead log, and so every commit so far, to the disk (any thread: it
+        opens the file on its own)."""
         try:
             fd = os.open(f"{self.path}-wal", os.O_RDONLY)
         except FileNotFoundError:  # checkpointed and truncated already: in the database file
