@@ -3,7 +3,8 @@
 The connection runs in autocommit mode, so writes are atomic only inside
 :meth:`Database.transaction`. Transactions nest: the outermost is ``BEGIN IMMEDIATE ... COMMIT``
 and inner ones are savepoints, so the dialogue can wrap a whole reader event in one transaction
-while every store call still protects itself when called alone (from the CLI, say).
+while every store call of several statements still protects itself when called alone (from the
+CLI, say); a call of one statement needs no transaction, the statement being atomic itself.
 """
 
 from __future__ import annotations

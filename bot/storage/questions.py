@@ -41,12 +41,11 @@ class QuestionStore:
         self, user_id: int, text: str, lang: str, topic: str | None, score: int, outcome: str
     ) -> None:
         """Keep a reader's question with what it matched (the author reads the misses)."""
-        with self.db.transaction():
-            self.db.execute(
-                "INSERT INTO questions (user_id, text, lang, topic, score, outcome, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (user_id, text, lang, topic, score, outcome, self.db.now()),
-            )
+        self.db.execute(
+            "INSERT INTO questions (user_id, text, lang, topic, score, outcome, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (user_id, text, lang, topic, score, outcome, self.db.now()),
+        )
 
     def asked_since(self, user_id: int, since: str) -> int:
         """How many questions the reader asked after the stamp ``since``."""

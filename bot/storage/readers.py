@@ -38,19 +38,18 @@ class ReaderStore:
     def touch(self, user_id: int, first_name: str, language_code: str | None) -> None:
         """Record that the reader was seen, creating them on first contact."""
         now = self.db.now()
-        with self.db.transaction():
-            self.db.execute(
-                """
-                INSERT INTO readers (user_id, first_name, language_code, created_at, seen_at)
-                VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (user_id) DO UPDATE SET
-                    first_name = excluded.first_name,
-                    language_code = excluded.language_code,
-                    seen_at = excluded.seen_at,
-                    inactive = 0
-                """,
-                (user_id, first_name, language_code, now, now),
-            )
+        self.db.execute(
+            """
+            INSERT INTO readers (user_id, first_name, language_code, created_at, seen_at)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (user_id) DO UPDATE SET
+                first_name = excluded.first_name,
+                language_code = excluded.language_code,
+                seen_at = excluded.seen_at,
+                inactive = 0
+            """,
+            (user_id, first_name, language_code, now, now),
+        )
 
     def language(self, user_id: int) -> tuple[str | None, str | None]:
         """The language the reader chose with /lang (None if they never did), and their
@@ -88,13 +87,11 @@ class ReaderStore:
         """Enter or move on in the flow (or leave it, with None): its step in ``flow``, what
         the reader chose or wrote so far as JSON in ``flow_data``."""
         step, data = (flow.step, flow.data_json()) if flow is not None else (None, None)
-        with self.db.transaction():
-            if flow is not None and flow.comment:  # a text the reader wrote, not saved yet
-                self.db.durable()
-            self.db.execute(
-                "UPDATE readers SET flow = ?, flow_data = ? WHERE user_id = ?",
-                (step, data, user_id),
-            )
+        self.db.execute(
+            "UPDATE readers SET flow = ?, flow_data = ? WHERE user_id = ?", (step, data, user_id)
+        )
+        if flow is not None and flow.comment:  # a text the reader wrote, not saved yet: synced
+            self.db.durable()  # now if alone, else when the transaction it is in commits
 
     def display(self, user_id: int) -> str | None:
         """How the reader chose to be shown next to answers: "name", "anonymous" or None."""
@@ -103,17 +100,15 @@ class ReaderStore:
         return str(found[0]) if found and found[0] else None
 
     def set_display(self, user_id: int, display: str) -> None:
-        with self.db.transaction():
-            self.db.execute("UPDATE readers SET display = ? WHERE user_id = ?", (display, user_id))
+        self.db.execute("UPDATE readers SET display = ? WHERE user_id = ?", (display, user_id))
 
     def set_position(self, user_id: int, part_id: str, number: int) -> None:
         """Remember that the reader is at part ``part_id`` (number ``number``)."""
-        with self.db.transaction():
-            self.db.execute(
-                "UPDATE readers SET part_id = ?, furthest_part = MAX(furthest_part, ?)"
-                " WHERE user_id = ?",
-                (part_id, number, user_id),
-            )
+        self.db.execute(
+            "UPDATE readers SET part_id = ?, furthest_part = MAX(furthest_part, ?)"
+            " WHERE user_id = ?",
+            (part_id, number, user_id),
+        )
 
     def conversation(self, user_id: int) -> tuple[str | None, tuple[str, ...]]:
         """The last topic the reader asked about, and which of its aspects they were shown."""
@@ -129,8 +124,7 @@ class ReaderStore:
         return str(row[0]), tuple(str(s) for s in shown if isinstance(s, str))
 
     def set_conversation(self, user_id: int, topic: str | None, shown: tuple[str, ...]) -> None:
-        with self.db.transaction():
-            self.db.execute(
-                "UPDATE readers SET last_topic = ?, last_shown = ? WHERE user_id = ?",
-                (topic, json.dumps(list(shown)) if topic else None, user_id),
-            )
+        self.db.execute(
+            "UPDATE readers SET last_topic = ?, last_shown = ? WHERE user_id = ?",
+            (topic, json.dumps(list(shown)) if topic else None, user_id),
+        )
