@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections import OrderedDict
 from typing import Any
@@ -374,6 +375,7 @@ def run(config: Config, dialogue: Dialogue, poll_timeout: int = 30) -> None:
     secret is refused), else long-poll (which deletes a webhook left from an earlier run)."""
     asyncio.run(wait_for_telegram(config))
     application = build_application(config, dialogue)
+    gc.freeze()  # what start-up built (content, matcher, application) is never scanned again
     if config.webhook_url is not None:
         application.run_webhook(
             listen=config.listen,
