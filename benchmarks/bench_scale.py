@@ -6,8 +6,8 @@ then, in a fresh process that loads it through the composition root:
   /export, each a whole ``Dialogue.handle``;
 - EXPLAIN QUERY PLAN of every statement those calls ran (captured with the connection's trace
   callback), flagging any SCAN of a big table;
-- whether a long /export holds up other readers: /story from another reader submitted while an
-  export runs, on one worker thread as the Telegram adapter runs the core;
+- whether a long /export holds up other readers: /story from another reader while the export's
+  files are being made on a thread, as the Telegram adapter makes them;
 - the process's peak RSS (target: under 150 MB).
 
 Run: ``python benchmarks/bench_scale.py [--readers N] [--repeat K]`` (defaults 10,000 and 7).
@@ -34,7 +34,7 @@ from pathlib import Path
 
 from bot.bootstrap import bootstrap, load
 from bot.config import Config
-from bot.core.events import Command, Press, Reader
+from bot.core.events import Command, Outcome, Press, Reader
 from bot.model.clock import stamp
 from bot.model.fingerprints import fingerprint
 from bot.storage.store import Store
@@ -265,28 +265,24 @@ def plans(path: str, statements: dict[str, set[str]]) -> None:
 
 
 def blocking(services: object, author: Reader, other: Reader, repeat: int) -> None:
-    """Another reader's /story, alone and while an /export runs, both on one worker thread as
-    the Telegram adapter runs the core."""
+    """Another reader's /story, alone and while an /export's files are being made: the core
+    called from one thread (in the Telegram adapter, the event loop's), the files made on
+    another, as the adapter makes them (asyncio.to_thread)."""
     dialogue = services.dialogue  # type: ignore[attr-defined]
-    worker = ThreadPoolExecutor(max_workers=1)
+    maker = ThreadPoolExecutor(max_workers=1)
 
-    def exported() -> None:
-        """/export as the adapter does it: the core on its thread, then the files made on
-        another (asyncio.to_thread)."""
-        outcome = worker.submit(dialogue.handle, author, Command("export")).result()
+    def make_files(outcome: Outcome) -> None:
         for reply in outcome.replies:
             if reply.document is not None:
                 reply.document.content()
 
-    maker = ThreadPoolExecutor(max_workers=1)
-
     def story_latency(during_export: bool) -> float:
         export = None
         if during_export:
-            export = maker.submit(exported)
+            export = maker.submit(make_files, dialogue.handle(author, Command("export")))
             time.sleep(0.05)  # the files are being made
         began = time.perf_counter()
-        worker.submit(dialogue.handle, other, Command("story")).result()
+        dialogue.handle(other, Command("story"))
         waited = time.perf_counter() - began
         if export is not None:
             export.result()
@@ -294,9 +290,8 @@ def blocking(services: object, author: Reader, other: Reader, repeat: int) -> No
 
     alone = [story_latency(False) * 1000 for _ in range(repeat)]
     during = [story_latency(True) * 1000 for _ in range(repeat)]
-    worker.shutdown()
     maker.shutdown()
-    print("\nanother reader's /story (on the adapter's single core worker thread)")
+    print("\nanother reader's /story (the core on one thread, the export's files on another)")
     print(f"  alone:              median {statistics.median(alone):7.1f} ms")
     print(f"  during an /export:  median {statistics.median(during):7.1f} ms")
     blocked = statistics.median(during) > 10 * max(statistics.median(alone), 1.0)
