@@ -6,7 +6,6 @@ fails on cue; the happy paths run over the fake Bot API in test_outbox.py.)"""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import Any
 
 from conftest import Build
@@ -20,11 +19,6 @@ from bot.core.outbox import MAX_ATTEMPTS
 ANNA, OTHER_ADMIN = Reader(1001, "Anna", "it"), Reader(43, "Bea", "en")
 
 
-@dataclass
-class Sent:
-    message_id: int
-
-
 class Telegram:
     """A stand-in Bot: ``trouble`` maps a chat to what its sends do (an exception to raise,
     or seconds to hang)."""
@@ -33,17 +27,18 @@ class Telegram:
         self.trouble = trouble
         self.sent: list[int] = []
 
-    async def send_message(self, chat_id: int, text: str, **_: Any) -> Sent:
+    async def do_api_request(self, endpoint: str, api_kwargs: dict[str, Any]) -> Any:
+        """sendMessage (Telegram's raw answer) and editMessageText, as the courier calls them."""
+        if endpoint == "editmessagetext":
+            return True
+        chat_id = api_kwargs["chat_id"]
         problem = self.trouble.get(chat_id)
         if isinstance(problem, BaseException):
             raise problem
         if problem:
             await asyncio.sleep(problem)
         self.sent.append(chat_id)
-        return Sent(len(self.sent))
-
-    async def edit_message_text(self, text: str, **_: Any) -> bool:
-        return True
+        return {"message_id": len(self.sent), "chat": {"id": chat_id}}
 
 
 async def deliver_all(courier: Courier, until: Any, timeout: float = 5.0) -> None:

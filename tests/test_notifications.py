@@ -6,7 +6,6 @@ blocked the bot: none)."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -273,19 +272,14 @@ def test_the_learning_loop_tells_askers_unless_they_said_no(build: Build) -> Non
 # --- blocked readers -----------------------------------------------------------------------------
 
 
-@dataclass
-class Sent:
-    message_id: int
-
-
 class Blocked:
     """A stand-in Bot for a reader who blocked the bot: every send is refused with a 403."""
 
     def __init__(self) -> None:
         self.tried: list[int] = []
 
-    async def send_message(self, chat_id: int, text: str, **_: Any) -> Sent:
-        self.tried.append(chat_id)
+    async def do_api_request(self, endpoint: str, api_kwargs: dict[str, Any]) -> Any:
+        self.tried.append(api_kwargs["chat_id"])
         raise Forbidden("Forbidden: bot was blocked by the user")
 
 

@@ -18,11 +18,10 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import MessageLimit
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.content.markup import fit
+from bot.adapters.sending import edit_text, keyboard, send_text
 from bot.core.events import Keyboard, Reply
 from bot.core.outbox import Delivery, Outbox
 
@@ -30,18 +29,6 @@ log = logging.getLogger(__name__)
 #: Seconds between two looks at the outbox when nobody wakes the courier (for retries due).
 POLL = 1.0
 BATCH = 100
-
-
-def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
-    """Inline keyboard markup for ``buttons`` (None when there are none)."""
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.data, url=b.url) for b in row]
-            for row in buttons
-        ]
-    )
 
 
 def _remember_nothing(chat_id: int, message_id: int, reply: Reply) -> None:
@@ -159,15 +146,12 @@ class Courier:
     async def _put(self, delivery: Delivery) -> int:
         """Edit the card in place, or send the message; the id of the message showing it."""
         reply, chat, shown = delivery.reply, delivery.parcel.chat_id, delivery.message_id
-        text = fit(reply.text, MessageLimit.MAX_TEXT_LENGTH)
         markup = keyboard(reply.buttons)
         if shown is not None:
             if self.shown.get((chat, shown)) == (reply.text, reply.buttons):
                 return shown  # it already shows exactly this
             try:
-                await self.bot.edit_message_text(
-                    text, chat_id=chat, message_id=shown, reply_markup=markup
-                )
+                await edit_text(self.bot, chat, shown, reply.text, markup)
                 self.remember(chat, shown, reply)
                 return shown
             except BadRequest as error:
@@ -175,6 +159,6 @@ class Courier:
                     return shown
                 if "not found" not in error.message and "can't be edited" not in error.message:
                     raise
-        sent = await self.bot.send_message(chat, text, reply_markup=markup)
-        self.remember(chat, sent.message_id, reply)
-        return sent.message_id
+        message_id = await send_text(self.bot, chat, reply.text, markup)
+        self.remember(chat, message_id, reply)
+        return message_id

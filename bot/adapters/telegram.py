@@ -41,7 +41,7 @@ from telegram.ext import (
 )
 from telegram.helpers import create_deep_linked_url
 
-from bot.adapters.courier import Courier, keyboard
+from bot.adapters.courier import Courier
 from bot.adapters.flow_control import (
     MAX_IN_FLIGHT,
     ChatRateLimiter,
@@ -51,6 +51,7 @@ from bot.adapters.flow_control import (
 from bot.adapters.heartbeat import beat
 from bot.adapters.incidents import incident_of
 from bot.adapters.menus import register_menus
+from bot.adapters.sending import edit_text, keyboard, send_text
 from bot.adapters.updates import event_of, reader_of
 from bot.config import Config
 from bot.content.markup import fit, to_plain
@@ -202,7 +203,7 @@ async def edit(context: EssayContext, message: Message, reply: Reply) -> None:
     if unchanged:
         return
     try:
-        await message.edit_text(fit(reply.text, MessageLimit.MAX_TEXT_LENGTH), reply_markup=markup)
+        await edit_text(context.bot, key[0], key[1], reply.text, markup)
     except BadRequest as error:
         if "not modified" in error.message:
             pass
@@ -216,12 +217,8 @@ async def edit(context: EssayContext, message: Message, reply: Reply) -> None:
 
 async def send(context: EssayContext, chat_id: int, reply: Reply) -> None:
     """Send ``reply`` as a new message."""
-    sent = await context.bot.send_message(
-        chat_id,
-        fit(reply.text, MessageLimit.MAX_TEXT_LENGTH),
-        reply_markup=keyboard(reply.buttons),
-    )
-    context.bot_data.remember(chat_id, sent.message_id, reply)
+    message_id = await send_text(context.bot, chat_id, reply.text, keyboard(reply.buttons))
+    context.bot_data.remember(chat_id, message_id, reply)
 
 
 async def acknowledge(query: CallbackQuery, notice: str) -> None:
