@@ -28,13 +28,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.bootstrap import bootstrap, load
 from bot.config import Config
-from bot.core.events import Command, Outcome, Press, Reader
+from bot.core.events import Command, Event, Outcome, Press, Reader, Text
 from bot.model.clock import stamp
 from bot.model.fingerprints import fingerprint
 from bot.storage.store import Store
@@ -175,20 +176,31 @@ def serve(path: str, readers: int, repeat: int, profile: bool = False) -> None:
     author = Reader(ADMIN, "Autore", "it")
     someone = Reader(1_000_000 + readers // 2, f"Lettore{readers // 2}", "it")
     other = Reader(1_000_000 + 17, "Lettore17", "it")
-    calls = {
-        "/stats": (author, Command("stats")),
-        "/answers (newest)": (someone, Command("answers")),
-        "/answers (agreement)": (someone, Press("list:a:all:0")),
-        "/answers p.3 (agreement)": (someone, Press("list:a:all:3")),
-        "/mydata": (someone, Command("mydata")),
-        "/export": (author, Command("export")),
-        "/story (another reader)": (other, Command("story")),
+
+    def answering(i: int) -> tuple[Reader, Event]:
+        """A reader who answered long ago answers anew: /answer, a stance and a comment (not
+        timed), then the choice to be shown by name, which saves and confirms the answer."""
+        reader = Reader(1_000_000 + 100 + i, f"Lettore{100 + i}", "it")
+        for event in (Command("answer"), Press("stance:integrate"), Text(f"Di nuovo, {i}.")):
+            services.dialogue.handle(reader, event)
+        return reader, Press("show:name")
+
+    calls: dict[str, Callable[[int], tuple[Reader, Event]]] = {
+        "/stats": lambda i: (author, Command("stats")),
+        "/answers (newest)": lambda i: (someone, Command("answers")),
+        "/answers (agreement)": lambda i: (someone, Press("list:a:all:0")),
+        "/answers p.3 (agreement)": lambda i: (someone, Press("list:a:all:3")),
+        "/mydata": lambda i: (someone, Command("mydata")),
+        "/export": lambda i: (author, Command("export")),
+        "/story (another reader)": lambda i: (other, Command("story")),
+        "an answer saved": answering,
     }
     statements: dict[str, set[str]] = {}
     print(f"{'call':26} {'median ms':>10} {'min ms':>8} {'max ms':>8}  statements")
-    for name, (reader, event) in calls.items():
+    for name, call in calls.items():
         times = []
         for i in range(repeat):
+            reader, event = call(i)
             traced.clear()
             connection.set_trace_callback(traced.append if i == 0 else None)
             began = time.perf_counter()
@@ -208,7 +220,8 @@ def serve(path: str, readers: int, repeat: int, profile: bool = False) -> None:
             f"  {len(statements[name])}"
         )
     if profile:
-        for name, (reader, event) in calls.items():
+        for name, call in calls.items():
+            reader, event = call(repeat)
             profiler = cProfile.Profile()
             profiler.runcall(services.dialogue.handle, reader, event)
             print(f"\n--- cProfile: {name} (cumulative, top 14)")

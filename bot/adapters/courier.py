@@ -21,7 +21,7 @@ from typing import Any
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot.adapters.sending import edit_text, keyboard, send_text
+from bot.adapters.sending import edit_text, send_text
 from bot.core.events import Keyboard, Reply
 from bot.core.outbox import Delivery, Outbox
 
@@ -146,12 +146,11 @@ class Courier:
     async def _put(self, delivery: Delivery) -> int:
         """Edit the card in place, or send the message; the id of the message showing it."""
         reply, chat, shown = delivery.reply, delivery.parcel.chat_id, delivery.message_id
-        markup = keyboard(reply.buttons)
         if shown is not None:
             if self.shown.get((chat, shown)) == (reply.text, reply.buttons):
                 return shown  # it already shows exactly this
             try:
-                await edit_text(self.bot, chat, shown, reply.text, markup)
+                await edit_text(self.bot, chat, shown, reply.text, reply.buttons)
                 self.remember(chat, shown, reply)
                 return shown
             except BadRequest as error:
@@ -159,6 +158,6 @@ class Courier:
                     return shown
                 if "not found" not in error.message and "can't be edited" not in error.message:
                     raise
-        message_id = await send_text(self.bot, chat, reply.text, markup)
+        message_id = await send_text(self.bot, chat, reply.text, reply.buttons)
         self.remember(chat, message_id, reply)
         return message_id

@@ -195,15 +195,16 @@ async def send_document(context: EssayContext, chat_id: int, reply: Reply) -> No
 async def edit(context: EssayContext, message: Message, reply: Reply) -> None:
     """Replace ``message`` with ``reply`` in place, unless it already shows exactly that."""
     key = (message.chat.id, message.message_id)
-    markup = keyboard(reply.buttons)
     shown = context.bot_data.shown.get(key)
     unchanged = shown == (reply.text, reply.buttons) or (
-        shown is None and message.text == to_plain(reply.text) and message.reply_markup == markup
+        shown is None
+        and message.text == to_plain(reply.text)
+        and message.reply_markup == keyboard(reply.buttons)
     )
     if unchanged:
         return
     try:
-        await edit_text(context.bot, key[0], key[1], reply.text, markup)
+        await edit_text(context.bot, key[0], key[1], reply.text, reply.buttons)
     except BadRequest as error:
         if "not modified" in error.message:
             pass
@@ -217,7 +218,7 @@ async def edit(context: EssayContext, message: Message, reply: Reply) -> None:
 
 async def send(context: EssayContext, chat_id: int, reply: Reply) -> None:
     """Send ``reply`` as a new message."""
-    message_id = await send_text(context.bot, chat_id, reply.text, keyboard(reply.buttons))
+    message_id = await send_text(context.bot, chat_id, reply.text, reply.buttons)
     context.bot_data.remember(chat_id, message_id, reply)
 
 
