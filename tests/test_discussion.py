@@ -269,6 +269,24 @@ def test_the_discussion_shows_the_other_view_agreed_across_sides(services: Servi
     assert "numero 2" not in other
 
 
+def test_the_discussion_ranks_only_the_newest_other_views(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.core import answering
+
+    monkeypatch.setattr(answering, "OTHER_VIEWS", 2)
+    agreed = answered(services, 1, "integrate")  # agreed across sides, but the oldest
+    answered(services, 2, "depends")
+    answered(services, 3, "integrate")
+    for n, stance in ((11, "separate"), (21, "integrate")):
+        before(services, reader(n), stance)
+        vote(services, reader(n), agreed)
+    discussion = text(answer(services, reader(4), "separate", "Separati, come sempre."))
+    other = discussion.split("Un lettore la vede diversamente:")[1]
+    assert "Il parere numero 3: integrate" in other  # the newest of the two, none voted on
+    assert "numero 1" not in other
+
+
 # --- before and after reading --------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ from bot.model.limits import (
     MAX_COMMENT,
     MAX_MENTIONS,
     MIN_COMMENT,
+    OTHER_VIEWS,
 )
 from bot.model.replies import card_id
 from bot.storage.store import Store
@@ -239,7 +240,7 @@ class Answering:
     def discuss(self, turn: Turn, saved: Answer, confirmation: Markup) -> Reply:
         """The confirmation (and whether the essay changed the reader's mind), the tally and
         the minds changed, the essay on what the comment mentions, the answer from another
-        stance that readers on both sides agree with most."""
+        stance that readers on both sides agree with most (of the newest OTHER_VIEWS)."""
         parts = [confirmation]
         before = self.readers.before(saved.user_id)
         if before in STANCES:
@@ -260,7 +261,7 @@ class Answering:
             name = topic.texts[turn.lang].name
             quote = turn.quote(topic.quote, topic.translations)
             parts.append(turn.say("essay_on_topic", name=name, quote=quote, part=topic.part))
-        others = self.answers.other_views(saved.user_id, saved.stance)
+        others = self.answers.other_views(saved.user_id, saved.stance, OTHER_VIEWS)
         rows: list[tuple[Button, ...]] = []
         if others:
             standings = self.store.votes.standings(others)

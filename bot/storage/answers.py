@@ -255,13 +255,13 @@ class AnswerStore:
             counts[stance] = int(count)
         return counts
 
-    def other_views(self, user_id: int, stance: str) -> list[int]:
-        """The published answers, with a comment, from readers of a different stance, newest
-        first (ids)."""
+    def other_views(self, user_id: int, stance: str, limit: int) -> list[int]:
+        """The newest ``limit`` published answers, with a comment, from readers of a different
+        stance, newest first (ids)."""
         rows = self.db.execute(
             "SELECT id FROM answers WHERE status = 'published' AND user_id != ? AND stance != ?"
-            " AND comment IS NOT NULL ORDER BY created_at DESC, id DESC",
-            (user_id, stance),
+            " AND comment IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT ?",
+            (user_id, stance, limit),
         )
         return [int(row[0]) for row in rows]
 
