@@ -257,14 +257,20 @@ def test_without_votes_the_discussion_shows_the_newest_other_view(services: Serv
     assert "numero 1" not in other and "numero 3" not in other
 
 
-def test_the_discussion_shows_the_other_view_agreed_across_sides(services: Services) -> None:
-    agreed = answered(services, 1, "integrate")
-    answered(services, 2, "depends")
+def other_view_after_votes_across_sides(services: Services, agreed: int) -> str:
+    """Readers of both sides agree with answer ``agreed``; then reader 4 answers "separate":
+    the other view the discussion shows them."""
     for n, stance in ((11, "separate"), (21, "integrate")):
         before(services, reader(n), stance)
         vote(services, reader(n), agreed)
     discussion = text(answer(services, reader(4), "separate", "Separati, come sempre."))
-    other = discussion.split("Un lettore la vede diversamente:")[1]
+    return discussion.split("Un lettore la vede diversamente:")[1]
+
+
+def test_the_discussion_shows_the_other_view_agreed_across_sides(services: Services) -> None:
+    agreed = answered(services, 1, "integrate")
+    answered(services, 2, "depends")
+    other = other_view_after_votes_across_sides(services, agreed)
     assert "Il parere numero 1: integrate" in other
     assert "numero 2" not in other
 
@@ -278,11 +284,7 @@ def test_the_discussion_ranks_only_the_newest_other_views(
     agreed = answered(services, 1, "integrate")  # agreed across sides, but the oldest
     answered(services, 2, "depends")
     answered(services, 3, "integrate")
-    for n, stance in ((11, "separate"), (21, "integrate")):
-        before(services, reader(n), stance)
-        vote(services, reader(n), agreed)
-    discussion = text(answer(services, reader(4), "separate", "Separati, come sempre."))
-    other = discussion.split("Un lettore la vede diversamente:")[1]
+    other = other_view_after_votes_across_sides(services, agreed)
     assert "Il parere numero 3: integrate" in other  # the newest of the two, none voted on
     assert "numero 1" not in other
 
