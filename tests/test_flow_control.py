@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from telegram.error import RetryAfter
 
-from bot.adapters.flow_control import FLOODED_CHATS, NO_CHAT, ChatRateLimiter
+from bot.adapters.flow_control import FLOODED_CHATS, NO_CHAT, RATE_BURST, ChatRateLimiter
 
 
 class Telegram:
@@ -78,3 +78,28 @@ async def test_acknowledging_a_press_never_waits_behind_queued_messages() -> Non
     await limiter.process_request(call, ("ack",), {}, "answerCallbackQuery", {}, None)
     assert done["ack"] - start < 0.5 and len(done) < 30  # before most of the messages
     await asyncio.gather(*queued)
+
+
+async def test_messages_go_one_a_turn_two_at_most_at_once_and_a_late_turn_is_made_up() -> None:
+    rate = 10.0  # a turn every 0.1 s (RATE_MARGIN makes it a little longer)
+    limiter = ChatRateLimiter(rate)
+    loop = asyncio.get_running_loop()
+    went: list[float] = []
+
+    async def call(n: int) -> bool:
+        went.append(loop.time())
+        return True
+
+    def message(n: int) -> asyncio.Future[object]:
+        request = limiter.process_request(call, (n,), {}, "sendMessage", {"chat_id": n}, None)
+        return asyncio.ensure_future(request)
+
+    await asyncio.gather(*(message(n) for n in range(RATE_BURST + 2)))
+    first, *later = went
+    assert later[0] - first < 0.5 / rate  # the second went with the first, without a turn
+    assert later[RATE_BURST - 1] - first >= 0.5 / rate  # the third waited for its turn
+    assert went[-1] - first >= (len(went) - RATE_BURST) * 0.9 / rate  # as did the fourth
+    await asyncio.sleep(3 / rate)  # idle, as when the event loop was busy elsewhere
+    went.clear()
+    await asyncio.gather(*(message(n) for n in range(RATE_BURST + 1)))
+    assert went[-1] - went[0] >= 0.5 / rate  # the turns missed are not all made up at once
