@@ -8,8 +8,9 @@ the one before (a closed loop: no think time). The echo bot gets the same update
 texts and edits the pressed message. For each bot: replies a second over the busy period (first
 update queued → last reply), latency from the moment the fake queues an update to the bot's
 reply to it (sendMessage or editMessageText in that chat; also from the moment the fake hands
-the update out), replies lost (none within ``--lost-after`` seconds; that reader stops), and CPU
-seconds per reply (the bot process's utime + stime from /proc/PID/stat). Three runs:
+the update out), how long a press waits for its acknowledgement (answerCallbackQuery), replies
+lost (none within ``--lost-after`` seconds; that reader stops), and CPU seconds per reply (the
+bot process's utime + stime from /proc/PID/stat). Three runs:
 
 1. no rate limit (``ESSAYBOT_MAX_RATE=0``, no flood limits in the fake): throughput ≥ 0.8× and
    p99 ≤ 1.5× the echo bot's;
@@ -123,6 +124,8 @@ class LoadFake(FakeBotAPI):
         self.last_reply = 0.0
         self.extra = 0  # replies to no step (a second reply to one update)
         self.late = 0  # replies after their step was counted lost
+        self.pressed: dict[str, float] = {}  # callback query id -> when the reader pressed
+        self.acks: list[float] = []  # from press to the bot's answerCallbackQuery
 
     async def _get_updates(self, params: Json) -> list[Json]:
         updates = await super()._get_updates(params)
@@ -140,6 +143,13 @@ class LoadFake(FakeBotAPI):
         message = super()._editMessageText(params)
         self._replied(message)
         return message
+
+    def _answerCallbackQuery(self, params: Json) -> bool:
+        answered = super()._answerCallbackQuery(params)
+        pressed = self.pressed.pop(str(params.get("callback_query_id")), None)
+        if pressed is not None:
+            self.acks.append(time.monotonic() - pressed)
+        return answered
 
     def _replied(self, message: Json) -> None:
         now = time.monotonic()
@@ -179,7 +189,8 @@ class LoadFake(FakeBotAPI):
                 else:
                     found = (d for _, d in reader.keyboard if d == step.value)
                 data = next(found, step.value)
-                self.press_button(reader.user, reader.message_id, data)
+                query = self.press_button(reader.user, reader.message_id, data)
+                self.pressed[query] = time.monotonic()
             now = time.monotonic()
             reader.waiting = (now, self._updates[-1]["update_id"])
             self.first_update = min(self.first_update, now)
@@ -302,6 +313,7 @@ def measure(
             middle, tail = statistics.median(ordered) * 1000, percentile(ordered, 99) * 1000
             print(f"  {number:2} {label:22} {middle:8.0f} {tail:8.0f}")
     latencies = sorted(fake.latencies) or [math.nan]
+    acks = sorted(fake.acks) or [math.nan]
     busy = fake.last_reply - fake.first_update if replies else math.nan
     return {
         "updates sent": sum(reader.done for reader in people),
@@ -310,6 +322,8 @@ def measure(
         "latency median ms": statistics.median(latencies) * 1000,
         "latency p99 ms": percentile(latencies, 99) * 1000,
         "from hand-out median ms": statistics.median(fake.handout_latencies or [math.nan]) * 1000,
+        "press ack median ms": statistics.median(acks) * 1000,
+        "press ack p99 ms": percentile(acks, 99) * 1000,
         "replies lost": lost - fake.late,
         f"replies after {lost_after:g} s": fake.late,
         "extra replies": fake.extra,
