@@ -261,6 +261,8 @@ class FakeBotAPI:
                 body["description"] = "Webhook was set"
         except ApiError as error:
             body = error.body
+        except ConnectionResetError:  # the client went away mid-request (a bot stopping): as
+            return web.Response(status=499)  # Telegram, answer nobody and record nothing
         except Exception as error:  # a bug of the fake: make it visible in `rejected`
             body = ApiError(500, f"Internal Server Error: FakeBotAPI failed: {error!r}").body
         status, description = body.get("error_code", 200), body.get("description", "")

@@ -404,3 +404,19 @@ async def test_a_photo_needs_a_file_and_a_short_caption(fake: FakeBotAPI, bot: B
     assert rejections(fake) == [
         "Bad Request: there is no photo in the request", "Bad Request: message caption is too long"
     ]  # fmt: skip
+
+
+def test_a_client_that_goes_away_mid_request_is_not_a_rejection(fake: FakeBotAPI) -> None:
+    import socket
+    from urllib.parse import urlsplit
+
+    address = urlsplit(fake.base_url)
+    with socket.create_connection((address.hostname, address.port)) as client:
+        client.sendall(  # a body announced, then the client is gone (a bot stopping)
+            f"POST /bot{fake.token}/getUpdates HTTP/1.1\r\nHost: x\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n"
+            "timeout=1".encode()
+        )
+    time.sleep(0.3)
+    fake.assert_no_rejections()  # nothing to record: a server error would be
+    assert fake.calls("getUpdates") == []
