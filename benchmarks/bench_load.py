@@ -32,14 +32,12 @@ import argparse
 import contextlib
 import math
 import os
-import signal
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +46,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from fake_telegram import FakeBotAPI  # noqa: E402
+from helpers import bot_process  # noqa: E402
 
 TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz"
 CAP = 30.0  # Telegram's overall limit, messages a second
@@ -215,30 +214,6 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-@contextlib.contextmanager
-def bot_process(
-    command: list[str], fake: FakeBotAPI, folder: Path, settings: dict[str, str]
-) -> Iterator[subprocess.Popen[str]]:
-    """A bot as a process polling the fake (none of the developer's settings), like
-    ``tests/helpers.essaybot_run``, logging into ``folder/bot.log``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ESSAYBOT_"))}
-    env |= {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake.base_url, **settings}
-    with (folder / "bot.log").open("a") as log:
-        process = subprocess.Popen(
-            command, env=env, cwd=folder, stdout=log, stderr=subprocess.STDOUT, text=True
-        )
-        try:
-            yield process
-        finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-
-
 def measure(
     baseline: bool,
     readers: int,
@@ -262,7 +237,10 @@ def measure(
     with LoadFake() as fake, tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         env = {"ESSAYBOT_DATABASE": str(folder / "bot.sqlite3"), "ESSAYBOT_LOG_LEVEL": "INFO"}
-        with bot_process(command, fake, folder, env | settings) as process:
+        with (
+            contextlib.suppress(subprocess.TimeoutExpired),  # a bot that would not stop: killed
+            bot_process(command, fake, folder, env | settings, token=TOKEN) as process,
+        ):
             try:
                 fake.wait_until(lambda: fake.is_polling, timeout=30, description="polling")
             except AssertionError:

@@ -115,29 +115,18 @@ def essaybot(
 
 
 @contextmanager
-def essaybot_run(
-    fake: FakeBotAPI, folder: Path, **settings: str
+def bot_process(
+    command: list[str], fake: FakeBotAPI, folder: Path, settings: dict[str, str], *, token: str
 ) -> Iterator[subprocess.Popen[str]]:
-    """``essaybot run`` as a process pointed at the fake, logging at DEBUG into
-    ``folder/bot.log``; ``settings`` add environment variables (``ESSAYBOT_ADMIN_IDS="42"``)."""
-    from conftest import TOKEN
-
+    """``command`` (a bot) as a process polling the fake with ``token``, none of the
+    developer's TELEGRAM_ and ESSAYBOT_ settings but ``settings``, logging into
+    ``folder/bot.log``; interrupted at the end (killed if it has not stopped 20 s later, and
+    then ``subprocess.TimeoutExpired`` raised)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ESSAYBOT_"))}
-    env |= {
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": fake.base_url,
-        "ESSAYBOT_DATABASE": str(folder / "bot.sqlite3"),
-        "ESSAYBOT_LOG_LEVEL": "DEBUG",
-        **settings,
-    }
+    env |= {"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": fake.base_url, **settings}
     with (folder / "bot.log").open("a") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            env=env,
-            cwd=folder,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
+            command, env=env, cwd=folder, stdout=log, stderr=subprocess.STDOUT, text=True
         )
         try:
             yield process
@@ -148,7 +137,25 @@ def essaybot_run(
                     process.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     process.kill()
+                    process.wait()
                     raise
+
+
+@contextmanager
+def essaybot_run(
+    fake: FakeBotAPI, folder: Path, **settings: str
+) -> Iterator[subprocess.Popen[str]]:
+    """``essaybot run`` as a process pointed at the fake, logging at DEBUG into
+    ``folder/bot.log``; ``settings`` add environment variables (``ESSAYBOT_ADMIN_IDS="42"``)."""
+    from conftest import TOKEN
+
+    env = {
+        "ESSAYBOT_DATABASE": str(folder / "bot.sqlite3"),
+        "ESSAYBOT_LOG_LEVEL": "DEBUG",
+        **settings,
+    }
+    with bot_process([sys.executable, "-m", "bot", "run"], fake, folder, env, token=TOKEN) as run:
+        yield run
 
 
 # --- Telegram, over the fake Bot API -------------------------------------------------------------
