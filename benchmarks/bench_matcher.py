@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from bot.bootstrap import build_matcher, load
 from bot.config import Config
-from bot.core.understanding import Understanding
+from bot.core.understanding.decide import Understanding
 from bot.model.text import fold
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"

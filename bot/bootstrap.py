@@ -11,7 +11,8 @@ from bot.content.catalog import Content
 from bot.content.loader import load_content
 from bot.core import registry
 from bot.core.dialogue import Dialogue
-from bot.core.matcher import Matcher
+from bot.core.understanding.classifier import Classifier
+from bot.core.understanding.matcher import Matcher
 from bot.model.clock import Clock, system_clock
 from bot.storage.store import Store
 
@@ -51,7 +52,6 @@ def build_matcher(content: Content) -> Matcher:
     neutral = {
         *wording.frame,
         *wording.question_words,
-        *wording.adjacent,
         *(phrase for phrases in wording.aspects.values() for phrase in phrases),
     }
     return Matcher(content.topics, content.matching, neutral)
@@ -71,5 +71,6 @@ def bootstrap(
         admins=config.admin_ids,
         pre_moderation=config.moderation == "pre",
         clock=clock,
+        classifier=Classifier.for_bank(content.bank, config.model_cache),
     )
     return Services(config, content, store, matcher, dialogue)

@@ -10,6 +10,8 @@ from bot.bootstrap import bootstrap, load
 from bot.config import Config, ConfigError, load_config, with_webhook
 from bot.content.loader import ContentError
 from bot.core.events import Reader
+from bot.core.learning import OUT
+from bot.core.understanding.decide import Understanding
 from bot.storage.database import StoreError
 
 
@@ -40,6 +42,9 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="*", help="questions (default: one per line on stdin)")
     ask.add_argument("--lang", default="it", choices=["it", "en"], help="the reader's language")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument(
+        "--explain", action="store_true", help="the nearest bank examples and the scores"
+    )
     stats = commands.add_parser("stats", help="readers, reading funnel, answers, questions")
     stats.add_argument("--chart", metavar="PATH", help="also draw the numbers as a PNG chart")
     export = commands.add_parser("export", help="every answer (or reply), as CSV or JSON")
@@ -48,6 +53,8 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--output", help="file to write (default: standard output)")
     aliases = commands.add_parser("aliases", help="the aliases taught with /unanswered")
     aliases.add_argument("action", choices=["export"], help="export: print them as YAML")
+    bank = commands.add_parser("bank", help="the question bank's additions from /unanswered")
+    bank.add_argument("action", choices=["export"], help="export: print them as bank YAML")
     check = commands.add_parser("check", help="validate the content files")
     check.add_argument("directory", nargs="?", help="content folder (default: the shipped one)")
     backup = commands.add_parser("backup", help="copy the database, safe while the bot runs")
@@ -81,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return export(config, args)
         if command == "aliases":
             return export_aliases(config)
+        if command == "bank":
+            return export_bank(config)
         if command == "health":
             return health(config)
         if command in ("backup", "doctor"):
@@ -143,6 +152,9 @@ def ask(config: Config, args: argparse.Namespace) -> int:
             continue
         lookup = services.dialogue.preview(Reader(0, "", args.lang), question)
         reply = "\n\n".join(to_terminal(r.text) for r in lookup.outcome.replies)
+        labels = [b.label for r in lookup.outcome.replies for row in r.buttons for b in row]
+        if args.explain:
+            print(explain(services.dialogue.asking.understanding, question), flush=True)
         if args.json:
             match, decision = lookup.match, lookup.decision
             scores = {c.topic: c.score for c in match.ranking}
@@ -159,16 +171,32 @@ def ask(config: Config, args: argparse.Namespace) -> int:
                 "aspect": decision.aspect,
                 "score": match.score,
                 "alternatives": [{"topic": t, "score": scores.get(t, 0)} for t in others],
+                "intent": decision.intent,
+                "confidence": decision.confidence,
                 "reply": reply,
+                "buttons": labels,
             }
             print(json.dumps(record, ensure_ascii=False), flush=True)
         else:
-            labels = [
-                f"[{b.label}]" for r in lookup.outcome.replies for row in r.buttons for b in row
-            ]
-            print(f"? {question}\n{reply}\n{' '.join(labels)}\n", flush=True)
+            shown = " ".join(f"[{label}]" for label in labels)
+            print(f"? {question}\n{reply}\n{shown}\n", flush=True)
     services.close()
     return 0
+
+
+def explain(understanding: Understanding, question: str) -> str:
+    """What decided: the learned intents and aspects with their probabilities, the matcher's
+    topics with their scores, and the bank's examples nearest to the question."""
+    intents, aspects = understanding.read(question)
+    ranking = understanding.match(question).ranking
+    lines = [f"? {question}"]
+    lines.append("  intents: " + ", ".join(f"{r.label} {r.p:.2f}" for r in intents[:4]))
+    lines.append("  aspects: " + ", ".join(f"{r.label} {r.p:.2f}" for r in aspects[:3]))
+    lines.append("  matcher: " + (", ".join(f"{c.topic} {c.score}" for c in ranking[:3]) or "-"))
+    for example, similarity in understanding.model.nearest(question):
+        aspect = f" ({example.aspect})" if example.aspect else ""
+        lines.append(f"  ~ {similarity:.2f} {example.intent}{aspect}: {example.q}")
+    return "\n".join(lines)
 
 
 def report(config: Config, chart: str | None = None) -> int:
@@ -220,6 +248,23 @@ def export(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def export_bank(config: Config) -> int:
+    """Print what the author taught with /unanswered as question-bank YAML, to merge into
+    content/bank/: a topic for each question mapped to one, ``out`` for each the essay does
+    not cover."""
+    import yaml
+
+    from bot.content.catalog import Example
+
+    services = bootstrap(config)
+    learned = services.store.questions.learned()
+    services.close()
+    examples = [Example(a.phrase, a.lang, a.topic).as_yaml() for a in learned]
+    print("# Taught with /unanswered: add these to a file in content/bank/.")
+    print(yaml.safe_dump({"examples": examples}, allow_unicode=True, sort_keys=False), end="")
+    return 0
+
+
 def export_aliases(config: Config) -> int:
     """Print the aliases taught with /unanswered as YAML to merge into content/topics.yaml."""
     import yaml
@@ -229,6 +274,8 @@ def export_aliases(config: Config) -> int:
     services.close()
     topics: dict[str, dict[str, dict[str, list[str]]]] = {}
     for alias in learned:
+        if alias.topic == OUT:
+            continue  # a question the essay does not cover names no topic
         by_lang = topics.setdefault(alias.topic, {})
         by_lang.setdefault(alias.lang, {"aliases": []})["aliases"].append(alias.phrase)
     print(

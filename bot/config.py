@@ -45,6 +45,8 @@ class Config:
     port: int = 8443
     #: the secret Telegram sends with every webhook request (required in webhook mode)
     webhook_secret: str | None = field(default=None, repr=False)
+    #: where the model learned from the question bank is kept between starts (None: nowhere)
+    model_cache: Path | None = None
 
     @property
     def heartbeat_path(self) -> Path:
@@ -124,8 +126,14 @@ def load_config(
         content_dir=Path(content_dir) if content_dir else None,
         moderation=moderation,
         max_rate=max_rate,
+        model_cache=Path(get("ESSAYBOT_MODEL_CACHE") or _cache_home(get)) / "essaybot",
         **_webhook(get),
     )
+
+
+def _cache_home(get: Callable[[str], str]) -> str:
+    """The user's cache folder: XDG_CACHE_HOME, else ~/.cache."""
+    return get("XDG_CACHE_HOME") or str(Path(get("HOME") or Path.home()) / ".cache")
 
 
 def with_webhook(config: Config, url: str | None, listen: str | None, port: int | None) -> Config:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -76,9 +77,7 @@ def anna() -> Reader:
 def content_copy(tmp_path: Path) -> Path:
     """A writable copy of the shipped content, for tests that break it on purpose."""
     target = tmp_path / "content"
-    target.mkdir()
-    for source in default_content_dir().glob("*.yaml"):
-        (target / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.copytree(default_content_dir(), target)
     return target
 
 

@@ -1,15 +1,22 @@
 """How well the bot understands readers' questions, per question set: the figures the quality
-test requires and the README reports. Run ``python tests/quality.py`` to print them."""
+test requires and the README reports. Run ``python tests/quality.py`` to print them (``-v``
+lists every miss).
+
+The sets: the public samples, the project's own natural sets, the outside development set, and
+the question bank's held-out fifth (``content/bank/``, never trained on)."""
 
 from __future__ import annotations
 
+import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.core.understanding import Decision, Understanding
+from bot.content.catalog import Content
+from bot.core.understanding.decide import Decision, Understanding
 
 DATA = Path(__file__).parent / "data"
 SETS = (
@@ -17,7 +24,27 @@ SETS = (
     "questions.extra.yaml",
     "questions.natural.sample.yaml",
     "questions.natural.yaml",
+    "questions.outside-dev.yaml",
 )
+BANK = "bank held-out"
+#: What the bank's kinds of questions about the essay are called in decisions.
+ABOUT = {"length": "essay"}
+
+
+@dataclass(frozen=True)
+class Case:
+    """A question and what is right for it: ``want`` (acceptable topics; none when the essay
+    does not answer it), the ``aspect`` asked, the ``outcome`` kind, the ``about`` intent
+    (``essay:<kind>`` or ``help:<feature>``) and whether it is a trap (no topic at all)."""
+
+    q: str
+    want: tuple[str, ...] = ()
+    aspect: str | None = None
+    outcome: str | None = None
+    related: str | None = None
+    about: str | None = None
+    trap: bool = False
+    term: str | None = None
 
 
 def questions(name: str) -> list[dict[str, Any]]:
@@ -25,77 +52,158 @@ def questions(name: str) -> list[dict[str, Any]]:
     return loaded
 
 
+def accepted(expect: str | list[str] | None) -> tuple[str, ...]:
+    return (expect,) if isinstance(expect, str) else tuple(expect or ())
+
+
+def file_cases(name: str) -> list[Case]:
+    found = []
+    for raw in questions(name):
+        want = accepted(raw.get("expect", raw.get("want")))
+        outcome, related = raw.get("outcome"), raw.get("related")
+        trap = not want and related is None and outcome in (None, "none")
+        aspect = raw.get("aspect") if raw.get("aspect") != "yesno" else None
+        found.append(Case(raw["q"], want, aspect, outcome, related, None, trap))
+    return found
+
+
+def bank_cases(content: Content) -> list[Case]:
+    """The bank's held-out examples as cases."""
+    found = []
+    terms, premises = content.guide.terms, content.guide.premises
+    for example in (e for e in content.bank if e.held_out):
+        kind, _, name = example.intent.partition(":")
+        q = example.q
+        if kind in ("essay", "help"):
+            found.append(Case(q, about=example.intent))
+        elif kind == "glossary":
+            found.append(Case(q, (terms[name].topic,), term=name))
+        elif kind == "premise":
+            found.append(Case(q, (premises[name].topic,)))
+        elif kind == "smalltalk" or example.intent in ("sequence", "followup"):
+            found.append(Case(q, outcome=kind if kind == "smalltalk" else example.intent))
+        elif example.intent == "out":
+            trap = example.related is None
+            found.append(Case(q, related=example.related, trap=trap))
+        else:
+            found.append(Case(q, (example.intent,), example.aspect))
+    return found
+
+
 @dataclass
 class Figures:
-    """Scores of one set: in scope (right answer 1, right "did you mean" ½), not answered
-    (given no topic), traps (questions of no topic at all, such as an acronym in another
-    sense: rejected, that is no topic answered as if it applied; the kind figure tells how many
-    got exactly "none"), kinds (the reply of the kind asked), with misses."""
+    """Scores of one set: in scope (right topic 1, a "did you mean" that offers it ½), the
+    aspect asked answered, not answered (given no topic), traps (no topic answered), about
+    the essay or the bot (the right kind and command), kinds (the reply of the kind asked)."""
 
     in_scope: float = 0.0
     in_scope_total: int = 0
+    aspects: Counter[str] = field(default_factory=Counter)
+    aspects_total: Counter[str] = field(default_factory=Counter)
     unanswered: int = 0
     unanswered_total: int = 0
     traps: int = 0
     traps_total: int = 0
+    about: int = 0
+    about_total: int = 0
     kinds: int = 0
     kinds_total: int = 0
     misses: list[str] = field(default_factory=list)
 
-    def rate(self, part: float, total: int) -> float:
+    @staticmethod
+    def rate(part: float, total: int) -> float:
         return 100.0 * part / total if total else 100.0
 
+    @property
+    def aspect_rate(self) -> float:
+        return self.rate(sum(self.aspects.values()), sum(self.aspects_total.values()))
+
     def line(self, name: str) -> str:
-        in_scope = self.rate(self.in_scope, self.in_scope_total)
-        unanswered = self.rate(self.unanswered, self.unanswered_total)
-        kinds = self.rate(self.kinds, self.kinds_total)
+        r = self.rate
         return (
-            f"{name}: in scope {in_scope:.0f} % of {self.in_scope_total},"
-            f" not answered {unanswered:.0f} % of {self.unanswered_total},"
-            f" traps {self.traps}/{self.traps_total}, kind {kinds:.0f} % of {self.kinds_total}"
+            f"{name}: in scope {r(self.in_scope, self.in_scope_total):.1f} % of"
+            f" {self.in_scope_total}, aspect {self.aspect_rate:.1f} % of"
+            f" {sum(self.aspects_total.values())}, not answered"
+            f" {r(self.unanswered, self.unanswered_total):.1f} % of {self.unanswered_total},"
+            f" traps {r(self.traps, self.traps_total):.1f} % of {self.traps_total},"
+            f" about the essay/bot {r(self.about, self.about_total):.1f} % of"
+            f" {self.about_total}, kind {r(self.kinds, self.kinds_total):.1f} % of"
+            f" {self.kinds_total}"
+        )
+
+    def aspect_line(self) -> str:
+        return ", ".join(
+            f"{a} {self.rate(self.aspects[a], n):.0f} % of {n}"
+            for a, n in sorted(self.aspects_total.items())
         )
 
 
-def accepted(expect: str | list[str] | None) -> list[str]:
-    return [expect] if isinstance(expect, str) else list(expect or [])
+def _about_right(decision: Decision, about: str) -> bool:
+    kind, _, name = about.partition(":")
+    if kind == "help":
+        return decision.kind == "help" and decision.about == name
+    # the bot's opinion and the unfinished sentence are answered on their topic
+    return decision.kind in ("about", "answer") and decision.about == ABOUT.get(name, name)
+
+
+def judge(figures: Figures, case: Case, decision: Decision) -> None:
+    """Add one case and the decision on it to ``figures``."""
+    miss = f"{case.q} -> {decision.kind} {decision.topic or decision.about or ''}".rstrip()
+    if case.want:
+        figures.in_scope_total += 1
+        if decision.kind == "answer" and decision.topic in case.want:
+            figures.in_scope += 1
+        elif decision.kind == "choices" and set(decision.choices) & set(case.want):
+            figures.in_scope += 0.5
+            figures.misses.append(f"½ {case.q} -> choices {decision.choices}")
+        else:
+            figures.misses.append(f"✗ {miss} (want {'/'.join(case.want)})")
+        if case.aspect is not None:
+            figures.aspects_total[case.aspect] += 1
+            topic_right = decision.kind == "answer" and decision.topic in case.want
+            said = {decision.aspect, decision.asked}
+            if topic_right and (
+                case.aspect in said or (case.aspect == "what" and said <= {None, "what"})
+            ):
+                figures.aspects[case.aspect] += 1
+            elif topic_right:
+                figures.misses.append(f"✗ aspect {case.q} -> {said} (want {case.aspect})")
+    elif case.about is not None:
+        figures.about_total += 1
+        if _about_right(decision, case.about):
+            figures.about += 1
+        else:
+            figures.misses.append(f"✗ {miss} (want {case.about})")
+    elif case.outcome in ("smalltalk", "sequence", "followup"):
+        figures.kinds_total += 1
+        if decision.kind == case.outcome or decision.intent == case.outcome:
+            figures.kinds += 1
+        else:
+            figures.misses.append(f"✗ {miss} (want {case.outcome})")
+    else:
+        figures.unanswered_total += 1
+        if decision.kind != "answer":
+            figures.unanswered += 1
+        else:
+            figures.misses.append(f"✗ {miss} (no topic)")
+        if case.trap:
+            figures.traps_total += 1
+            figures.traps += decision.kind != "answer"
+    if case.outcome is not None and case.outcome not in ("smalltalk", "sequence", "followup"):
+        figures.kinds_total += 1
+        kind = {"unclear": "none", "help": "about"}.get(decision.kind, decision.kind)
+        if kind == case.outcome and (case.outcome != "related" or decision.topic == case.related):
+            figures.kinds += 1
+        elif not case.want:
+            figures.misses.append(f"~ {miss} (want {case.outcome})")
 
 
 def score(understanding: Understanding, name: str) -> Figures:
+    """The figures of set ``name`` (a file in tests/data, or BANK)."""
     figures = Figures()
-    for case in questions(name):
-        decision: Decision = understanding.decide(case["q"])
-        expect, outcome = case.get("expect"), case.get("outcome")
-        if expect is not None:
-            figures.in_scope_total += 1
-            if decision.kind == "answer" and decision.topic in accepted(expect):
-                figures.in_scope += 1
-            elif decision.kind == "choices" and set(decision.choices) & set(accepted(expect)):
-                figures.in_scope += 0.5
-                figures.misses.append(f"½ {case['q']} -> choices {decision.choices}")
-            else:
-                figures.misses.append(f"✗ {case['q']} -> {decision.kind} {decision.topic}")
-        else:
-            figures.unanswered_total += 1
-            if decision.kind != "answer":
-                figures.unanswered += 1
-            else:
-                figures.misses.append(f"✗ {case['q']} -> answer {decision.topic} (no topic)")
-            if outcome in (None, "none") and case.get("related") is None:
-                figures.traps_total += 1
-                if decision.kind != "answer":  # rejected: no topic answered as if it applied
-                    figures.traps += 1
-                else:
-                    figures.misses.append(
-                        f"✗ trap {case['q']} -> {decision.kind} {decision.topic}"
-                    )
-        if outcome is not None:
-            figures.kinds_total += 1
-            kind = "none" if decision.kind == "unclear" else decision.kind
-            related_right = outcome != "related" or decision.topic == case.get("related")
-            if kind == outcome and related_right:
-                figures.kinds += 1
-            elif expect is None:
-                figures.misses.append(f"~ {case['q']} -> {kind} {decision.topic} (want {outcome})")
+    cases = bank_cases(understanding.content) if name == BANK else file_cases(name)
+    for case in cases:
+        judge(figures, case, understanding.decide(case.q))
     return figures
 
 
@@ -105,10 +213,11 @@ def main() -> None:
 
     services = bootstrap(Config(database=":memory:"))
     understanding = services.dialogue.asking.understanding
-    for name in SETS:
-        if (DATA / name).exists():
-            figures = score(understanding, name)
-            print(figures.line(name))
+    for name in (*SETS, BANK):
+        figures = score(understanding, name)
+        print(figures.line(name))
+        print("    aspects:", figures.aspect_line())
+        if "-v" in sys.argv:
             for miss in figures.misses:
                 print("   ", miss)
 

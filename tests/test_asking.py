@@ -8,9 +8,9 @@ from helpers import say
 from bot.bootstrap import Services
 from bot.content.markup import MAX_TEXT, markup_problems, to_plain, visible_length
 from bot.core.events import Command, Press, Reader, Text
-from bot.core.matcher import Candidate, Match
 from bot.core.registry import MAX_DATA_BYTES
-from bot.core.understanding import Decision
+from bot.core.understanding.classifier import Ranked
+from bot.core.understanding.decide import Decision
 
 
 def test_a_question_gets_the_topic_answer_the_essay_sentence_and_a_read_button(
@@ -79,12 +79,12 @@ def test_a_did_you_mean_offers_at_least_two_choices_best_first_and_none_of_these
     services: Services, anna: Reader
 ) -> None:
     understanding = services.dialogue.asking.understanding
-    lone = Match(
-        score=58,
-        choices=(Candidate("cdo", 58),),
-        ranking=(Candidate("cdo", 58), Candidate("cio", 41)),
-    )
-    assert understanding._choices(lone) == ("cdo", "cio")
+    unsure = [Ranked("cdo", 0.3), Ranked("out", 0.25), Ranked("cio", 0.2), Ranked("it", 0.1)]
+    assert understanding._unsure("cdo o cio", unsure).choices == ("cdo", "cio")
+    lone = [Ranked("cdo", 0.3), Ranked("out", 0.29), Ranked("cio", 0.01)]
+    decided = understanding._unsure("chief digital", lone)
+    assert decided.kind == "choices" and decided.choices[0] == "cdo"
+    assert len(decided.choices) >= 2  # with the nearest topic the question names
     turn = services.dialogue.turn(anna)
     outcome = services.dialogue.asking.reply(turn, Decision("choices", choices=("cdo", "cio")))
     assert "Intendevi" in outcome.replies[0].text

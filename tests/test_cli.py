@@ -74,14 +74,31 @@ def test_ask_json_prints_one_object_per_question_from_arguments(tmp_path: Path) 
         "aspect",
         "score",
         "alternatives",
+        "intent",
+        "confidence",
         "reply",
+        "buttons",
     }
     assert (first["topic"], first["score"], first["lang"]) == ("millennium-bug", 100, "it")
     assert (first["outcome"], first["related"]) == ("answer", None)
+    assert (first["intent"], first["buttons"][0]) == ("millennium-bug", "📖 Leggi la parte 4")
+    assert 0.5 < first["confidence"] <= 1
     assert "stradominio" in first["reply"]
     assert second["outcome"] == "answer" and second["aspect"] == "relation"
     assert {second["topic"], *(a["topic"] for a in second["alternatives"][:1])} == {"cio", "cdo"}
     assert not (tmp_path / "essaybot.sqlite3").exists()
+
+
+def test_ask_explain_prints_the_scores_and_the_nearest_bank_examples(tmp_path: Path) -> None:
+    result = essaybot("ask", "--explain", "che vuol dire spocchia?", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "? che vuol dire spocchia?"
+    assert lines[1].startswith("  intents: glossary:spocchia ")
+    assert lines[2].startswith("  aspects: ") and lines[3].startswith("  matcher: ")
+    nearest = [line for line in lines if line.startswith("  ~ ")]
+    assert len(nearest) == 3 and "glossary:spocchia" in nearest[0]
+    assert "«spocchia»" in result.stdout  # then the reply itself
 
 
 def test_ask_reads_questions_from_stdin_in_the_chosen_language(tmp_path: Path) -> None:

@@ -39,9 +39,9 @@ def test_an_aspect_the_essay_is_silent_on_is_said_so_with_what_it_does_say(
 def test_a_yes_or_no_question_gets_the_essays_closest_words_and_no_verdict(
     services: Services, anna: Reader
 ) -> None:
-    reply = text(say(services, anna, Text("oggi si guardano ancora in cagnesco?")))
+    reply = text(say(services, anna, Text("il millennium bug faceva paura al marketing?")))
     assert reply.startswith("Non ti rispondo con un sì o con un no al posto del saggio")
-    assert "continuano a guardarsi in cagnesco" in reply
+    assert "spauracchi che facevano tremare i polsi agli uomini del marketing" in reply
 
 
 def test_no_yes_is_put_in_the_essays_mouth(services: Services) -> None:
@@ -160,8 +160,8 @@ def test_a_new_subject_or_a_command_ends_the_follow_ups_on_the_old_topic(
     say(services, anna, Text("cos'è la blockchain?"))
     assert "Scrivimi una domanda" in text(say(services, anna, Text("perché?")))
     say(services, anna, Text("chi è il CDO?"))
-    say(services, anna, Command("story"))
-    assert "Scrivimi una domanda" in text(say(services, anna, Text("e poi?")))
+    say(services, anna, Command("story"))  # part 1: what comes next is the story's, not the CDO's
+    assert text(say(services, anna, Text("e poi?"))).startswith("Dopo la parte 1 viene la parte 2")
 
 
 def test_and_then_moves_forward_in_the_story(services: Services, anna: Reader) -> None:
@@ -173,7 +173,7 @@ def test_and_then_moves_forward_in_the_story(services: Services, anna: Reader) -
 def test_english_questions_get_english_aspects(services: Services) -> None:
     bob = Reader(5, "Bob", "en")
     reply = text(say(services, bob, Text("why did IT hide in its tower?")))
-    assert "Separate lives · why" in reply
+    assert "· why\n" in reply and "to stay in its own tower" in reply
 
 
 @settings(

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap import Services
+from bot.content.bank import SMALLTALK
 from bot.content.catalog import ABOUT, ASPECTS, Content
 from bot.content.phrases import PHRASES
-from bot.content.topics import SMALLTALK
 from bot.core import registry
 from bot.core.events import Command, Reader
 from bot.core.views import VERDICTS

@@ -3,10 +3,12 @@ every phrase, with :meth:`Content.say` to phrase one in a language."""
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.content import markup
+from bot.model.text import normalized
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,74 @@ class Essay:
         return next((p for p in self.parts if p.id == part_id), None)
 
 
+#: One question of the bank in this many is held out of training.
+HELD_OUT = 5
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled question of the bank."""
+
+    q: str
+    lang: str
+    intent: str
+    aspect: str | None = None
+    related: str | None = None
+
+    @property
+    def held_out(self) -> bool:
+        """Whether the example is kept aside as the bank's test, never trained on."""
+        return zlib.crc32(normalized(self.q).encode()) % HELD_OUT == 0
+
+    def as_yaml(self) -> dict[str, str]:
+        entry = {"q": self.q, "lang": self.lang, "intent": self.intent}
+        entry |= {"aspect": self.aspect} if self.aspect else {}
+        return entry | ({"related": self.related} if self.related else {})
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Where the essay says it: the part, the original words, and their translations."""
+
+    part: int
+    quote: str
+    translations: Mapping[str, str]
+
+    def quote_in(self, lang: str) -> str:
+        return self.translations.get(lang, self.quote)
+
+
+@dataclass(frozen=True)
+class Term:
+    """An idiom or rare word of the essay: per language its name, its meaning, and how the
+    essay uses it."""
+
+    id: str
+    topic: str
+    passage: Passage
+    texts: Mapping[str, Mapping[str, str]]
+
+
+@dataclass(frozen=True)
+class Premise:
+    """A false premise a question may rest on, and the essay's words that correct it."""
+
+    id: str
+    topic: str
+    passage: Passage
+    texts: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Guide:
+    """Everything of this module, empty where its file is not given."""
+
+    terms: Mapping[str, Term] = field(default_factory=dict)
+    premises: Mapping[str, Premise] = field(default_factory=dict)
+    overview: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    help: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Content:
     """Everything loaded from ``content/``."""
@@ -139,6 +209,10 @@ class Content:
     wording: Wording = field(default_factory=lambda: no_wording())
     #: the language of readers whose Telegram language is none of ``languages`` (or unknown)
     fallback_language: str = ""
+    #: the glossary, premises, overview and help (``glossary.yaml`` and the rest)
+    guide: Guide = field(default_factory=lambda: Guide())
+    #: the question bank the understanding learns from
+    bank: tuple[Example, ...] = ()
 
     def topic(self, topic_id: str) -> Topic | None:
         """The topic with id ``topic_id``, if there is one."""
@@ -160,17 +234,7 @@ class Content:
 
 
 #: Kinds of questions about the essay itself or about the bot.
-ABOUT = (
-    "author",
-    "source",
-    "essay",
-    "unfinished",
-    "translate",
-    "opinion",
-    "change_answer",
-    "data",
-    "bot",
-)
+ABOUT = ("author", "source", "essay", "unfinished", "translate", "opinion")
 
 
 @dataclass(frozen=True)
@@ -179,14 +243,11 @@ class Wording:
     phrase folded (lower case, no accents or punctuation)."""
 
     aspects: Mapping[str, tuple[str, ...]]
-    followups: frozenset[str]
     yesno_starts: frozenset[str]
     question_words: tuple[str, ...]
-    about: Mapping[str, tuple[str, ...]]
-    adjacent: tuple[str, ...]
     frame: frozenset[str]
 
 
 def no_wording() -> Wording:
     """Wording that recognises nothing (for content loaded without ``wording.yaml``)."""
-    return Wording({}, frozenset(), frozenset(), (), {}, (), frozenset())
+    return Wording({}, frozenset(), (), frozenset())

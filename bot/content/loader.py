@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.content import markup
-from bot.content.catalog import Content, Essay, MatchingWords, Part, Topic, no_wording
+from bot.content.bank import intents, load_bank
+from bot.content.catalog import Content, Essay, Guide, MatchingWords, Part, Topic, no_wording
+from bot.content.guide import HELP, OVERVIEW, load_premises, load_terms, load_texts
 from bot.content.phrases import BUTTONS, MAX_BUTTON_LABEL, NOTICES, PHRASES, RETIRED
 from bot.content.schema import UNREADABLE, Problems, localized, read_yaml, text_of
 from bot.content.topics import load_matching, load_topics
@@ -269,7 +271,45 @@ def load_content(directory: Path, command_names: tuple[str, ...]) -> Content:
     content = Content(essay, languages, phrases, commands, topics, matching, blocked, wording)
     if fallback in languages:
         content = dataclasses.replace(content, fallback_language=str(fallback))
-    return content
+    guide = _load_guide(directory, content, problems)
+    if problems.lines:  # the bank names the guide's terms: check it against a sound guide
+        raise ContentError(problems.lines)
+    topic_ids = frozenset(t.id for t in topics)
+    known = intents(topic_ids, guide.terms, guide.premises)
+    bank = load_bank(directory / "bank", known, topic_ids, languages, problems)
+    if problems.lines:
+        raise ContentError(problems.lines)
+    return dataclasses.replace(content, guide=guide, bank=bank)
+
+
+def _load_guide(directory: Path, content: Content, problems: Problems) -> Guide:
+    """The glossary, premises, overview and help, each from its file where there is one."""
+
+    def read(name: str) -> Any:
+        path = directory / name
+        return read_yaml(path, problems) if path.exists() else None
+
+    essay, languages, topics = content.essay, content.languages, content.topics
+    raw = read("glossary.yaml")
+    terms = load_terms(raw, languages, essay, topics, problems) if raw is not None else {}
+    raw = read("premises.yaml")
+    premises = load_premises(raw, languages, essay, topics, problems) if raw is not None else {}
+    raw = read("overview.yaml")
+    overview = (
+        load_texts("content/overview.yaml", raw, "kinds", OVERVIEW, languages, essay, problems)
+        if raw is not None
+        else {}
+    )
+    raw = read("help.yaml")
+    features = tuple(HELP)
+    help_texts = (
+        load_texts(
+            "content/help.yaml", raw, "features", features, languages, essay, problems, False
+        )
+        if raw is not None
+        else {}
+    )
+    return Guide(terms, premises, overview, help_texts)
 
 
 def _load_blocked(raw: Any, problems: Problems) -> tuple[str, ...]:

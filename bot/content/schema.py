@@ -26,9 +26,9 @@ UNREADABLE = object()
 SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_yaml(path: Path, problems: Problems) -> Any:
-    """The parsed file, or UNREADABLE (with the problem recorded)."""
-    name = f"content/{path.name}"
+def read_yaml(path: Path, problems: Problems, name: str = "") -> Any:
+    """The parsed file, or UNREADABLE (with the problem recorded under ``name``)."""
+    name = name or f"content/{path.name}"
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:

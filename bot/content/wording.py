@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.content.catalog import ABOUT, ASPECTS, Wording
+from bot.content.catalog import ASPECTS, Wording
 from bot.content.schema import Problems
 from bot.model.text import fold
 
 FILE = "content/wording.yaml"
-KEYS = ("aspects", "followups", "yesno_starts", "question_words", "about", "adjacent", "frame")
+KEYS = ("aspects", "yesno_starts", "question_words", "frame")
 
 
 def _phrases(raw: Any, entry: str, problems: Problems) -> tuple[str, ...]:
@@ -36,10 +36,7 @@ def load_wording(raw: Any, problems: Problems) -> Wording:
         problems.add(FILE, str(key), "unknown key")
     return Wording(
         aspects=_kinds(raw.get("aspects"), "aspects", ASPECTS, problems),
-        followups=frozenset(_phrases(raw.get("followups"), "followups", problems)),
         yesno_starts=frozenset(_phrases(raw.get("yesno_starts"), "yesno_starts", problems)),
         question_words=_phrases(raw.get("question_words"), "question_words", problems),
-        about=_kinds(raw.get("about"), "about", ABOUT, problems),
-        adjacent=_phrases(raw.get("adjacent"), "adjacent", problems),
         frame=frozenset(_phrases(raw.get("frame"), "frame", problems)),
     )

@@ -10,9 +10,9 @@ from __future__ import annotations
 from bot.content.catalog import Content
 from bot.content.markup import Markup
 from bot.core.events import Button, Outcome, Reply
-from bot.core.matcher import Matcher
 from bot.core.registry import action, command
 from bot.core.turn import Turn
+from bot.core.understanding.matcher import Matcher
 from bot.core.views import (
     admin_cards,
     answer_item,

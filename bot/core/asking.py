@@ -7,13 +7,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.content.catalog import Content, Topic
+from bot.content.guide import HELP
 from bot.content.markup import link
 from bot.core.events import Outcome, Reply
-from bot.core.matcher import Match
 from bot.core.registry import action, command
-from bot.core.topic_views import aspect_text, buttons, card, menu, silent, topic_button, yesno
+from bot.core.topic_views import (
+    aspect_text,
+    buttons,
+    card,
+    helping,
+    menu,
+    overview,
+    premise,
+    sequence,
+    silent,
+    term,
+    topic_button,
+    yesno,
+)
 from bot.core.turn import Turn
-from bot.core.understanding import Decision, Understanding
+from bot.core.understanding.decide import Decision, Understanding
+from bot.core.understanding.matcher import Match
 from bot.core.views import tally
 from bot.model.clock import Clock, stamp_before
 from bot.model.limits import QUESTION_RATE, RATE_MINUTES
@@ -48,10 +62,15 @@ class Asking:
         self.understanding = understanding
 
     def preview(
-        self, turn: Turn, question: str, last: str | None = None, shown: tuple[str, ...] = ()
+        self,
+        turn: Turn,
+        question: str,
+        last: str | None = None,
+        shown: tuple[str, ...] = (),
+        part: int = 0,
     ) -> Lookup:
         """What the bot replies to ``question``, without recording anything."""
-        decision = self.understanding.decide(question, last, shown)
+        decision = self.understanding.decide(question, last, shown, part)
         match = self.understanding.match(question)
         return Lookup(turn.lang, match, decision, self.reply(turn, decision, shown))
 
@@ -62,19 +81,25 @@ class Asking:
         if self.questions.asked_since(user, since) >= QUESTION_RATE:
             return turn.reply("questions_too_fast", minutes=RATE_MINUTES)
         last, shown = self.readers.conversation(user)
-        lookup = self.preview(turn, question, last, shown)
+        lookup = self.preview(turn, question, last, shown, self._part_read(user))
         decision = lookup.decision
         self._remember(user, decision, last, shown)
         topic = decision.topic if decision.kind == "answer" else None
         self.questions.record(user, question, turn.lang, topic, decision.score, decision.kind)
         return lookup.outcome
 
+    def _part_read(self, user: int) -> int:
+        """The number of the part the reader last opened (0: none yet)."""
+        record = self.readers.get(user)
+        part = self.content.essay.part_by_id(record.part_id or "") if record else None
+        return part.number if part else 0
+
     def _remember(
         self, user: int, decision: Decision, last: str | None, shown: tuple[str, ...]
     ) -> None:
         if decision.kind in ("none", "about", "choices") and last is not None:
             self.readers.set_conversation(user, None, ())  # a new subject: no stale follow-ups
-        if decision.kind not in ("answer", "related") or decision.topic is None:
+        if decision.kind not in ("answer", "related", "sequence") or decision.topic is None:
             return
         seen = shown if decision.topic == last else ()
         part = decision.aspect or ("card" if not decision.repeated else None)
@@ -89,6 +114,11 @@ class Asking:
                 return turn.reply(f"smalltalk_{decision.smalltalk}", name=turn.name)
             case "about":
                 return self.about(turn, str(decision.about))
+            case "help":
+                feature = str(decision.about)
+                return Outcome((helping(turn, self.content, feature, HELP[feature]),))
+            case "sequence":
+                return Outcome((sequence(turn, self.content, decision.order, decision.part),))
             case "unclear":
                 return turn.reply("question_unclear")
             case "none":
@@ -97,6 +127,12 @@ class Asking:
                 rows = [(topic_button(turn, self._topic(t)),) for t in decision.choices]
                 rows.append((turn.button("button_none_of_these", "nomatch"),))
                 return Outcome((Reply(turn.say("did_you_mean"), tuple(rows)),))
+        if decision.about is not None:  # a question about the essay that names a topic
+            return self.about(turn, decision.about)
+        if decision.term is not None:
+            return Outcome((term(turn, self.content, decision.term),))
+        if decision.premise is not None:
+            return Outcome((premise(turn, self.content, decision.premise),))
         topic = self._topic(str(decision.topic))
         if decision.kind == "related":
             text = topic.texts[turn.lang]
@@ -133,6 +169,8 @@ class Asking:
         """A question about the essay itself or about the bot."""
         essay = self.content.essay
         source = link(essay.source_url, essay.source_name)
+        if kind in self.content.guide.overview:
+            return Outcome((overview(turn, self.content, kind),))
         if kind == "opinion":
             text = turn.say("about_opinion", tally=tally(turn, self.answers.tally()))
             return Outcome((Reply(text, ((turn.button("button_answer", "answer"),),)),))

@@ -22,7 +22,6 @@ from bot.core.discussion import Discussion
 from bot.core.events import Command, Event, Outcome, Press, Reader, Reply, Text
 from bot.core.incidents import Incident, Incidents
 from bot.core.learning import Learning
-from bot.core.matcher import Matcher
 from bot.core.moderation import Moderation
 from bot.core.notifications import Notifications
 from bot.core.notify import reader_turn
@@ -33,7 +32,9 @@ from bot.core.registry import ActionSpec, CommandSpec, action, command
 from bot.core.replies import Replies
 from bot.core.reply_moderation import ReplyModeration
 from bot.core.turn import Turn
-from bot.core.understanding import Understanding
+from bot.core.understanding.classifier import Classifier
+from bot.core.understanding.decide import Understanding
+from bot.core.understanding.matcher import Matcher
 from bot.model.clock import Clock, system_clock
 from bot.model.flow import WRITING, Flow
 from bot.storage.store import Store
@@ -54,12 +55,13 @@ class Dialogue:
         admins: frozenset[int] = frozenset(),
         pre_moderation: bool = False,
         clock: Clock = system_clock,
+        classifier: Classifier | None = None,
     ) -> None:
         self.content = content
         self.store = store
         self.admins = admins
         self.reading = Reading(content, store)
-        understanding = Understanding(content, matcher)
+        understanding = Understanding(content, matcher, classifier)
         self.asking = Asking(content, store, understanding, clock)
         self.learning = Learning(content, store, understanding)
         self.discussion = Discussion(content, store, admins)

@@ -1,6 +1,8 @@
 """A loop that learns: the author reads what readers asked and the bot could not answer, grouped
-with their like, and says which topic each group is about (the phrasing becomes an alias, used at
-once, and every reader who asked hears back) or that the essay does not cover it."""
+with their like, and says which topic each group is about (the phrasing becomes an example of
+that topic, used at once, and every reader who asked hears back) or that the essay does not
+cover it (an example of what the essay does not answer, used at once too). ``essaybot bank
+export`` writes both as question-bank YAML to merge into ``content/bank/``."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from bot.core.events import Outcome, Reply
 from bot.core.notify import tell
 from bot.core.registry import action, command
 from bot.core.turn import Turn
-from bot.core.understanding import Understanding
+from bot.core.understanding.decide import Understanding
 from bot.model.limits import parse_id
 from bot.model.text import fold
 from bot.storage.questions import Question
@@ -26,7 +28,11 @@ ALIKE = 80
 #: How much of a question grouping compares (a long rant costs no more than a short one).
 COMPARED = 200
 SUGGESTIONS = 2
+#: How likely the model must find a topic to suggest it for a question.
+LIKELY = 0.05
 UNCOVERED = "uncovered"
+#: What a question the essay does not cover is taught as (the question bank's intent).
+OUT = "out"
 
 
 def group(questions: list[Question]) -> list[list[Question]]:
@@ -68,15 +74,20 @@ class Learning:
         others = "\n".join(f"• {q.text[:120]}" for q in members[1:4])
         askers = len({q.user_id for q in members})  # each reader counts once
         text = turn.say("unanswered_group", question=first.text[:300], count=askers, others=others)
-        ranking = self.understanding.matcher.match(first.text).ranking
-        suggested = [c.topic for c in ranking[:SUGGESTIONS]]
+        intents, _ = self.understanding.read(first.text)
+        topics = self.understanding.topics
+        suggested = [r.label for r in intents if r.label in topics and r.p >= LIKELY]
+        suggested = suggested[:SUGGESTIONS]
         rows = [
             (turn.button("button_teach", "teach", str(first.id), t, name=self._name(turn, t)),)
             for t in suggested
         ]
         rows.append((turn.button("button_teach_other", "teach_menu", str(first.id)),))
-        rows.append((turn.button("button_uncovered", "uncovered", str(first.id)),))
-        return Reply(text, tuple(rows))
+        uncovered = (turn.button("button_uncovered", "uncovered", str(first.id)),)
+        # what the bank says the essay does not answer ("quanto guadagna un CDO") offers
+        # "not covered" first, not a topic
+        out = intents[0].label == OUT
+        return Reply(text, (uncovered, *rows) if out else (*rows, uncovered))
 
     def _name(self, turn: Turn, topic_id: str) -> str:
         topic = self.content.topic(topic_id)
@@ -141,6 +152,9 @@ class Learning:
         members = self._members(question_id)
         if not members:
             return turn.notice("notice_card_expired")
+        first = members[0]
+        self.questions.learn(OUT, first.lang, first.text, turn.reader.user_id, first.user_id)
+        self.understanding.learn([(OUT, first.text)])
         self.questions.resolve([q.id for q in members], UNCOVERED)
         done = turn.say("notice_uncovered", count=len(members))
         return Outcome((Reply(done, edit=True),), notice=to_plain(done))

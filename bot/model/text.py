@@ -49,3 +49,15 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(re.sub(r"[\W_]+", " ", plain).split())
+
+
+_REPEATED = re.compile(r"(\w)\1{2,}")
+
+
+def normalized(text: str) -> str:
+    """The text the model reads: folded, lower case, letters repeated for emphasis once, and
+    each emoji or symbol a word of its own ("👍" is "u1f44d")."""
+    marked = "".join(
+        f" u{ord(c):x} " if unicodedata.category(c) in ("So", "Sk") else c for c in text
+    )
+    return _REPEATED.sub(r"\1", fold(marked).lower())

@@ -1,35 +1,52 @@
-"""Understanding a reader's question: which topic, which aspect of it, whether the essay answers
-it at all, and how it follows from the conversation so far. Pure: it reads the question, the
-content and the matcher, and decides; rendering and recording are the asking feature's."""
+"""Deciding what a reader's question is: the intent learned from the question bank (a topic, a
+term of the glossary, a false premise, the story's order, the essay as a whole, how to use the
+bot, small talk, a follow-up, or something the essay does not answer), the aspect asked, and
+how it follows from the conversation so far. Fuzzy matching names the topics a question spells
+out (typos, acronyms), for relations, the story's order and the nearest topic. Pure: rendering
+and recording are the asking feature's."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
 from bot.content.catalog import ASPECTS, Content, Topic
-from bot.core.intent import Intent, Reader, folded
-from bot.core.matcher import PLAUSIBLE, Match, Matcher
+from bot.core.understanding.classifier import NO_ASPECT, Classifier, Ranked
+from bot.core.understanding.intent import Reader, folded
+from bot.core.understanding.matcher import PLAUSIBLE, Match, Matcher
+from bot.core.understanding.order import Order
+from bot.model.text import normalized
 
-#: A single plausible topic this sure is the answer rather than a lone "did you mean".
-ALONE = 62
-#: A second topic this sure makes a question about two topics.
+#: Below this probability the top intent is not taken as the answer.
+SURE = 0.40
+#: A topic this likely, with another close behind, makes a "did you mean".
+CHOICE = 0.15
+#: Probability an aspect needs to be the one asked.
+ASPECT = 0.45
+#: A second topic this sure, naming other words of the question, makes a relation.
 SECOND = 60
-#: Questions about the essay that may also be about its content ("does the author think...").
-TOPICAL_ABOUT = frozenset({"author", "essay"})
-#: Two choices this sure make a question about both topics.
-PAIR = 70
-#: Unexplained words that make a question one the essay does not answer.
-UNEXPLAINED = 2
 #: How alike a question must be to a phrasing the author taught the bot.
 LEARNED = 90
+#: What the essay's kinds of questions about itself are called in the replies.
+ABOUT = {"length": "essay"}
+#: Questions about the essay that are about one of its topics: asking the bot's opinion is
+#: asking the title's question; the unfinished sentence is the one on hybrid skills.
+ABOUT_TOPIC = {"opinion": "the-question", "unfinished": "hybrid-roles"}
+#: An "out" this unsure, with a topic the question names clearly close behind, is that topic.
+DOUBT = 0.6
+RESCUE = 0.10
+#: The matcher's score that names a topic clearly.
+NAMED = 75
+#: A question of at most this many words that names no topic the matcher knows is not taken
+#: as a topic on the model's word alone ("it's", "it is what it is").
+BARE = 5
+#: At most this many words that can name something make a question short.
+SHORT = 4
 _SENTENCE = re.compile(r"(?<=[.;:!?])\s+")
-
-
-#: Messages longer than this many words are read for their last question.
+#: Messages longer than this many words are read for their last question too.
 LONG = 25
 
 
@@ -47,8 +64,10 @@ class Decision:
     """What the bot makes of a question.
 
     ``kind``: ``answer`` (the essay answers it: ``topic``, and ``aspect`` to show or None for
-    the whole card), ``related`` (it doesn't; ``topic`` is the nearest), ``choices``, ``none``,
-    ``smalltalk``, ``about`` (the essay or the bot), ``unclear`` (nothing to read).
+    the whole card; ``term`` for an expression's meaning, ``premise`` for a false premise
+    corrected), ``related`` (it doesn't; ``topic`` is the nearest), ``choices``, ``none``,
+    ``smalltalk``, ``about`` (the essay as a whole), ``help`` (how to use the bot: ``about``
+    names the feature), ``sequence`` (the story's order), ``unclear`` (nothing to read).
     """
 
     kind: str
@@ -64,18 +83,29 @@ class Decision:
     smalltalk: str | None = None
     repeated: bool = False
     score: int = 0
+    term: str | None = None
+    premise: str | None = None
+    #: for the story's order: the topics in question (first the earlier), or the part asked
+    order: tuple[str, ...] = ()
+    part: int = 0
+    #: the learned intent that decided, and its probability
+    intent: str = ""
+    confidence: float = 0.0
 
 
 class Understanding:
     """Decides what a question is, given the conversation so far."""
 
-    def __init__(self, content: Content, matcher: Matcher) -> None:
+    def __init__(
+        self, content: Content, matcher: Matcher, model: Classifier | None = None
+    ) -> None:
         self.content = content
         self.matcher = matcher
         self.reader = Reader(content, matcher.vocabulary)
+        self.model = model or Classifier.for_bank(content.bank)
         self.topics = {topic.id: topic for topic in content.topics}
-        self.eras = [t.id for t in content.topics if t.kind == "era"]
-        #: phrasings the author taught the bot (folded), with their topic
+        self.order = Order(content, matcher.mentions)
+        #: phrasings the author taught the bot (folded), with their topic or "out"
         self.learned: dict[str, str] = {}
         #: every sentence of the essay: its part, the original and its translations
         self.sentences = essay_sentences(content)
@@ -85,13 +115,13 @@ class Understanding:
         ]
 
     def learn(self, pairs: list[tuple[str, str]]) -> None:
-        """From now on, questions phrased like each (topic, phrase) are about that topic."""
+        """From now on, questions phrased like each (topic or "out", phrase) are about that."""
         for topic, phrase in pairs:
             self.learned[folded(phrase)] = topic
-        self.matcher.add_aliases(pairs)
+        self.matcher.add_aliases([(t, p) for t, p in pairs if t in self.topics])
 
     def _learned(self, question: str) -> str | None:
-        """The topic the author taught for a phrasing like ``question`` (same acronyms)."""
+        """What the author taught for a phrasing like ``question`` (same acronyms)."""
         if not self.learned:
             return None
         text = folded(question)
@@ -111,132 +141,159 @@ class Understanding:
         """The matcher's decision on ``question``, its wording phrases left out."""
         return self.matcher.match(self.reader.plain(question) or question)
 
+    def read(self, question: str) -> tuple[list[Ranked], list[Ranked]]:
+        """The learned intents and aspects of ``question``, most likely first."""
+        return self.model.read(question)
+
     def decide(
-        self, question: str, last: str | None = None, shown: tuple[str, ...] = ()
+        self, question: str, last: str | None = None, shown: tuple[str, ...] = (), part: int = 0
     ) -> Decision:
         """What ``question`` is, after a conversation on topic ``last`` of which the reader
-        was shown ``shown`` ("card" and aspects). In a long message (a story, a rant), the
-        question is its last sentence that asks something."""
-        return self._decide(focus(question), last, shown)
-
-    def _decide(self, question: str, last: str | None, shown: tuple[str, ...]) -> Decision:
-        intent = self.reader.read(question)
-        match = self.match(question)
-        if intent.followup:
-            if last in self.topics:
-                return self._follow(last, intent.aspect or "next", shown)
-            return Decision("unclear")  # "e poi?" with nothing before it
-        if match.smalltalk and not intent.about:
-            return Decision("smalltalk", smalltalk=match.smalltalk)
-        named = match.topic or match.choices
-        about_first = intent.about_strong and intent.about not in TOPICAL_ABOUT
-        if intent.about and (about_first or not named):
-            return Decision("about", about=intent.about)
-        if not folded(question):
+        was shown ``shown`` ("card" and aspects), by a reader who last opened part ``part``."""
+        if not normalized(question).strip():
             return Decision("unclear")
-        nearest = match.topic or (match.ranking[0].topic if match.ranking else None)
-        if nearest is not None and intent.adjacent:
-            return Decision("related", topic=nearest, score=match.score)
-        taught = self._learned(question)  # what the author taught wins over unknown words
-        if taught is not None:
-            return self._answer(question, taught, intent, match, last, shown)
-        if nearest is not None and intent.aspect in (None, "what"):
-            named_by = self._covered(question, match, nearest)
-            acronym = bool(named_by) and all(t in self.matcher.acronyms for t in named_by)
-            foreign = len(intent.unexplained)
-            if (acronym and foreign) or (len(named_by) <= 2 and foreign >= 2):
-                # "cdo bond rating downgrade", "torre di pisa orari": a word of the essay's in
-                # another sense, among words the essay never uses
-                return Decision("none", score=match.score)
-            if foreign >= UNEXPLAINED and intent.aspect is None:  # what the essay never discusses
-                return Decision("related", topic=nearest, score=match.score)
-        topic = match.topic or self._alone(question, match) or self._pair(match)
-        if topic is None:
-            if match.choices:
-                return Decision("choices", choices=self._choices(match), score=match.score)
-            return Decision("none", score=match.score)
-        return self._answer(question, topic, intent, match, last, shown)
+        intents, aspects = self.read(question)
+        if not folded(question):  # only emoji or symbols: a 👍 is an ack, the rest unclear
+            kind, _, name = intents[0].label.partition(":")
+            found = Decision("smalltalk", smalltalk=name) if kind == "smalltalk" else None
+            return found or Decision("unclear")
+        focused = focus(question)
+        if focused != question and intents[0].label == "out":
+            intents, aspects = self.read(focused)  # a story, then the question it asks
+        top = intents[0]
+        aspect = aspects[0].label if aspects[0].p >= ASPECT else NO_ASPECT
+        asked = None if aspect == NO_ASPECT else aspect
+        decided = self._taught(question, asked, last, shown)
+        if decided is None:
+            decided = self._by_intent(question, top, intents, asked, (last, shown, part))
+        return replace(decided, intent=top.label, confidence=round(top.p, 3))
 
-    def _tokens(self, question: str) -> list[str]:
-        """The question's words that can name a topic, its wording phrases left out."""
-        return self.matcher.tokens(self.reader.plain(question) or question)
+    def _taught(
+        self, question: str, asked: str | None, last: str | None, shown: tuple[str, ...]
+    ) -> Decision | None:
+        taught = self._learned(question)  # what the author taught wins
+        if taught is None:
+            return None
+        if taught not in self.topics:
+            return Decision("none")
+        return self._answer(question, taught, asked, self.match(question), last, shown)
 
-    def _covered(self, question: str, match: Match, topic: str) -> list[str]:
-        """The words of the question that name ``topic``."""
-        tokens = self._tokens(question)
-        return [tokens[i] for i in match.covers.get(topic, frozenset()) if i < len(tokens)]
+    def _by_intent(
+        self,
+        question: str,
+        top: Ranked,
+        intents: list[Ranked],
+        asked: str | None,
+        context: tuple[str | None, tuple[str, ...], int],
+    ) -> Decision:
+        last, shown, part = context
+        label, sure = top.label, top.p >= SURE
+        kind, _, name = label.partition(":")
+        if not sure:
+            return self._unsure(question, intents)
+        if label == "followup":
+            if last in self.topics:
+                return self._follow(last, asked or "next", shown)
+            if part and asked in (None, "next"):  # "e poi?" after reading a part
+                return Decision("sequence", part=part)
+            return Decision("unclear")
+        if kind == "smalltalk":
+            return Decision("smalltalk", smalltalk=name)
+        if kind == "help":
+            return Decision("help", about=name)
+        if kind == "essay":
+            topic = ABOUT_TOPIC.get(name)
+            return Decision(
+                "answer" if topic else "about", topic=topic, about=ABOUT.get(name, name)
+            )
+        if kind == "glossary":
+            term = self.content.guide.terms[name]
+            return Decision("answer", topic=term.topic, term=name)
+        if kind == "premise":
+            premise = self.content.guide.premises[name]
+            return Decision("answer", topic=premise.topic, premise=name)
+        if label == "sequence":
+            eras, named_part = self.order.asked(question, last, part)
+            return Decision(
+                "sequence", topic=eras[-1] if eras else None, order=eras, part=named_part
+            )
+        match = self.match(question)
+        if label == "out":
+            rescued = self._rescued(intents, match) if top.p <= DOUBT else None
+            if rescued is None:
+                return self._out(question, intents)
+            label = rescued
+        elif not match.ranking and len(normalized(question).split()) <= BARE:
+            return Decision("none")  # "it's": the pronoun, not the department
+        elif asked in (None, "what") and self._other_sense(question, label, match):
+            return Decision("none", score=match.score)  # "cdo bond rating downgrade"
+        return self._answer(question, label, asked, match, last, shown)
 
-    def _alone(self, question: str, match: Match) -> str | None:
-        """A lone plausible topic, sure enough to answer rather than ask "did you mean"; a
-        choice that only names one of the essay's two subjects ("it", "marketing"), with
-        another choice naming more, does not count."""
-        tokens = self._tokens(question)
-        strong = {i for i, t in enumerate(tokens) if t not in self.matcher.weak}
-        real = [c for c in match.choices if match.covers.get(c.topic, frozenset()) & strong]
-        if len(real) == 1 and real[0].score >= ALONE:
-            return real[0].topic
+    def _other_sense(self, question: str, topic: str, match: Match) -> bool:
+        """The question names ``topic`` only by an acronym, among words nothing the essay
+        answers ever uses, and asks no aspect of it: the acronym in another sense."""
+        tokens = self.matcher.tokens(self.reader.plain(question) or question)
+        if len(tokens) > SHORT:
+            return False  # a longer question says enough for the model to be trusted
+        named = [tokens[i] for i in match.covers.get(topic, frozenset()) if i < len(tokens)]
+        acronyms = self.matcher.acronyms
+        return (
+            bool(named)
+            and all(t in acronyms for t in named)
+            and bool(self.reader.unexplained(question))
+        )
+
+    def _rescued(self, intents: list[Ranked], match: Match) -> str | None:
+        """A topic the model ranks close behind "out" and the question names clearly."""
+        for ranked in self._topics(intents)[:2]:
+            if ranked.p >= RESCUE and any(
+                c.topic == ranked.label and c.score >= NAMED for c in match.ranking
+            ):
+                return ranked.label
         return None
 
-    def _pair(self, match: Match) -> str | None:
-        """Two topics named equally clearly: a question about both (answered as a relation)."""
-        strong = [c.topic for c in match.choices if c.score >= PAIR]
-        if len(strong) < 2:
-            return None
-        first, second = (match.covers.get(t, frozenset()) for t in strong[:2])
-        return strong[0] if first != second else None
+    def _topics(self, intents: list[Ranked]) -> list[Ranked]:
+        return [r for r in intents if r.label in self.topics]
 
-    def _relation_holder(self, first: Topic, second: Topic) -> tuple[Topic, Topic]:
-        """Of two topics, the one whose relation aspect speaks of the other goes first."""
-        for one, other in ((first, second), (second, first)):
-            relation = one.aspects.get("relation")
-            if relation is not None:
-                words = f"{relation.quote} {relation.texts.get(self.content.default_language, '')}"
-                if other.id in self.matcher.mentions(words, limit=4):
-                    return one, other
-        if "relation" not in first.aspects and "relation" in second.aspects:
-            return second, first
-        return first, second
+    def _unsure(self, question: str, intents: list[Ranked]) -> Decision:
+        """No intent is sure: a few topics to choose from, else nothing."""
+        likely = [r.label for r in self._topics(intents)[:3] if r.p >= CHOICE]
+        if len(likely) >= 2 or (likely and intents[0].label == likely[0]):
+            picked = likely if len(likely) >= 2 else [*likely, *self._nearest(question, likely)]
+            return Decision("choices", choices=tuple(picked[:3]))
+        return Decision("none")
 
-    def _choices(self, match: Match) -> tuple[str, ...]:
-        """At least two choices, best first."""
-        picked = [c.topic for c in match.choices]
-        for candidate in match.ranking:
-            if len(picked) >= 2:
-                break
-            if candidate.topic not in picked:
-                picked.append(candidate.topic)
-        return tuple(picked)
+    def _nearest(self, question: str, besides: list[str]) -> list[str]:
+        ranking = self.match(question).ranking
+        return [c.topic for c in ranking if c.topic not in besides][:1]
+
+    def _out(self, question: str, intents: list[Ranked]) -> Decision:
+        """The essay does not answer it: the nearest topic the question names, if any."""
+        match = self.match(question)
+        named = {c.topic for c in match.ranking if c.score >= PLAUSIBLE}
+        for ranked in self._topics(intents)[:3]:
+            if ranked.label in named:
+                return Decision("related", topic=ranked.label, score=match.score)
+        return Decision("none", score=match.score)
 
     def _answer(
         self,
         question: str,
         topic_id: str,
-        intent: Intent,
+        asked: str | None,
         match: Match,
         last: str | None,
         shown: tuple[str, ...],
     ) -> Decision:
         topic = self.topics[topic_id]
-        own = match.covers.get(topic_id, frozenset())
-        tokens = self._tokens(question)
-        strong = {i for i, t in enumerate(tokens) if t not in self.matcher.weak}
-        other = next(
-            (
-                c.topic
-                for c in match.ranking
-                if c.topic != topic_id
-                and c.score >= max(SECOND, PLAUSIBLE)
-                and (match.covers.get(c.topic, frozenset()) - own) & strong
-            ),
-            None,
-        )
-        asked = intent.aspect
+        other = self._second(question, topic_id, match)
         if other is not None and asked in (None, "relation", "what"):
             asked = "relation"
             topic, _ = self._relation_holder(topic, self.topics[other])
         aspect = asked if asked in topic.aspects else None
+        yesno = self.reader.yesno(question) and asked in (None, "what")
         part, sentence, translated = (
-            self._best_sentence(question, topic) if intent.yesno else (0, None, {})
+            self._best_sentence(question, topic) if yesno else (0, None, {})
         )
         # the same plain question again moves on; a question that asks something is answered
         plain_again = asked in (None, "what") and sentence is None
@@ -255,13 +312,42 @@ class Understanding:
             score=match.score,
         )
 
-    def _follow(self, last: str, asked: str, shown: tuple[str, ...]) -> Decision:
+    def _second(self, question: str, topic_id: str, match: Match) -> str | None:
+        """Another topic the question names by words of its own ("cio e cdo")."""
+        own = match.covers.get(topic_id, frozenset())
+        tokens = self.matcher.tokens(self.reader.plain(question) or question)
+        strong = {i for i, t in enumerate(tokens) if t not in self.matcher.weak}
+        return next(
+            (
+                c.topic
+                for c in match.ranking
+                if c.topic != topic_id
+                and c.score >= max(SECOND, PLAUSIBLE)
+                and (match.covers.get(c.topic, frozenset()) - own) & strong
+            ),
+            None,
+        )
+
+    def _relation_holder(self, first: Topic, second: Topic) -> tuple[Topic, Topic]:
+        """Of two topics, the one whose relation aspect speaks of the other goes first."""
+        for one, other in ((first, second), (second, first)):
+            relation = one.aspects.get("relation")
+            if relation is not None:
+                words = f"{relation.quote} {relation.texts.get(self.content.default_language, '')}"
+                if other.id in self.matcher.mentions(words, limit=4):
+                    return one, other
+        if "relation" not in first.aspects and "relation" in second.aspects:
+            return second, first
+        return first, second
+
+    def _follow(self, last: str | None, asked: str, shown: tuple[str, ...]) -> Decision:
         """A follow-up ("e poi?", "why?") on the last topic."""
+        assert last is not None
         topic = self.topics[last]
         if asked in topic.aspects and (asked != "next" or asked not in shown):
             return Decision("answer", topic=last, aspect=asked, asked=asked)
-        if asked == "next" and last in self.eras:
-            following = self._era_after(topic)
+        if asked == "next":
+            following = self.order.after(topic)
             if following is not None:
                 return Decision("answer", topic=following)
         if asked not in ("next", None) and asked not in topic.aspects:
@@ -269,25 +355,11 @@ class Understanding:
         unshown = next((a for a in ASPECTS if a in topic.aspects and a not in shown), None)
         return Decision("answer", topic=last, aspect=unshown, asked=asked, repeated=True)
 
-    def _era_after(self, topic: Topic) -> str | None:
-        """The era the story moves on to from ``topic``: the one its "next" aspect names, else
-        the next in the essay's order."""
-        later = self.eras[self.eras.index(topic.id) + 1 :]
-        following = topic.aspects.get("next")
-        if following is not None:
-            words = f"{following.quote} {following.texts.get(self.content.default_language, '')}"
-            named = [t for t in self.matcher.mentions(words, limit=4) if t in later]
-            if named:
-                return named[0]
-        return later[0] if later else None
-
     def _best_sentence(
         self, question: str, topic: Topic
     ) -> tuple[int, str | None, Mapping[str, str]]:
         """The essay's sentence, in the topic's parts, that shares the most words with the
-        question, for the reader to judge; never a yes put in the essay's mouth (word overlap
-        cannot tell who did what: "l'IT risalì la china?" shares every word with a sentence
-        about Marketing)."""
+        question, for the reader to judge; never a yes put in the essay's mouth."""
         parts = {topic.part, *(a.part for a in topic.aspects.values())}
         ignored = self.matcher.stopwords | self.reader.wording.frame
         words = {w[:5] for w in folded(question).split() if len(w) >= 4 and w not in ignored}

@@ -1,8 +1,9 @@
-"""What a question's wording asks for, beyond its topic: an aspect (why, when...), a yes or no,
-a follow-up on the last topic, something about the essay or the bot, or something the essay
-never discusses (a salary, a film, a how-to).
+"""What a question's wording says beyond what it asks (that is learned from the question bank):
+whether it is a yes or no question, which of its phrases only say how it is asked (left out of
+fuzzy matching), and which of its words nothing the essay answers ever uses (the essay, its
+topics and the bank's questions it answers).
 
-Reads only the words in ``content/wording.yaml`` and the essay's own vocabulary: no topic here.
+Reads only the words in ``content/wording.yaml``, the essay and the bank: no topic here.
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.content.catalog import ABOUT, ASPECTS, Content, Wording
+from bot.content.catalog import Content, Wording
 from bot.model.text import fold
 
 #: A year after 2000 is a date or a prediction the essay never gives.
@@ -35,25 +35,25 @@ def has(text: str, phrase: str) -> bool:
     return f" {phrase} " in f" {text} "
 
 
-def cue_pattern(cues: Iterable[str]) -> re.Pattern[str]:
-    """A pattern that finds any of ``cues`` as whole words in folded text (longest first)."""
-    ordered = sorted(cues, key=len, reverse=True)
-    if not ordered:
-        return re.compile(r"(?!)")
-    return re.compile(r"(?<!\S)(?:" + "|".join(re.escape(c) for c in ordered) + r")(?!\S)")
+#: A word the bank's answered questions use with this many intents only says how one asks.
+PHRASING = 3
 
 
-@dataclass(frozen=True)
-class Intent:
-    """What the wording asks for."""
-
-    aspect: str | None = None
-    yesno: bool = False
-    followup: bool = False
-    about: str | None = None
-    about_strong: bool = False
-    adjacent: tuple[str, ...] = ()
-    unexplained: tuple[str, ...] = ()
+def phrasing(content: Content) -> set[str]:
+    """Words of the bank's answered questions that many kinds of question use ("gentilmente",
+    "potrebbe", "spiegarmi"): how readers ask, not what they ask about; and the words of its
+    questions about the essay as a whole and the bot ("forget", "riassunto")."""
+    topics = {t.id for t in content.topics}
+    intents: dict[str, set[str]] = {}
+    for example in content.bank:
+        if example.intent != "out":
+            for word in folded(example.q).split():
+                intents.setdefault(word, set()).add(example.intent)
+    return {
+        word
+        for word, used in intents.items()
+        if len(used) >= PHRASING or any(i not in topics and ":" in i for i in used)
+    }
 
 
 class Reader:
@@ -71,6 +71,7 @@ class Reader:
                 texts += [aspect.quote, *aspect.texts.values()]
         for sentence in texts:
             vocabulary.update(folded(sentence).split())
+        vocabulary.update(phrasing(content))
         vocabulary.update(alias_words)
         vocabulary.update(content.matching.stopwords)
         for phrases in (*self.wording.aspects.values(), self.wording.question_words):
@@ -78,14 +79,9 @@ class Reader:
                 vocabulary.update(phrase.split())
         self.vocabulary = vocabulary
         cues = [p for phrases in self.wording.aspects.values() for p in phrases]
-        cues += [p for phrases in self.wording.about.values() for p in phrases]
-        cues += list(self.wording.adjacent)
         self._phrases: dict[str, list[tuple[str, ...]]] = {}
         for sequence in sorted({tuple(p.split()) for p in cues if " " in p}):
             self._phrases.setdefault(sequence[0], []).append(sequence)
-        self._aspects = {a: cue_pattern(self.wording.aspects.get(a, ())) for a in ASPECTS}
-        self._about = {kind: cue_pattern(self.wording.about.get(kind, ())) for kind in ABOUT}
-        self._adjacent = cue_pattern(self.wording.adjacent)
         self._long = sorted(w for w in vocabulary if len(w) >= MIN_CONTENT)
         self._stems = {w[:STEM] for w in self._long}
 
@@ -102,36 +98,25 @@ class Reader:
                     drop.update(range(start, start + len(phrase)))
         return " ".join(w for i, w in enumerate(words) if i not in drop)
 
-    def read(self, question: str) -> Intent:
-        """The intent of ``question``."""
-        text = folded(question)
-        words = text.split()
+    def yesno(self, question: str) -> bool:
+        """Whether ``question`` asks for a yes or a no ("l'IT veniva ringraziata?")."""
+        words = folded(question).split()
         wording = self.wording
-        aspect = next((a for a in ASPECTS if self._aspects[a].search(text)), None)
-        about, strong = None, False
-        for kind in ABOUT:
-            cues = self._about[kind].findall(text)
-            if cues:
-                about, strong = kind, kind == "unfinished" or any(" " in c for c in cues)
-                break
         opens = bool(words) and any(has(" ".join(words[:2]), w) for w in wording.question_words)
-        yesno = bool(words) and (
+        return bool(words) and (
             words[0] in wording.yesno_starts or (question.rstrip().endswith("?") and not opens)
         )
-        return Intent(
-            aspect=aspect,
-            yesno=yesno and aspect in (None, "what"),
-            followup=text in wording.followups,
-            about=about,
-            about_strong=strong,
-            adjacent=tuple(self._adjacent.findall(text)),
-            unexplained=tuple(w for w in dict.fromkeys(words) if self._unexplained(w))
-            + tuple(_YEAR.findall(text)),
-        )
+
+    def unexplained(self, question: str) -> tuple[str, ...]:
+        """The words of ``question`` that nothing the essay answers uses, and years after 2000
+        (a date or a prediction the essay never gives)."""
+        text = folded(question)
+        words = tuple(w for w in dict.fromkeys(text.split()) if self._unexplained(w))
+        return words + tuple(_YEAR.findall(text))
 
     def _unexplained(self, word: str) -> bool:
-        """Whether the essay, its topics and the wording lists never use ``word`` (or a word it
-        could be a typo or a form of)."""
+        """Whether the essay, its topics, the wording lists and the bank's answered questions
+        never use ``word`` (or a word it could be a typo or a form of)."""
         if len(word) < MIN_CONTENT or word.isdigit() or word in self.vocabulary:
             return False
         if word[:STEM] in self._stems:

@@ -1,0 +1,258 @@
+"""Understanding learned from the question bank: what a question asks (its intent) and which
+aspect, as probabilities, from linear models over the question's words and character n-grams.
+
+Trained with scikit-learn (a linear support vector machine, one class against the rest: under
+a second for the whole bank), deterministic, and kept per bank: in the process, and on disk by
+the bank's hash (``save``/``load``, numpy arrays only), so a bot starts without training.
+Answering a question runs no scikit-learn code: the question's n-grams (this module's own
+analyzers, the very functions the vectorizers were trained with) are looked up in the trained
+vocabularies and multiplied by the weights with numpy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bot.content.catalog import Example
+from bot.model.text import normalized
+
+#: The label of an example with no aspect.
+NO_ASPECT = "none"
+#: How strongly the models are fitted to the bank (the inverse of the regularisation).
+FIT = 1.0
+#: How sharply margins become probabilities (a margin ahead by 1 is e**SHARPNESS as likely).
+SHARPNESS = 8.0
+#: The character n-grams' lengths, within each word padded with spaces.
+CHARS = (2, 5)
+VERSION = f"svc 0|{FIT}|{SHARPNESS}|{CHARS}|words 1-2|v1"
+_CACHE: dict[str, Classifier] = {}
+
+
+def word_grams(text: str) -> list[str]:
+    """Words and pairs of words."""
+    words = text.split()
+    return words + [f"{a} {b}" for a, b in pairwise(words)]
+
+
+def char_grams(text: str) -> list[str]:
+    """Character n-grams of each word, padded with a space on both sides."""
+    grams: list[str] = []
+    low, high = CHARS
+    for word in text.split():
+        padded = f" {word} "
+        for n in range(low, min(high, len(padded)) + 1):
+            grams += [padded[i : i + n] for i in range(len(padded) - n + 1)]
+    return grams
+
+
+ANALYZERS: tuple[Callable[[str], list[str]], ...] = (word_grams, char_grams)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A label and its probability."""
+
+    label: str
+    p: float
+
+
+class Linear:
+    """Trained linear models, one per label, as weights per feature and label."""
+
+    def __init__(
+        self, labels: Sequence[str], weights: NDArray[np.float64], bias: NDArray[np.float64]
+    ) -> None:
+        self.labels = tuple(labels)
+        self.weights = np.ascontiguousarray(weights)
+        self.bias = bias
+
+    def rank(self, indices: NDArray[np.intp], values: NDArray[np.float64]) -> list[Ranked]:
+        """Every label, most likely first: a softmax of the margins."""
+        scores = values @ self.weights[indices] + self.bias
+        scores = np.exp(scores - scores.max())
+        probs = scores / scores.sum()
+        order = np.argsort(-probs, kind="stable")
+        return [Ranked(self.labels[i], float(probs[i])) for i in order]
+
+
+class Classifier:
+    """The intent and aspect models of one bank, with the vocabularies they read."""
+
+    def __init__(
+        self,
+        vocabularies: Sequence[dict[str, int]],
+        idfs: Sequence[NDArray[np.float64]],
+        intents: Linear,
+        aspects: Linear,
+        examples: Sequence[Example],
+        matrix: Any,
+    ) -> None:
+        self.vocabularies = tuple(vocabularies)
+        self.idfs = tuple(idfs)
+        self.intents = intents
+        self.aspects = aspects
+        #: the examples trained on, and their features (for the nearest examples)
+        self.examples = tuple(examples)
+        self.matrix = matrix
+        self._offsets = np.cumsum([0, *(len(v) for v in vocabularies)])
+
+    @classmethod
+    def for_bank(cls, examples: Sequence[Example], cache: Path | None = None) -> Classifier:
+        """The classifier of ``examples``: kept in the process, and in ``cache`` (a folder)
+        by the bank's hash; trained when neither has it."""
+        key = bank_hash(examples)
+        if key in _CACHE:
+            return _CACHE[key]
+        path = cache / f"model-{key[:24]}.npz" if cache is not None else None
+        found = load(path, examples) if path is not None and path.exists() else None
+        if found is None:
+            found = train(examples)
+            if path is not None:
+                save(found, path)
+        _CACHE[key] = found
+        return found
+
+    def features(self, text: str) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+        """The indices and TF-IDF weights of ``text``'s features, each block normalised to
+        length 1 (what TfidfVectorizer computes, with sublinear term frequencies)."""
+        indices: list[int] = []
+        weights: list[float] = []
+        normal = normalized(text)
+        for analyze, vocabulary, idf, offset in zip(
+            ANALYZERS, self.vocabularies, self.idfs, self._offsets, strict=False
+        ):
+            counts = Counter(g for g in analyze(normal) if g in vocabulary)
+            block = [
+                (vocabulary[g], (1 + math.log(n)) * idf[vocabulary[g]]) for g, n in counts.items()
+            ]
+            norm = math.sqrt(sum(w * w for _, w in block)) or 1.0
+            indices += [int(offset) + i for i, _ in block]
+            weights += [w / norm for _, w in block]
+        return np.array(indices, dtype=np.intp), np.array(weights)
+
+    def read(self, text: str) -> tuple[list[Ranked], list[Ranked]]:
+        """The intents of ``text`` and its aspects, most likely first."""
+        indices, values = self.features(text)
+        return self.intents.rank(indices, values), self.aspects.rank(indices, values)
+
+    def nearest(self, text: str, limit: int = 3) -> list[tuple[Example, float]]:
+        """The trained examples most like ``text`` (cosine of their features)."""
+        indices, values = self.features(text)
+        if not len(indices):
+            return []
+        similarity = self.matrix[:, indices] @ values / len(ANALYZERS)
+        order = np.argsort(-similarity, kind="stable")[:limit]
+        return [(self.examples[i], float(similarity[i])) for i in order]
+
+
+def _fit(matrix: Any, labels: list[str]) -> Linear:
+    """A linear support vector machine per label against the rest, its margins scaled so that
+    a softmax turns them into probabilities."""
+    from sklearn.svm import LinearSVC
+
+    if len(set(labels)) < 2:
+        only = labels[0] if labels else NO_ASPECT
+        return Linear((only,), np.zeros((matrix.shape[1], 1)), np.zeros(1))
+    model = LinearSVC(C=FIT, random_state=0).fit(matrix, labels)
+    coef, bias = model.coef_ * SHARPNESS, model.intercept_ * SHARPNESS
+    if len(model.classes_) == 2:  # one weight vector for two labels: spell out both
+        coef, bias = np.vstack([-coef[0], coef[0]]) / 2, np.array([-bias[0], bias[0]]) / 2
+    return Linear([str(c) for c in model.classes_], coef.T, bias)
+
+
+def train(examples: Sequence[Example]) -> Classifier:
+    """Train on ``examples``, the held-out fifth left out (deterministic)."""
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    trained = [e for e in examples if not e.held_out] or [Example("essay", "it", "out")]
+    texts = [normalized(e.q) for e in trained]
+    vectorizers = [
+        TfidfVectorizer(analyzer=analyze, sublinear_tf=True, min_df=1 if i == 0 else 2)
+        for i, analyze in enumerate(ANALYZERS)
+    ]
+    matrix = hstack([v.fit_transform(texts) for v in vectorizers]).tocsr()
+    intents = _fit(matrix, [e.intent for e in trained])
+    # aspects are learned from what asks them: a topic or a follow-up
+    with_aspect = [i for i, e in enumerate(trained) if ":" not in e.intent and e.intent != "out"]
+    aspects = _fit(matrix[with_aspect], [trained[i].aspect or NO_ASPECT for i in with_aspect])
+    vocabularies = [{str(t): int(i) for t, i in v.vocabulary_.items()} for v in vectorizers]
+    return Classifier(
+        vocabularies, [v.idf_ for v in vectorizers], intents, aspects, trained, matrix
+    )
+
+
+def save(classifier: Classifier, path: Path) -> None:
+    """Write ``classifier`` to ``path`` (numpy arrays; nothing that runs code when loaded).
+    A cache that cannot be written is no error: the next start trains again."""
+    arrays: dict[str, Any] = {}
+    for n, (vocabulary, idf) in enumerate(
+        zip(classifier.vocabularies, classifier.idfs, strict=True)
+    ):
+        arrays[f"terms{n}"] = np.array(sorted(vocabulary, key=vocabulary.__getitem__))
+        arrays[f"idf{n}"] = idf
+    for name, linear in (("intents", classifier.intents), ("aspects", classifier.aspects)):
+        arrays[f"{name}_labels"] = np.array(linear.labels)
+        arrays[f"{name}_weights"] = linear.weights
+        arrays[f"{name}_bias"] = linear.bias
+    matrix = classifier.matrix
+    arrays |= {"data": matrix.data, "indices": matrix.indices, "indptr": matrix.indptr}
+    arrays["shape"] = np.array(matrix.shape)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial.npz")
+        np.savez(partial, **arrays)
+        partial.replace(path)
+    except OSError:
+        return
+
+
+def load(path: Path, examples: Sequence[Example]) -> Classifier | None:
+    """The classifier saved at ``path`` for ``examples``, or None if it cannot be read."""
+    from scipy.sparse import csr_matrix
+
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            arrays = {name: saved[name] for name in saved.files}
+    except (OSError, ValueError, KeyError):
+        return None
+    blocks = len(ANALYZERS)
+    vocabularies = [{str(t): i for i, t in enumerate(arrays[f"terms{n}"])} for n in range(blocks)]
+    linear = {
+        name: Linear(
+            [str(x) for x in arrays[f"{name}_labels"]],
+            arrays[f"{name}_weights"],
+            arrays[f"{name}_bias"],
+        )
+        for name in ("intents", "aspects")
+    }
+    matrix = csr_matrix(
+        (arrays["data"], arrays["indices"], arrays["indptr"]), shape=tuple(arrays["shape"])
+    )
+    trained = [e for e in examples if not e.held_out] or [Example("essay", "it", "out")]
+    return Classifier(
+        vocabularies,
+        [arrays[f"idf{n}"] for n in range(blocks)],
+        linear["intents"],
+        linear["aspects"],
+        trained,
+        matrix,
+    )
+
+
+def bank_hash(examples: Sequence[Example]) -> str:
+    """A hash of the bank's contents and of this model's settings."""
+    digest = hashlib.sha256(VERSION.encode())
+    for example in examples:
+        digest.update(repr(example).encode())
+    return digest.hexdigest()
