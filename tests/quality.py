@@ -27,6 +27,8 @@ SETS = (
     "questions.outside-dev.yaml",
 )
 BANK = "bank held-out"
+#: What issue 19 asks of every set: in scope, aspect, not answered, traps, about the essay/bot.
+TARGETS = (90.0, 85.0, 90.0, 95.0, 90.0)
 #: What the bank's kinds of questions about the essay are called in decisions.
 ABOUT = {"length": "essay"}
 
@@ -217,6 +219,20 @@ def main() -> None:
         figures = score(understanding, name)
         print(figures.line(name))
         print("    aspects:", figures.aspect_line())
+        reached = (
+            figures.rate(figures.in_scope, figures.in_scope_total),
+            figures.aspect_rate,
+            figures.rate(figures.unanswered, figures.unanswered_total),
+            figures.rate(figures.traps, figures.traps_total),
+            figures.rate(figures.about, figures.about_total),
+        )
+        names = ("in scope", "aspect", "not answered", "traps", "about")
+        under = [
+            f"{n} {r:.1f} < {t:.0f}"
+            for n, r, t in zip(names, reached, TARGETS, strict=True)
+            if r < t
+        ]
+        print("    under the target:", ", ".join(under) or "none")
         if "-v" in sys.argv:
             for miss in figures.misses:
                 print("   ", miss)

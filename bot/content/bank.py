@@ -17,7 +17,6 @@ from typing import Any
 from bot.content.catalog import ASPECTS, Example
 from bot.content.guide import HELP, OVERVIEW
 from bot.content.schema import UNREADABLE, Problems, read_yaml, text_of
-from bot.model.text import normalized
 
 #: Kinds of questions about the essay as a whole (``essay:<kind>``).
 ESSAY = (*OVERVIEW, "author", "source", "length", "unfinished", "translate", "opinion")
@@ -99,7 +98,7 @@ def load_bank(
             if isinstance(example, str):
                 problems.add(file, f"examples[{index}]", example)
                 continue
-            key = normalized(example.q)
+            key = example.text
             if key in seen:  # the same question twice: once is enough, two verdicts are wrong
                 if seen[key] != example.intent:
                     problems.add(file, f"examples[{index}]", f"also in the bank as {seen[key]}")

@@ -140,11 +140,17 @@ class Example:
     intent: str
     aspect: str | None = None
     related: str | None = None
+    #: the question as the model reads it (``normalized``)
+    text: str = field(default="", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            object.__setattr__(self, "text", normalized(self.q))
 
     @property
     def held_out(self) -> bool:
         """Whether the example is kept aside as the bank's test, never trained on."""
-        return zlib.crc32(normalized(self.q).encode()) % HELD_OUT == 0
+        return zlib.crc32(self.text.encode()) % HELD_OUT == 0
 
     def as_yaml(self) -> dict[str, str]:
         entry = {"q": self.q, "lang": self.lang, "intent": self.intent}

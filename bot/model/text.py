@@ -3,6 +3,7 @@ that case, accents and punctuation do not count."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -42,6 +43,7 @@ def normal(text: str) -> str:
     return visible.translate(CONFUSABLES)
 
 
+@functools.lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Accents off, apostrophes and punctuation turned into spaces, dotted acronyms joined
     (C.D.O. -> CDO); case is kept, so "IT" can still be told from "it"."""
@@ -54,6 +56,7 @@ def fold(text: str) -> str:
 _REPEATED = re.compile(r"(\w)\1{2,}")
 
 
+@functools.lru_cache(maxsize=4096)
 def normalized(text: str) -> str:
     """The text the model reads: folded, lower case, letters repeated for emphasis once, and
     each emoji or symbol a word of its own ("👍" is "u1f44d")."""

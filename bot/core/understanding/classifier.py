@@ -38,6 +38,11 @@ VERSION = f"svc 0|{FIT}|{SHARPNESS}|{CHARS}|words 1-2|v1"
 _CACHE: dict[str, Classifier] = {}
 
 
+def forget() -> None:
+    """Drop the models kept in this process (the next start reads the cache or trains)."""
+    _CACHE.clear()
+
+
 def word_grams(text: str) -> list[str]:
     """Words and pairs of words."""
     words = text.split()
@@ -69,12 +74,10 @@ class Ranked:
 class Linear:
     """Trained linear models, one per label, as weights per feature and label."""
 
-    def __init__(
-        self, labels: Sequence[str], weights: NDArray[np.float64], bias: NDArray[np.float64]
-    ) -> None:
+    def __init__(self, labels: Sequence[str], weights: NDArray[Any], bias: NDArray[Any]) -> None:
         self.labels = tuple(labels)
-        self.weights = np.ascontiguousarray(weights)
-        self.bias = bias
+        self.weights = np.ascontiguousarray(weights, dtype=np.float32)
+        self.bias = bias.astype(np.float32)
 
     def rank(self, indices: NDArray[np.intp], values: NDArray[np.float64]) -> list[Ranked]:
         """Every label, most likely first: a softmax of the margins."""
@@ -176,7 +179,7 @@ def train(examples: Sequence[Example]) -> Classifier:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     trained = [e for e in examples if not e.held_out] or [Example("essay", "it", "out")]
-    texts = [normalized(e.q) for e in trained]
+    texts = [e.text for e in trained]
     vectorizers = [
         TfidfVectorizer(analyzer=analyze, sublinear_tf=True, min_df=1 if i == 0 else 2)
         for i, analyze in enumerate(ANALYZERS)

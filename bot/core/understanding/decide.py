@@ -7,12 +7,14 @@ and recording are the asking feature's."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
+from bot.content.bank import MAX_QUESTION
 from bot.content.catalog import ASPECTS, Content, Topic
 from bot.core.understanding.classifier import NO_ASPECT, Classifier, Ranked
 from bot.core.understanding.intent import Reader, folded
@@ -48,6 +50,14 @@ SHORT = 4
 _SENTENCE = re.compile(r"(?<=[.;:!?])\s+")
 #: Messages longer than this many words are read for their last question too.
 LONG = 25
+
+
+def excerpt(message: str) -> str:
+    """``message``, or of a longer one its last ``MAX_QUESTION`` characters from a word on."""
+    if len(message) <= MAX_QUESTION:
+        return message
+    tail = message[-MAX_QUESTION:]
+    return tail.split(None, 1)[-1] if " " in tail else tail
 
 
 def focus(message: str) -> str:
@@ -119,6 +129,8 @@ class Understanding:
         for topic, phrase in pairs:
             self.learned[folded(phrase)] = topic
         self.matcher.add_aliases([(t, p) for t, p in pairs if t in self.topics])
+        self._match.cache_clear()  # the matcher knows new names
+        self._relation_mentions.cache_clear()
 
     def _learned(self, question: str) -> str | None:
         """What the author taught for a phrasing like ``question`` (same acronyms)."""
@@ -138,7 +150,12 @@ class Understanding:
         return self.learned[found[0]]
 
     def match(self, question: str) -> Match:
-        """The matcher's decision on ``question``, its wording phrases left out."""
+        """The matcher's decision on ``question``, its wording phrases left out (kept for the
+        last few questions: one decision asks for it several times)."""
+        return self._match(question)
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019 - one understanding lives as long as the bot
+    def _match(self, question: str) -> Match:
         return self.matcher.match(self.reader.plain(question) or question)
 
     def read(self, question: str) -> tuple[list[Ranked], list[Ranked]]:
@@ -149,7 +166,10 @@ class Understanding:
         self, question: str, last: str | None = None, shown: tuple[str, ...] = (), part: int = 0
     ) -> Decision:
         """What ``question`` is, after a conversation on topic ``last`` of which the reader
-        was shown ``shown`` ("card" and aspects), by a reader who last opened part ``part``."""
+        was shown ``shown`` ("card" and aspects), by a reader who last opened part ``part``.
+        Of a long message, its end is read (where the question is): no longer than the bank's
+        longest question, so a long message costs no more than a short one."""
+        question = excerpt(question)
         if not normalized(question).strip():
             return Decision("unclear")
         intents, aspects = self.read(question)
@@ -331,14 +351,20 @@ class Understanding:
     def _relation_holder(self, first: Topic, second: Topic) -> tuple[Topic, Topic]:
         """Of two topics, the one whose relation aspect speaks of the other goes first."""
         for one, other in ((first, second), (second, first)):
-            relation = one.aspects.get("relation")
-            if relation is not None:
-                words = f"{relation.quote} {relation.texts.get(self.content.default_language, '')}"
-                if other.id in self.matcher.mentions(words, limit=4):
-                    return one, other
+            if other.id in self._relation_mentions(one.id):
+                return one, other
         if "relation" not in first.aspects and "relation" in second.aspects:
             return second, first
         return first, second
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019 - one understanding lives as long as the bot
+    def _relation_mentions(self, topic_id: str) -> tuple[str, ...]:
+        """The topics the relation aspect of ``topic_id`` speaks of (its quote and text)."""
+        relation = self.topics[topic_id].aspects.get("relation")
+        if relation is None:
+            return ()
+        words = f"{relation.quote} {relation.texts.get(self.content.default_language, '')}"
+        return tuple(self.matcher.mentions(words, limit=4))
 
     def _follow(self, last: str | None, asked: str, shown: tuple[str, ...]) -> Decision:
         """A follow-up ("e poi?", "why?") on the last topic."""

@@ -37,6 +37,8 @@ class Order:
     def __init__(self, content: Content, mentions: Callable[[str, int], list[str]]) -> None:
         self.content = content
         self.mentions = mentions
+        #: the era after each, once worked out
+        self._after: dict[str, str | None] = {}
         self.eras = [t.id for t in content.topics if t.kind == "era"]
 
     def after(self, topic: Topic) -> str | None:
@@ -44,14 +46,16 @@ class Order:
         aspect names ("Poi venne Internet"), else the next in the story's order."""
         if topic.id not in self.eras:
             return None
-        later = self.eras[self.eras.index(topic.id) + 1 :]
-        following = topic.aspects.get("next")
-        if following is not None:
-            words = f"{following.quote} {following.texts.get(self.content.default_language, '')}"
-            named = [t for t in self.mentions(words, 4) if t in later]
-            if named:
-                return named[0]
-        return later[0] if later else None
+        if topic.id not in self._after:
+            later = self.eras[self.eras.index(topic.id) + 1 :]
+            following = topic.aspects.get("next")
+            named: list[str] = []
+            if following is not None:
+                lang = self.content.default_language
+                words = f"{following.quote} {following.texts.get(lang, '')}"
+                named = [t for t in self.mentions(words, 4) if t in later]
+            self._after[topic.id] = (named or later)[0] if named or later else None
+        return self._after[topic.id]
 
     def part_asked(self, question: str) -> int:
         """The part a question names ("sono alla parte 4"), or 0."""
