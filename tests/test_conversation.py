@@ -58,7 +58,8 @@ def test_no_yes_is_put_in_the_essays_mouth(services: Services) -> None:
     bob = Reader(9, "Bob", "en")
     risked = text(say(services, bob, Text("is IT still a commodity today?")))
     assert "According to the essay, yes" not in risked
-    assert "rischiò di tornare ad essere una commodity" in risked
+    # today is what the essay does not talk about: said so, with the era it does tell of
+    assert risked.startswith("The essay doesn't cover that") and "Social media" in risked
 
 
 def test_an_adjacent_question_is_told_not_covered_with_the_nearest_topic(

@@ -15,7 +15,7 @@ from helpers import AUTHOR, answer, buttons, essaybot, polling, posted, press, s
 from bot.bootstrap import Services
 from bot.content.catalog import Content
 from bot.core.events import Command, Reader, Text
-from bot.core.understanding.decide import essay_sentences
+from bot.core.understanding.sentences import essay_sentences
 
 BOB = Reader(2002, "Bob", "en")
 

@@ -178,3 +178,38 @@ def test_questions_are_rate_limited_and_a_reader_counts_once_in_a_group(build: B
     assert recorded == 20
     group = say(services, AUTHOR, Command("unanswered")).replies[1]
     assert "(lettori che l'hanno chiesta: 1)" in group.text
+
+
+def test_not_covered_is_learned_at_once_and_both_verdicts_export_as_bank_yaml(
+    tmp_path: Path,
+) -> None:
+    database = str(tmp_path / "bot.sqlite3")
+    services = bootstrap(Config(database=database, admin_ids=frozenset({42})))
+    understanding = services.dialogue.asking.understanding
+    salary = "quanto guadagna un cdo a milano"
+    assert understanding.decide(salary + "?").kind == "related"  # the CDO card, as nearest
+    say(services, Reader(1, "Anna", "it"), Text(salary))
+    say(services, Reader(2, "Ben", "it"), Text(QUESTION))
+    cards = say(services, AUTHOR, Command("unanswered")).replies
+    card = next(r for r in cards if "guadagna" in r.text)
+    verdict = card.buttons[0][0].data or ""
+    assert verdict.startswith("uncovered:")  # the model reads it as out of scope: offered first
+    say(services, AUTHOR, Press(verdict))
+    assert understanding.decide(salary + "?").kind == "none"  # used at once: no topic now
+    cards = say(services, AUTHOR, Command("unanswered")).replies
+    group = next(r for r in cards if "bastonate" in r.text)
+    question_id = (group.buttons[0][0].data or "").split(":")[1]
+    say(services, AUTHOR, Press(f"teach:{question_id}:separate-worlds"))
+    services.close()
+    env = {"ESSAYBOT_DATABASE": database}
+    exported = essaybot("bank", "export", cwd=tmp_path, env=env)
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout.startswith("# Taught with /unanswered")
+    assert yaml.safe_load(exported.stdout) == {
+        "examples": [
+            {"q": salary, "lang": "it", "intent": "out"},
+            {"q": QUESTION, "lang": "it", "intent": "separate-worlds"},
+        ]
+    }
+    aliases = yaml.safe_load(essaybot("aliases", "export", cwd=tmp_path, env=env).stdout)
+    assert aliases == {"topics": [{"id": "separate-worlds", "it": {"aliases": [QUESTION]}}]}

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from bot.content.catalog import ASPECTS, Example
+from bot.content.catalog import ASPECTS, MAX_QUESTION, Example
 from bot.content.guide import HELP, OVERVIEW
 from bot.content.schema import UNREADABLE, Problems, read_yaml, text_of
 
@@ -22,7 +22,6 @@ from bot.content.schema import UNREADABLE, Problems, read_yaml, text_of
 ESSAY = (*OVERVIEW, "author", "source", "length", "unfinished", "translate", "opinion")
 SMALLTALK = ("hello", "thanks", "bye", "ack")
 SINGLE = ("out", "sequence", "followup")
-MAX_QUESTION = 300
 KEYS = frozenset({"q", "lang", "intent", "aspect", "related"})
 
 

@@ -129,6 +129,8 @@ class Essay:
 
 #: One question of the bank in this many is held out of training.
 HELD_OUT = 5
+#: The longest question of the bank, in characters.
+MAX_QUESTION = 300
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,7 @@ class Asking:
             return Outcome((Reply(text, ((turn.button("button_answer", "answer"),),)),))
         if kind == "unfinished":
             part = next(p for p in essay.parts if UNFINISHED in p.text)
-            sentence = next(s for s in self.understanding.sentences if UNFINISHED in s[1])
+            sentence = next(s for s in self.understanding.sentences.all if UNFINISHED in s[1])
             quote = turn.quote(sentence[1], sentence[2])
             return turn.reply("about_unfinished", quote=quote, part=part.number)
         words = sum(len(p.text.split()) for p in essay.parts)

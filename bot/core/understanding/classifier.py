@@ -12,7 +12,6 @@ vocabularies and multiplied by the weights with numpy.
 from __future__ import annotations
 
 import hashlib
-import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +31,8 @@ NO_ASPECT = "none"
 FIT = 1.0
 #: How sharply margins become probabilities (a margin ahead by 1 is e**SHARPNESS as likely).
 SHARPNESS = 8.0
+#: How many labels a reading ranks (the rest are all but impossible).
+TOP = 10
 #: The character n-grams' lengths, within each word padded with spaces.
 CHARS = (2, 5)
 VERSION = f"svc 0|{FIT}|{SHARPNESS}|{CHARS}|words 1-2|v1"
@@ -80,12 +81,12 @@ class Linear:
         self.bias = bias.astype(np.float32)
 
     def rank(self, indices: NDArray[np.intp], values: NDArray[np.float64]) -> list[Ranked]:
-        """Every label, most likely first: a softmax of the margins."""
+        """The ``TOP`` most likely labels, most likely first: a softmax of the margins."""
         scores = values @ self.weights[indices] + self.bias
         scores = np.exp(scores - scores.max())
         probs = scores / scores.sum()
-        order = np.argsort(-probs, kind="stable")
-        return [Ranked(self.labels[i], float(probs[i])) for i in order]
+        order = np.argsort(-probs, kind="stable")[:TOP]
+        return [Ranked(self.labels[i], float(probs[i])) for i in order.tolist()]
 
 
 class Classifier:
@@ -134,13 +135,15 @@ class Classifier:
         for analyze, vocabulary, idf, offset in zip(
             ANALYZERS, self.vocabularies, self.idfs, self._offsets, strict=False
         ):
-            counts = Counter(g for g in analyze(normal) if g in vocabulary)
-            block = [
-                (vocabulary[g], (1 + math.log(n)) * idf[vocabulary[g]]) for g, n in counts.items()
+            found = [
+                (vocabulary[g], n) for g, n in Counter(analyze(normal)).items() if g in vocabulary
             ]
-            norm = math.sqrt(sum(w * w for _, w in block)) or 1.0
-            indices += [int(offset) + i for i, _ in block]
-            weights += [w / norm for _, w in block]
+            if not found:
+                continue
+            block = np.array([i for i, _ in found], dtype=np.intp)
+            values = (1 + np.log([n for _, n in found])) * idf[block]
+            indices += (block + int(offset)).tolist()
+            weights += (values / np.sqrt(values @ values)).tolist()
         return np.array(indices, dtype=np.intp), np.array(weights)
 
     def read(self, text: str) -> tuple[list[Ranked], list[Ranked]]:

@@ -8,18 +8,17 @@ and recording are the asking feature's."""
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
-from bot.content.bank import MAX_QUESTION
 from bot.content.catalog import ASPECTS, Content, Topic
 from bot.core.understanding.classifier import NO_ASPECT, Classifier, Ranked
 from bot.core.understanding.intent import Reader, folded
 from bot.core.understanding.matcher import PLAUSIBLE, Match, Matcher
 from bot.core.understanding.order import Order
+from bot.core.understanding.sentences import Sentences, excerpt, focus
 from bot.model.text import normalized
 
 #: Below this probability the top intent is not taken as the answer.
@@ -47,26 +46,6 @@ NAMED = 75
 BARE = 5
 #: At most this many words that can name something make a question short.
 SHORT = 4
-_SENTENCE = re.compile(r"(?<=[.;:!?])\s+")
-#: Messages longer than this many words are read for their last question too.
-LONG = 25
-
-
-def excerpt(message: str) -> str:
-    """``message``, or of a longer one its last ``MAX_QUESTION`` characters from a word on."""
-    if len(message) <= MAX_QUESTION:
-        return message
-    tail = message[-MAX_QUESTION:]
-    return tail.split(None, 1)[-1] if " " in tail else tail
-
-
-def focus(message: str) -> str:
-    """The question in ``message``: in a long one, its last sentence that asks something."""
-    if len(message.split()) <= LONG:
-        return message
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", message.strip()) if s.strip()]
-    asking = [s for s in sentences if s.rstrip().endswith("?")]
-    return (asking or sentences or [message])[-1]
 
 
 @dataclass(frozen=True)
@@ -118,11 +97,7 @@ class Understanding:
         #: phrasings the author taught the bot (folded), with their topic or "out"
         self.learned: dict[str, str] = {}
         #: every sentence of the essay: its part, the original and its translations
-        self.sentences = essay_sentences(content)
-        self._sentence_stems = [
-            {w[:5] for text in (s, *t.values()) for w in folded(text).split()}
-            for _, s, t in self.sentences
-        ]
+        self.sentences = Sentences(content, matcher.stopwords | self.reader.wording.frame)
 
     def learn(self, pairs: list[tuple[str, str]]) -> None:
         """From now on, questions phrased like each (topic or "out", phrase) are about that."""
@@ -208,6 +183,8 @@ class Understanding:
     ) -> Decision:
         last, shown, part = context
         label, sure = top.label, top.p >= SURE
+        if label == "out" and top.p <= DOUBT:
+            label = self._rescued(intents, self.match(question)) or label
         kind, _, name = label.partition(":")
         if not sure:
             return self._unsure(question, intents)
@@ -237,13 +214,10 @@ class Understanding:
             return Decision(
                 "sequence", topic=eras[-1] if eras else None, order=eras, part=named_part
             )
-        match = self.match(question)
         if label == "out":
-            rescued = self._rescued(intents, match) if top.p <= DOUBT else None
-            if rescued is None:
-                return self._out(question, intents)
-            label = rescued
-        elif not match.ranking and len(normalized(question).split()) <= BARE:
+            return self._out(question, intents)
+        match = self.match(question)
+        if not match.ranking and len(normalized(question).split()) <= BARE:
             return Decision("none")  # "it's": the pronoun, not the department
         elif asked in (None, "what") and self._other_sense(question, label, match):
             return Decision("none", score=match.score)  # "cdo bond rating downgrade"
@@ -264,13 +238,23 @@ class Understanding:
         )
 
     def _rescued(self, intents: list[Ranked], match: Match) -> str | None:
-        """A topic the model ranks close behind "out" and the question names clearly."""
-        for ranked in self._topics(intents)[:2]:
-            if ranked.p >= RESCUE and any(
-                c.topic == ranked.label and c.score >= NAMED for c in match.ranking
-            ):
+        """What the model ranks close behind "out", about a topic the question names clearly
+        (the topic, or an expression or a premise of it)."""
+        named = {c.topic for c in match.ranking if c.score >= NAMED}
+        for ranked in intents[1:3]:
+            if ranked.p >= RESCUE and self._topic_of(ranked.label) in named:
                 return ranked.label
         return None
+
+    def _topic_of(self, label: str) -> str | None:
+        """The topic an intent is about: a topic's own, or its expression's or premise's."""
+        kind, _, name = label.partition(":")
+        guide = self.content.guide
+        if kind == "glossary" and name in guide.terms:
+            return guide.terms[name].topic
+        if kind == "premise" and name in guide.premises:
+            return guide.premises[name].topic
+        return label if label in self.topics else None
 
     def _topics(self, intents: list[Ranked]) -> list[Ranked]:
         return [r for r in intents if r.label in self.topics]
@@ -313,7 +297,7 @@ class Understanding:
         aspect = asked if asked in topic.aspects else None
         yesno = self.reader.yesno(question) and asked in (None, "what")
         part, sentence, translated = (
-            self._best_sentence(question, topic) if yesno else (0, None, {})
+            self.sentences.closest(question, topic) if yesno else (0, None, {})
         )
         # the same plain question again moves on; a question that asks something is answered
         plain_again = asked in (None, "what") and sentence is None
@@ -380,36 +364,3 @@ class Understanding:
             return Decision("answer", topic=last, asked=asked)
         unshown = next((a for a in ASPECTS if a in topic.aspects and a not in shown), None)
         return Decision("answer", topic=last, aspect=unshown, asked=asked, repeated=True)
-
-    def _best_sentence(
-        self, question: str, topic: Topic
-    ) -> tuple[int, str | None, Mapping[str, str]]:
-        """The essay's sentence, in the topic's parts, that shares the most words with the
-        question, for the reader to judge; never a yes put in the essay's mouth."""
-        parts = {topic.part, *(a.part for a in topic.aspects.values())}
-        ignored = self.matcher.stopwords | self.reader.wording.frame
-        words = {w[:5] for w in folded(question).split() if len(w) >= 4 and w not in ignored}
-        best: tuple[int, str | None, Mapping[str, str]] = (0, None, {})
-        best_shared = 0
-        for sentence, have in zip(self.sentences, self._sentence_stems, strict=True):
-            shared = len(words & have) if sentence[0] in parts else 0
-            if shared > best_shared:
-                best, best_shared = sentence, shared
-        return best
-
-
-def essay_sentences(content: Content) -> list[tuple[int, str, Mapping[str, str]]]:
-    """Every sentence of the essay: its part, the original, and the same sentence in each
-    translation (paired by position where a paragraph's translation has as many sentences)."""
-    found: list[tuple[int, str, Mapping[str, str]]] = []
-    for part in content.essay.parts:
-        for index, paragraph in enumerate(part.paragraphs):
-            originals = [s for s in _SENTENCE.split(paragraph) if s.strip()]
-            twins: dict[str, list[str]] = {}
-            for lang, paragraphs in part.translations.items():
-                translated = [s for s in _SENTENCE.split(paragraphs[index]) if s.strip()]
-                if len(translated) == len(originals):
-                    twins[lang] = translated
-            for n, sentence in enumerate(originals):
-                found.append((part.number, sentence, {k: v[n] for k, v in twins.items()}))
-    return found

@@ -35,6 +35,8 @@ MARGIN = 10
 #: Below this a topic is not even offered as a choice.
 PLAUSIBLE = 55
 MAX_CHOICES = 3
+#: How many tokens' similar words are kept.
+SIMILAR_KEPT = 20000
 WEAK_WEIGHT = 0.5
 UNKNOWN_PENALTY = 0.25
 _ACRONYM = re.compile(r"^[A-Z0-9]{2,4}$")
@@ -140,6 +142,8 @@ class Matcher:
             if len(word) > STEM:
                 self.by_stem.setdefault(word[:STEM], []).append(word)
         self.neutral = self._neutral - set(self.by_word)
+        #: similar_words of the tokens seen lately
+        self._similar: dict[str, dict[str, float]] = {}
 
     def _add(self, topic: str, alias: str) -> None:
         acronyms = {w.lower() for w in words(alias) if _ACRONYM.match(w) and not w.isdigit()}
@@ -177,7 +181,16 @@ class Matcher:
 
     def similar_words(self, token: str) -> dict[str, float]:
         """Alias words like ``token``, with their similarity: exact for short words and
-        acronyms, fuzzy (typos) or by shared stem for longer ones."""
+        acronyms, fuzzy (typos) or by shared stem for longer ones (kept for the words seen
+        most recently: readers use the same words again and again)."""
+        found = self._similar.get(token)
+        if found is None:
+            if len(self._similar) >= SIMILAR_KEPT:
+                self._similar.clear()
+            found = self._similar[token] = self._similar_words(token)
+        return found
+
+    def _similar_words(self, token: str) -> dict[str, float]:
         found: dict[str, float] = {}
         if token in self.by_word:
             found[token] = 100.0
