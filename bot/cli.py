@@ -12,6 +12,7 @@ from bot.content.loader import ContentError
 from bot.core.events import Reader
 from bot.core.learning import OUT
 from bot.core.understanding.decide import Understanding
+from bot.core.understanding.sentences import excerpt
 from bot.storage.database import StoreError
 
 
@@ -153,8 +154,9 @@ def ask(config: Config, args: argparse.Namespace) -> int:
         lookup = services.dialogue.preview(Reader(0, "", args.lang), question)
         reply = "\n\n".join(to_terminal(r.text) for r in lookup.outcome.replies)
         labels = [b.label for r in lookup.outcome.replies for row in r.buttons for b in row]
-        if args.explain:
-            print(explain(services.dialogue.asking.understanding, question), flush=True)
+        if args.explain:  # beside --json, on stderr: stdout stays one object per line
+            out = sys.stderr if args.json else sys.stdout
+            print(explain(services.dialogue.asking.understanding, question), file=out, flush=True)
         if args.json:
             match, decision = lookup.match, lookup.decision
             scores = {c.topic: c.score for c in match.ranking}
@@ -187,13 +189,14 @@ def ask(config: Config, args: argparse.Namespace) -> int:
 def explain(understanding: Understanding, question: str) -> str:
     """What decided: the learned intents and aspects with their probabilities, the matcher's
     topics with their scores, and the bank's examples nearest to the question."""
-    intents, aspects = understanding.read(question)
-    ranking = understanding.match(question).ranking
+    read = excerpt(question)  # what decide reads of a long message
+    intents, aspects = understanding.read(read)
+    ranking = understanding.match(read).ranking
     lines = [f"? {question}"]
     lines.append("  intents: " + ", ".join(f"{r.label} {r.p:.2f}" for r in intents[:4]))
     lines.append("  aspects: " + ", ".join(f"{r.label} {r.p:.2f}" for r in aspects[:3]))
     lines.append("  matcher: " + (", ".join(f"{c.topic} {c.score}" for c in ranking[:3]) or "-"))
-    for example, similarity in understanding.model.nearest(question):
+    for example, similarity in understanding.model.nearest(read):
         aspect = f" ({example.aspect})" if example.aspect else ""
         lines.append(f"  ~ {similarity:.2f} {example.intent}{aspect}: {example.q}")
     return "\n".join(lines)
@@ -259,7 +262,7 @@ def export_bank(config: Config) -> int:
     services = bootstrap(config)
     learned = services.store.questions.learned()
     services.close()
-    examples = [Example(a.phrase, a.lang, a.topic).as_yaml() for a in learned]
+    examples = [Example(excerpt(a.phrase), a.lang, a.topic).as_yaml() for a in learned]
     print("# Taught with /unanswered: add these to a file in content/bank/.")
     print(yaml.safe_dump({"examples": examples}, allow_unicode=True, sort_keys=False), end="")
     return 0

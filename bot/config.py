@@ -126,14 +126,21 @@ def load_config(
         content_dir=Path(content_dir) if content_dir else None,
         moderation=moderation,
         max_rate=max_rate,
-        model_cache=Path(get("ESSAYBOT_MODEL_CACHE") or _cache_home(get)) / "essaybot",
+        model_cache=_model_cache(get),
         **_webhook(get),
     )
 
 
-def _cache_home(get: Callable[[str], str]) -> str:
-    """The user's cache folder: XDG_CACHE_HOME, else ~/.cache."""
-    return get("XDG_CACHE_HOME") or str(Path(get("HOME") or Path.home()) / ".cache")
+def _model_cache(get: Callable[[str], str]) -> Path | None:
+    """ESSAYBOT_MODEL_CACHE: the folder named, none for "off", else the user's cache folder
+    (XDG_CACHE_HOME, else ~/.cache) / essaybot."""
+    named = get("ESSAYBOT_MODEL_CACHE")
+    if named.lower() == "off":
+        return None
+    if named:
+        return Path(named)
+    home = get("XDG_CACHE_HOME") or str(Path(get("HOME") or Path.home()) / ".cache")
+    return Path(home) / "essaybot"
 
 
 def with_webhook(config: Config, url: str | None, listen: str | None, port: int | None) -> Config:

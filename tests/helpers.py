@@ -4,10 +4,13 @@ Telegram layer against the fake Bot API."""
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
@@ -98,11 +101,18 @@ class Clock:
         self.now += timedelta(**delta)
 
 
+#: Where the processes the tests start keep the model: trained by the first, loaded by the rest,
+#: and never the developer's own cache.
+MODEL_CACHE = Path(tempfile.mkdtemp(prefix="essaybot-model-"))
+atexit.register(shutil.rmtree, MODEL_CACHE, ignore_errors=True)
+
+
 def essaybot(
     *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """``python -m bot ARGS`` as a process, with none of the developer's settings."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ESSAYBOT_"))}
+    clean["ESSAYBOT_MODEL_CACHE"] = str(MODEL_CACHE)  # one model for the session's processes
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -123,7 +133,8 @@ def bot_process(
     ``folder/bot.log``; interrupted at the end (killed if it has not stopped 20 s later, and
     then ``subprocess.TimeoutExpired`` raised)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ESSAYBOT_"))}
-    env |= {"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": fake.base_url, **settings}
+    env |= {"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_API_URL": fake.base_url}
+    env |= {"ESSAYBOT_MODEL_CACHE": str(MODEL_CACHE), **settings}
     with (folder / "bot.log").open("a") as log:
         process = subprocess.Popen(
             command, env=env, cwd=folder, stdout=log, stderr=subprocess.STDOUT, text=True

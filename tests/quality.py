@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from bot.content.catalog import Content
-from bot.core.understanding.decide import Decision, Understanding
+from bot.core.understanding.decide import ABOUT, Decision, Understanding
 
 DATA = Path(__file__).parent / "data"
 SETS = (
@@ -29,8 +29,6 @@ SETS = (
 BANK = "bank held-out"
 #: What issue 19 asks of every set: in scope, aspect, not answered, traps, about the essay/bot.
 TARGETS = (90.0, 85.0, 90.0, 95.0, 90.0)
-#: What the bank's kinds of questions about the essay are called in decisions.
-ABOUT = {"length": "essay"}
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,9 @@ class Case:
     related: str | None = None
     about: str | None = None
     trap: bool = False
+    #: for the bank's expressions and premises: the one asked (its reply counts as a kind)
     term: str | None = None
+    premise: str | None = None
 
 
 def questions(name: str) -> list[dict[str, Any]]:
@@ -81,7 +81,7 @@ def bank_cases(content: Content) -> list[Case]:
         elif kind == "glossary":
             found.append(Case(q, (terms[name].topic,), term=name))
         elif kind == "premise":
-            found.append(Case(q, (premises[name].topic,)))
+            found.append(Case(q, (premises[name].topic,), premise=name))
         elif kind == "smalltalk" or example.intent in ("sequence", "followup"):
             found.append(Case(q, outcome=kind if kind == "smalltalk" else example.intent))
         elif example.intent == "out":
@@ -160,6 +160,12 @@ def judge(figures: Figures, case: Case, decision: Decision) -> None:
             figures.misses.append(f"½ {case.q} -> choices {decision.choices}")
         else:
             figures.misses.append(f"✗ {miss} (want {'/'.join(case.want)})")
+        if case.term or case.premise:  # the meaning or the correction, not the card alone
+            figures.kinds_total += 1
+            if (decision.term, decision.premise) == (case.term, case.premise):
+                figures.kinds += 1
+            else:
+                figures.misses.append(f"~ {case.q} -> not the {case.term or case.premise}")
         if case.aspect is not None:
             figures.aspects_total[case.aspect] += 1
             topic_right = decision.kind == "answer" and decision.topic in case.want

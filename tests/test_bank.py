@@ -143,3 +143,22 @@ def test_an_overview_that_quotes_words_the_essay_does_not_have_is_named(
     assert problems_of(content_copy) == [
         "content/overview.yaml: kinds.summary (it): 'vanno uniti' is not in the essay"
     ]
+
+
+def test_a_bank_that_asks_for_help_the_content_cannot_give_is_refused(
+    content_copy: Path,
+) -> None:
+    (content_copy / "help.yaml").unlink()
+    problems = problems_of(content_copy)
+    assert problems and all("unknown intent 'help:" in p for p in problems)
+
+
+def test_an_intent_that_is_not_a_word_is_named_not_a_crash(content_copy: Path) -> None:
+    bank_file(
+        content_copy, "{q: perché?, lang: it, intent: [out]}", '{q: "?!?", lang: it, intent: out}'
+    )
+    where = "content/bank/zz-broken.yaml: examples"
+    assert problems_of(content_copy) == [
+        f"{where}[1]: unknown intent ['out']",
+        f"{where}[2]: q has nothing to read: no letter, digit or emoji",
+    ]

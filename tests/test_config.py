@@ -102,3 +102,17 @@ def test_the_command_lines_webhook_settings_win_and_are_checked_the_same_way() -
     assert with_webhook(base, None, None, None).webhook_url is None
     with pytest.raises(ConfigError, match=r"ESSAYBOT_PORT \(--port\) must be a port number"):
         with_webhook(base, None, None, 70000)
+
+
+def test_the_model_cache_is_the_folder_named_or_the_user_s_cache_or_off() -> None:
+    from pathlib import Path
+
+    from bot.config import load_config
+
+    named = load_config({"ESSAYBOT_MODEL_CACHE": "/srv/models"}, dotenv_path=None)
+    assert named.model_cache == Path("/srv/models")
+    xdg = load_config({"XDG_CACHE_HOME": "/tmp/xdg", "HOME": "/home/a"}, dotenv_path=None)
+    assert xdg.model_cache == Path("/tmp/xdg/essaybot")
+    home = load_config({"HOME": "/home/a"}, dotenv_path=None)
+    assert home.model_cache == Path("/home/a/.cache/essaybot")
+    assert load_config({"ESSAYBOT_MODEL_CACHE": "off"}, dotenv_path=None).model_cache is None

@@ -93,3 +93,25 @@ async def test_a_reader_hears_back_when_the_author_teaches_the_bot_their_questio
         or (r.method == "sendMessage" and r.params.get("chat_id") == anna["id"])
     ]
     assert order[-2:] == ["answerCallbackQuery", "sendMessage"]  # the press never waits
+
+
+async def test_an_idiom_the_story_s_order_and_how_to_vote_go_through_telegram_with_their_buttons(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    anna = fake.user(1001, "Anna", "it")
+    fake.send_text(anna, "che vuol dire spocchia?")
+    meaning = await fake.await_reply(anna["id"])
+    assert meaning["text"].startswith("«spocchia»\nChe cosa vuol dire:")
+    assert "si vendicava della spocchia" in meaning["text"]
+    assert {e["type"] for e in meaning["entities"]} >= {"bold", "italic", "blockquote"}
+    fake.send_text(anna, "sono alla parte 4, e ora?")
+    order = await fake.await_reply(anna["id"])
+    assert order["text"].startswith("Dopo la parte 4 viene la parte 5")
+    await press(fake, anna, order["message_id"], "open:p5")
+    assert "5/7" in fake.last_sent(anna["id"])["text"]
+    bob = fake.user(2002, "Bob", "en")
+    fake.send_text(bob, "how do I upvote someone's answer?")
+    vote = await fake.await_reply(bob["id"])
+    assert "/answers" in vote["text"] and buttons(vote) == [("💬 Read other answers", "answers:0")]
+    await press(fake, bob, vote["message_id"], "answers:0")
+    assert fake.last_sent(bob["id"])["text"]

@@ -69,7 +69,7 @@ def test_which_comes_first_is_answered_from_the_essays_order(
     services: Services, question: str, first: str, then: str
 ) -> None:
     reply = text(say(services, ANNA, Text(question)))
-    assert reply.startswith("Nel racconto viene prima")
+    assert reply.startswith("Nel racconto, in ordine di tempo:\n1. ")
     assert reply.index(first) < reply.index(then)
 
 
@@ -119,6 +119,7 @@ def test_how_to_vote_is_answered_with_the_button_that_opens_the_answers(
         ("how do I switch to English?", "lang", "lang:en"),
         ("come cambio la mia risposta", "change_answer", "answer"),
         ("che dati salvi su di me", "mydata", None),
+        ("come smetto di ricevere notifiche?", "notify", "notify:off"),
         ("voglio leggere cosa hanno risposto gli altri", "read_answers", "answers:0"),
     ],
 )
@@ -193,3 +194,59 @@ def test_the_understanding_is_the_same_on_every_start_and_quick_to_load(
     for question in ("che vuol dire spocchia", "quanto guadagna un cdo", "e poi?"):
         assert loaded.read(question) == first.read(question)
     assert all(not e.held_out for e in first.examples)  # the held-out fifth is never trained on
+
+
+def test_a_damaged_or_foreign_cache_file_is_trained_over_not_trusted(
+    services: Services, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    from bot.core.understanding import classifier
+
+    bank = services.content.bank
+    folder = Path(str(tmp_path))
+    model = classifier.train(bank)
+    classifier.save(model, folder / "model.npz")
+    whole = (folder / "model.npz").read_bytes()
+    (folder / "model.npz").write_bytes(whole[: len(whole) // 2])  # truncated
+    assert classifier.load(folder / "model.npz", bank) is None
+    (folder / "model.npz").write_bytes(b"")  # empty
+    assert classifier.load(folder / "model.npz", bank) is None
+    assert classifier.load(folder / "missing.npz", bank) is None
+    classifier.save(model, folder / "model.npz")
+    assert classifier.load(folder / "model.npz", bank[: len(bank) // 2]) is None  # another bank
+    classifier.forget()
+    key = classifier.bank_hash(bank)[:24]
+    (folder / f"model-{key}.npz").write_bytes(b"not a model")
+    again = classifier.Classifier.for_bank(bank, folder)
+    assert again.read("che vuol dire spocchia")[0][0].label == "glossary:spocchia"
+    assert classifier.load(folder / f"model-{key}.npz", bank) is not None  # written anew
+    models = sorted(p.name for p in folder.glob("model-*"))
+    assert models == [f"model-{key}.npz"]  # other banks' models pruned, no partial file left
+
+
+def test_a_bank_with_nothing_to_learn_reads_everything_as_out(services: Services) -> None:
+    from bot.content.catalog import Example
+    from bot.core.understanding import classifier
+
+    for bank in ((), (Example("ciao", "it", "smalltalk:hello"),)):
+        model = classifier.train(bank)
+        intents, aspects = model.read("chi è il cdo?")
+        assert intents[0].label in ("out", "smalltalk:hello") and aspects[0].label == "none"
+
+
+def test_an_article_is_not_a_part_number(services: Services) -> None:
+    order = services.dialogue.asking.understanding.order
+    assert order.part_asked("c'è una parte che parla di internet, cosa viene dopo?") == 0
+    assert order.part_asked("sono alla quarta parte") == 4
+    assert order.part_asked("I'm on part four") == 4
+    assert order.part_asked("one part I liked") == 0
+
+
+def test_a_meaning_or_the_story_s_order_does_not_count_as_the_topic_s_card_seen(
+    services: Services,
+) -> None:
+    say(services, ANNA, Text("cosa significa spocchia?"))
+    assert services.store.readers.conversation(ANNA.user_id) == ("separate-worlds", ())
+    card = text(say(services, ANNA, Text("parlami delle vite separate")))
+    assert card.startswith("Vite separate\n")  # the card itself, not "already told"

@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from bot.content.catalog import ASPECTS, MAX_QUESTION, Example
+from bot.content.catalog import ASPECTS, MAX_QUESTION, Example, Guide
 from bot.content.guide import HELP, OVERVIEW
 from bot.content.schema import UNREADABLE, Problems, read_yaml, text_of
+from bot.model.text import normalized
 
 #: Kinds of questions about the essay as a whole (``essay:<kind>``).
 ESSAY = (*OVERVIEW, "author", "source", "length", "unfinished", "translate", "opinion")
@@ -25,21 +26,26 @@ SINGLE = ("out", "sequence", "followup")
 KEYS = frozenset({"q", "lang", "intent", "aspect", "related"})
 
 
-def intents(
-    topics: Iterable[str], terms: Iterable[str], premises: Iterable[str]
-) -> frozenset[str]:
-    """Every intent an entry may have, given the content's topics, terms and premises."""
+def intents(topics: Iterable[str], guide: Guide) -> frozenset[str]:
+    """Every intent an entry may have, given the content's topics and its guide: the terms,
+    premises, overview kinds and help features it has an answer for."""
     return frozenset(
         (
             *topics,
             *SINGLE,
-            *(f"essay:{k}" for k in ESSAY),
-            *(f"glossary:{t}" for t in terms),
-            *(f"premise:{p}" for p in premises),
-            *(f"help:{h}" for h in HELP),
+            *(f"essay:{k}" for k in ESSAY if k not in OVERVIEW or k in guide.overview),
+            *(f"glossary:{t}" for t in guide.terms),
+            *(f"premise:{p}" for p in guide.premises),
+            *(f"help:{h}" for h in HELP if h in guide.help),
             *(f"smalltalk:{k}" for k in SMALLTALK),
         )
     )
+
+
+def _text(raw: dict[str, Any], key: str) -> str | None:
+    """The entry's ``key`` if it is a string (a list or a number is no intent)."""
+    value = raw.get(key)
+    return value if isinstance(value, str) else None
 
 
 def check_entry(
@@ -48,7 +54,7 @@ def check_entry(
     """The entry as an example, or what is wrong with it."""
     if not isinstance(raw, dict):
         return "must be a mapping with q, lang and intent"
-    q, intent = text_of(raw.get("q")), raw.get("intent")
+    q, intent, lang = text_of(raw.get("q")), _text(raw, "intent"), _text(raw, "lang")
     aspect, related = raw.get("aspect"), raw.get("related")
     unknown = sorted(set(raw) - KEYS, key=str)
     problem = (
@@ -56,9 +62,11 @@ def check_entry(
         if unknown
         else f"q must be 1-{MAX_QUESTION} characters"
         if q is None or len(q) > MAX_QUESTION
+        else "q has nothing to read: no letter, digit or emoji"
+        if not normalized(q)
         else f"lang must be one of {', '.join(languages)}"
-        if raw.get("lang") not in languages
-        else f"unknown intent {intent!r}"
+        if lang not in languages
+        else f"unknown intent {raw.get('intent')!r}"
         if intent not in known
         else "aspect goes only with a topic or followup"
         if aspect is not None and intent not in topics and intent != "followup"
@@ -68,9 +76,9 @@ def check_entry(
         if related is not None and (intent != "out" or related not in topics)
         else None
     )
-    if problem is not None or q is None:
+    if problem is not None or q is None or lang is None or intent is None:
         return problem or "q missing"
-    return Example(q, str(raw["lang"]), str(intent), aspect, related)
+    return Example(q, lang, intent, aspect, related)
 
 
 def load_bank(

@@ -168,9 +168,6 @@ class Passage:
     quote: str
     translations: Mapping[str, str]
 
-    def quote_in(self, lang: str) -> str:
-        return self.translations.get(lang, self.quote)
-
 
 @dataclass(frozen=True)
 class Term:

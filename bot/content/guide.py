@@ -54,6 +54,9 @@ def passage(
     if quote is None or flat(quote) not in flat(part.text):
         problems.add(file, where, f"quote missing or not in part {part.number}, word for word")
         return None
+    if len(quote) > MAX_TEXT:
+        problems.add(file, where, f"quote over {MAX_TEXT} characters: quote less")
+        return None
     translations: dict[str, str] = {}
     for lang in part.translations:
         translated = text_of(raw.get(f"quote_{lang}"))
@@ -121,6 +124,9 @@ def load_premises(
         texts = localized(
             file, premise_id or "entry", {k: entry.get(k) for k in languages}, languages, p
         )
+        for lang, text in texts.items():
+            if len(text) > MAX_TEXT:
+                p.add(file, f"{premise_id} ({lang})", f"over {MAX_TEXT} characters")
         if premise_id and where and len(texts) == len(languages):
             premises[premise_id] = Premise(premise_id, str(entry["topic"]), where, texts)
     return premises

@@ -275,7 +275,7 @@ def load_content(directory: Path, command_names: tuple[str, ...]) -> Content:
     if problems.lines:  # the bank names the guide's terms: check it against a sound guide
         raise ContentError(problems.lines)
     topic_ids = frozenset(t.id for t in topics)
-    known = intents(topic_ids, guide.terms, guide.premises)
+    known = intents(topic_ids, guide)
     bank = load_bank(directory / "bank", known, topic_ids, languages, problems)
     if problems.lines:
         raise ContentError(problems.lines)

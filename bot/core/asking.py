@@ -28,6 +28,7 @@ from bot.core.topic_views import (
 from bot.core.turn import Turn
 from bot.core.understanding.decide import Decision, Understanding
 from bot.core.understanding.matcher import Match
+from bot.core.understanding.sentences import excerpt
 from bot.core.views import tally
 from bot.model.clock import Clock, stamp_before
 from bot.model.limits import QUESTION_RATE, RATE_MINUTES
@@ -71,7 +72,7 @@ class Asking:
     ) -> Lookup:
         """What the bot replies to ``question``, without recording anything."""
         decision = self.understanding.decide(question, last, shown, part)
-        match = self.understanding.match(question)
+        match = self.understanding.match(excerpt(question))
         return Lookup(turn.lang, match, decision, self.reply(turn, decision, shown))
 
     def ask(self, turn: Turn, question: str) -> Outcome:
@@ -102,7 +103,10 @@ class Asking:
         if decision.kind not in ("answer", "related", "sequence") or decision.topic is None:
             return
         seen = shown if decision.topic == last else ()
-        part = decision.aspect or ("card" if not decision.repeated else None)
+        # an expression's meaning, a premise corrected, the story's order: the topic, not its card
+        whole = not (decision.term or decision.premise or decision.about)
+        whole = whole and decision.kind != "sequence" and not decision.repeated
+        part = decision.aspect or ("card" if whole else None)
         self.readers.set_conversation(
             user, decision.topic, tuple(dict.fromkeys((*seen, *([part] if part else []))))
         )

@@ -15,6 +15,7 @@ from bot.core.notify import tell
 from bot.core.registry import action, command
 from bot.core.turn import Turn
 from bot.core.understanding.decide import Understanding
+from bot.core.understanding.sentences import excerpt
 from bot.model.limits import parse_id
 from bot.model.text import fold
 from bot.storage.questions import Question
@@ -74,7 +75,7 @@ class Learning:
         others = "\n".join(f"• {q.text[:120]}" for q in members[1:4])
         askers = len({q.user_id for q in members})  # each reader counts once
         text = turn.say("unanswered_group", question=first.text[:300], count=askers, others=others)
-        intents, _ = self.understanding.read(first.text)
+        intents, _ = self.understanding.read(excerpt(first.text))
         topics = self.understanding.topics
         suggested = [r.label for r in intents if r.label in topics and r.p >= LIKELY]
         suggested = suggested[:SUGGESTIONS]

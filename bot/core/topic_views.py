@@ -202,12 +202,11 @@ def help_buttons(turn: Turn, feature: str, command: str) -> Keyboard:
         case "cancel":
             return ((turn.button("button_cancel", "cancel"),),)
         case "lang":
-            return (
-                (
-                    turn.button("button_lang_it", "lang", "it"),
-                    turn.button("button_lang_en", "lang", "en"),
-                ),
-            )
+            italian = turn.button("button_lang_it", "lang", "it")
+            return ((italian, turn.button("button_lang_en", "lang", "en")),)
+        case "notify":
+            on = turn.button("button_notify_on", "notify", "on")
+            return ((on, turn.button("button_notify_off", "notify", "off")),)
     return ()
 
 

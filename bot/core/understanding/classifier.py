@@ -12,6 +12,8 @@ vocabularies and multiplied by the weights with numpy.
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from bot.content.catalog import Example
+from bot.content.catalog import HELD_OUT, Example
 from bot.model.text import normalized
 
 #: The label of an example with no aspect.
@@ -113,12 +115,13 @@ class Classifier:
     @classmethod
     def for_bank(cls, examples: Sequence[Example], cache: Path | None = None) -> Classifier:
         """The classifier of ``examples``: kept in the process, and in ``cache`` (a folder)
-        by the bank's hash; trained when neither has it."""
+        by the bank's hash; trained when neither has it (a cache that cannot be read or
+        written only means training)."""
         key = bank_hash(examples)
         if key in _CACHE:
             return _CACHE[key]
         path = cache / f"model-{key[:24]}.npz" if cache is not None else None
-        found = load(path, examples) if path is not None and path.exists() else None
+        found = load(path, examples) if path is not None else None
         if found is None:
             found = train(examples)
             if path is not None:
@@ -176,18 +179,31 @@ def _fit(matrix: Any, labels: list[str]) -> Linear:
     return Linear([str(c) for c in model.classes_], coef.T, bias)
 
 
+def trained_on(examples: Sequence[Example]) -> list[Example]:
+    """The examples a model learns from: the bank but its held-out fifth."""
+    return [e for e in examples if not e.held_out]
+
+
 def train(examples: Sequence[Example]) -> Classifier:
-    """Train on ``examples``, the held-out fifth left out (deterministic)."""
-    from scipy.sparse import hstack
+    """Train on ``examples``, the held-out fifth left out (deterministic). A bank with too
+    little to learn from gives a model that reads everything as "out"."""
+    from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    trained = [e for e in examples if not e.held_out] or [Example("essay", "it", "out")]
+    trained = trained_on(examples)
     texts = [e.text for e in trained]
     vectorizers = [
         TfidfVectorizer(analyzer=analyze, sublinear_tf=True, min_df=1 if i == 0 else 2)
         for i, analyze in enumerate(ANALYZERS)
     ]
-    matrix = hstack([v.fit_transform(texts) for v in vectorizers]).tocsr()
+    try:
+        matrix = hstack([v.fit_transform(texts) for v in vectorizers]).tocsr()
+    except ValueError:  # no examples, or no n-gram any two of them share
+        nothing = [np.zeros(0)] * len(ANALYZERS)
+        out = Linear(("out",), np.zeros((0, 1)), np.zeros(1))
+        aspects = Linear((NO_ASPECT,), np.zeros((0, 1)), np.zeros(1))
+        empty = csr_matrix((len(trained), 0))
+        return Classifier([{}] * len(ANALYZERS), nothing, out, aspects, trained, empty)
     intents = _fit(matrix, [e.intent for e in trained])
     # aspects are learned from what asks them: a topic or a follow-up
     with_aspect = [i for i, e in enumerate(trained) if ":" not in e.intent and e.intent != "out"]
@@ -199,13 +215,15 @@ def train(examples: Sequence[Example]) -> Classifier:
 
 
 def save(classifier: Classifier, path: Path) -> None:
-    """Write ``classifier`` to ``path`` (numpy arrays; nothing that runs code when loaded).
-    A cache that cannot be written is no error: the next start trains again."""
+    """Write ``classifier`` to ``path`` (numpy arrays; nothing that runs code when loaded),
+    through a file of its own renamed into place, so a reader never sees half of it and two
+    writers never mix; then remove the models of other banks beside it. A cache that cannot
+    be written is no error: the next start trains again."""
     arrays: dict[str, Any] = {}
     for n, (vocabulary, idf) in enumerate(
         zip(classifier.vocabularies, classifier.idfs, strict=True)
     ):
-        arrays[f"terms{n}"] = np.array(sorted(vocabulary, key=vocabulary.__getitem__))
+        arrays[f"terms{n}"] = np.array(sorted(vocabulary, key=vocabulary.__getitem__), dtype=str)
         arrays[f"idf{n}"] = idf
     for name, linear in (("intents", classifier.intents), ("aspects", classifier.aspects)):
         arrays[f"{name}_labels"] = np.array(linear.labels)
@@ -214,51 +232,59 @@ def save(classifier: Classifier, path: Path) -> None:
     matrix = classifier.matrix
     arrays |= {"data": matrix.data, "indices": matrix.indices, "indptr": matrix.indptr}
     arrays["shape"] = np.array(matrix.shape)
+    partial: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial.npz")
-        np.savez(partial, **arrays)
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=".model-", suffix=".npz")
+        partial = Path(name)
+        with os.fdopen(handle, "wb") as file:
+            np.savez(file, **arrays)
         partial.replace(path)
+        partial = None
+        for other in path.parent.glob("model-*.npz"):
+            if other != path:
+                other.unlink(missing_ok=True)
     except OSError:
         return
+    finally:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
 
 
 def load(path: Path, examples: Sequence[Example]) -> Classifier | None:
-    """The classifier saved at ``path`` for ``examples``, or None if it cannot be read."""
+    """The classifier saved at ``path`` for ``examples``, or None if it is not there, cannot
+    be read, or does not fit the bank (a truncated or foreign file is never trusted)."""
     from scipy.sparse import csr_matrix
 
+    trained = trained_on(examples)
+    blocks = len(ANALYZERS)
     try:
         with np.load(path, allow_pickle=False) as saved:
             arrays = {name: saved[name] for name in saved.files}
-    except (OSError, ValueError, KeyError):
+        vocabularies = [
+            {str(t): i for i, t in enumerate(arrays[f"terms{n}"])} for n in range(blocks)
+        ]
+        size = sum(len(v) for v in vocabularies)
+        linear = {}
+        for name in ("intents", "aspects"):
+            labels = [str(x) for x in arrays[f"{name}_labels"]]
+            weights, bias = arrays[f"{name}_weights"], arrays[f"{name}_bias"]
+            if weights.shape != (size, len(labels)) or bias.shape != (len(labels),):
+                return None
+            linear[name] = Linear(labels, weights, bias)
+        shape = tuple(int(n) for n in arrays["shape"])
+        if shape != (len(trained), size):
+            return None
+        matrix = csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=shape)
+        idfs = [arrays[f"idf{n}"] for n in range(blocks)]
+    except Exception:
         return None
-    blocks = len(ANALYZERS)
-    vocabularies = [{str(t): i for i, t in enumerate(arrays[f"terms{n}"])} for n in range(blocks)]
-    linear = {
-        name: Linear(
-            [str(x) for x in arrays[f"{name}_labels"]],
-            arrays[f"{name}_weights"],
-            arrays[f"{name}_bias"],
-        )
-        for name in ("intents", "aspects")
-    }
-    matrix = csr_matrix(
-        (arrays["data"], arrays["indices"], arrays["indptr"]), shape=tuple(arrays["shape"])
-    )
-    trained = [e for e in examples if not e.held_out] or [Example("essay", "it", "out")]
-    return Classifier(
-        vocabularies,
-        [arrays[f"idf{n}"] for n in range(blocks)],
-        linear["intents"],
-        linear["aspects"],
-        trained,
-        matrix,
-    )
+    return Classifier(vocabularies, idfs, linear["intents"], linear["aspects"], trained, matrix)
 
 
 def bank_hash(examples: Sequence[Example]) -> str:
     """A hash of the bank's contents and of this model's settings."""
-    digest = hashlib.sha256(VERSION.encode())
+    digest = hashlib.sha256(f"{VERSION}|{HELD_OUT}".encode())
     for example in examples:
-        digest.update(repr(example).encode())
+        digest.update(f"{example!r}|{example.text}".encode())
     return digest.hexdigest()

@@ -102,10 +102,11 @@ class Understanding:
     def learn(self, pairs: list[tuple[str, str]]) -> None:
         """From now on, questions phrased like each (topic or "out", phrase) are about that."""
         for topic, phrase in pairs:
-            self.learned[folded(phrase)] = topic
+            self.learned[folded(excerpt(phrase))] = topic  # as decide reads a long one
         self.matcher.add_aliases([(t, p) for t, p in pairs if t in self.topics])
         self._match.cache_clear()  # the matcher knows new names
         self._relation_mentions.cache_clear()
+        self.order.forget()
 
     def _learned(self, question: str) -> str | None:
         """What the author taught for a phrasing like ``question`` (same acronyms)."""
@@ -145,7 +146,7 @@ class Understanding:
         Of a long message, its end is read (where the question is): no longer than the bank's
         longest question, so a long message costs no more than a short one."""
         question = excerpt(question)
-        if not normalized(question).strip():
+        if not normalized(question):
             return Decision("unclear")
         intents, aspects = self.read(question)
         if not folded(question):  # only emoji or symbols: a 👍 is an ack, the rest unclear

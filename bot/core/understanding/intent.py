@@ -43,7 +43,6 @@ def phrasing(content: Content) -> set[str]:
     """Words of the bank's answered questions that many kinds of question use ("gentilmente",
     "potrebbe", "spiegarmi"): how readers ask, not what they ask about; and the words of its
     questions about the essay as a whole and the bot ("forget", "riassunto")."""
-    topics = {t.id for t in content.topics}
     intents: dict[str, set[str]] = {}
     for example in content.bank:
         if example.intent != "out":
@@ -52,7 +51,7 @@ def phrasing(content: Content) -> set[str]:
     return {
         word
         for word, used in intents.items()
-        if len(used) >= PHRASING or any(i not in topics and ":" in i for i in used)
+        if len(used) >= PHRASING or any(":" in i for i in used)
     }
 
 

@@ -20,8 +20,10 @@ _NUMBERS = {
 }
 _PART = r"(?:parte|part|paragrafo|paragraph|capitolo|chapter|sezione|section|pagina|page)"
 _NUMBER = "|".join(sorted(_NUMBERS, key=len, reverse=True))
+#: Before the noun only ordinals: "una parte", "one part" are articles, not part 1.
+_ORDINAL = "|".join(sorted((n for n in _NUMBERS if n not in ("uno", "una", "one")), key=len))
 #: "parte 4", "part four", "la quarta parte", "fourth part"
-PART = re.compile(rf"\b{_PART}\s+(?:n\s+)?({_NUMBER})\b|\b({_NUMBER})\s+{_PART}\b")
+PART = re.compile(rf"\b{_PART}\s+(?:n\s+)?({_NUMBER})\b|\b({_ORDINAL})\s+{_PART}\b")
 #: Words that ask for what came before rather than after.
 BEFORE = re.compile(r"\b(?:prima|before|precede|precedono|preceded|earlier|previous|precedente)\b")
 
@@ -40,6 +42,10 @@ class Order:
         #: the era after each, once worked out
         self._after: dict[str, str | None] = {}
         self.eras = [t.id for t in content.topics if t.kind == "era"]
+
+    def forget(self) -> None:
+        """Work the eras out again (the matcher learned new names)."""
+        self._after.clear()
 
     def after(self, topic: Topic) -> str | None:
         """The era the story moves on to from ``topic`` (for a role, none): the one its "next"
