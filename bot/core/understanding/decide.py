@@ -44,6 +44,8 @@ NAMED = 75
 #: A question of at most this many words that names no topic the matcher knows is not taken
 #: as a topic on the model's word alone ("it's", "it is what it is").
 BARE = 5
+#: At most this many words that can name something are a keyword, not a sentence.
+KEYWORD = 2
 #: At most this many words that can name something make a question short.
 SHORT = 4
 
@@ -186,6 +188,8 @@ class Understanding:
         label, sure = top.label, top.p >= SURE
         if label == "out" and top.p <= DOUBT:
             label = self._rescued(intents, self.match(question)) or label
+        elif label == "sequence" or label.startswith("premise:"):
+            label = self._keyword(question) or label
         kind, _, name = label.partition(":")
         if not sure:
             return self._unsure(question, intents)
@@ -237,6 +241,13 @@ class Understanding:
             and all(t in acronyms for t in named)
             and bool(self.reader.unexplained(question))
         )
+
+    def _keyword(self, question: str) -> str | None:
+        """The topic a question of a name or two, and nothing else, names clearly ("millenium
+        bag"): no order asked and no premise stated in so few words."""
+        tokens = self.matcher.tokens(self.reader.plain(question) or question)
+        match = self.match(question)
+        return match.topic if len(tokens) <= KEYWORD and match.topic else None
 
     def _rescued(self, intents: list[Ranked], match: Match) -> str | None:
         """What the model ranks close behind "out", about a topic the question names clearly
