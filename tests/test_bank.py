@@ -7,21 +7,14 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import pytest
 import yaml
+from test_content import problems_of
 
 from bot.bootstrap import load
 from bot.config import Config
 from bot.content.bank import ESSAY, SMALLTALK
 from bot.content.catalog import HELD_OUT, Content
 from bot.content.guide import HELP
-from bot.content.loader import ContentError
-
-
-def problems_of(folder: Path) -> list[str]:
-    with pytest.raises(ContentError) as caught:
-        load(Config(), folder)
-    return caught.value.problems
 
 
 def test_the_bank_has_thousands_of_examples_a_third_of_them_out_of_scope(
