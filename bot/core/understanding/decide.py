@@ -159,12 +159,19 @@ class Understanding:
         if focused != question and intents[0].label == "out":
             intents, aspects = self.read(focused)  # a story, then the question it asks
         top = intents[0]
+        label = top.label  # what the model read, unless the names in the question say more
+        if label == "out" and top.p <= DOUBT:
+            label = self._rescued(intents, self.match(question)) or label
+        elif label == "sequence" or label.startswith("premise:"):
+            label = self._keyword(question) or label
         aspect = aspects[0].label if aspects[0].p >= ASPECT else NO_ASPECT
         asked = None if aspect == NO_ASPECT else aspect
         decided = self._taught(question, asked, last, shown)
         if decided is None:
-            decided = self._by_intent(question, top, intents, asked, (last, shown, part))
-        return replace(decided, intent=top.label, confidence=round(top.p, 3))
+            sure = top.p >= SURE
+            decided = self._by_intent(question, label, sure, intents, asked, (last, shown, part))
+        chosen = next((r.p for r in intents if r.label == label), top.p)
+        return replace(decided, intent=label, confidence=round(chosen, 3))
 
     def _taught(
         self, question: str, asked: str | None, last: str | None, shown: tuple[str, ...]
@@ -179,17 +186,14 @@ class Understanding:
     def _by_intent(
         self,
         question: str,
-        top: Ranked,
+        label: str,
+        sure: bool,
         intents: list[Ranked],
         asked: str | None,
         context: tuple[str | None, tuple[str, ...], int],
     ) -> Decision:
+        """The decision for intent ``label`` (``sure``: the model's top intent is sure)."""
         last, shown, part = context
-        label, sure = top.label, top.p >= SURE
-        if label == "out" and top.p <= DOUBT:
-            label = self._rescued(intents, self.match(question)) or label
-        elif label == "sequence" or label.startswith("premise:"):
-            label = self._keyword(question) or label
         kind, _, name = label.partition(":")
         if not sure:
             return self._unsure(question, intents)
