@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from bot.content.catalog import Content
+from bot.content.guide import HELP
 from bot.core.understanding.decide import ABOUT, Decision, Understanding
 
 DATA = Path(__file__).parent / "data"
@@ -96,7 +97,8 @@ def bank_cases(content: Content) -> list[Case]:
 class Figures:
     """Scores of one set: in scope (right topic 1, a "did you mean" that offers it ½), the
     aspect asked answered, not answered (given no topic), traps (no topic answered), about
-    the essay or the bot (the right kind and command), kinds (the reply of the kind asked)."""
+    the essay or the bot (the right kind, and for the bot the right command), kinds (the reply
+    of the kind asked)."""
 
     in_scope: float = 0.0
     in_scope_total: int = 0
@@ -142,8 +144,8 @@ class Figures:
 
 def _about_right(decision: Decision, about: str) -> bool:
     kind, _, name = about.partition(":")
-    if kind == "help":
-        return decision.kind == "help" and decision.about == name
+    if kind == "help":  # the right command: voting and reading the answers are both /answers
+        return decision.kind == "help" and HELP.get(str(decision.about)) == HELP[name]
     # the bot's opinion and the unfinished sentence are answered on their topic
     return decision.kind in ("about", "answer") and decision.about == ABOUT.get(name, name)
 

@@ -39,6 +39,8 @@ ABOUT_TOPIC = {"opinion": "the-question", "unfinished": "hybrid-roles"}
 #: An "out" this unsure, with a topic the question names clearly close behind, is that topic.
 DOUBT = 0.6
 RESCUE = 0.10
+#: ...and a question about the bot or the essay this likely close behind it is that.
+ABOUT_RESCUE = 0.3
 #: The matcher's score that names a topic clearly.
 NAMED = 75
 #: A question of at most this many words that names no topic the matcher knows is not taken
@@ -260,6 +262,8 @@ class Understanding:
         for ranked in intents[1:3]:
             if ranked.p >= RESCUE and self._topic_of(ranked.label) in named:
                 return ranked.label
+            if ranked.p >= ABOUT_RESCUE and ranked.label.startswith(("help:", "essay:")):
+                return ranked.label  # about the bot or the essay: no name to look for
         return None
 
     def _topic_of(self, label: str) -> str | None:
