@@ -56,6 +56,11 @@ def fold(text: str) -> str:
 _REPEATED = re.compile(r"(\w)\1{2,}")
 
 
+def unrepeated(text: str) -> str:
+    """``text`` with a letter repeated for emphasis written once ("ciaooo" is "ciao")."""
+    return _REPEATED.sub(r"\1", text)
+
+
 @functools.lru_cache(maxsize=4096)
 def normalized(text: str) -> str:
     """The text the model reads: folded, lower case, letters repeated for emphasis once, and
@@ -63,4 +68,4 @@ def normalized(text: str) -> str:
     marked = "".join(
         f" u{ord(c):x} " if unicodedata.category(c) in ("So", "Sk") else c for c in text
     )
-    return _REPEATED.sub(r"\1", fold(marked).lower())
+    return unrepeated(fold(marked).lower())

@@ -138,6 +138,10 @@ class Understanding:
     def _match(self, question: str) -> Match:
         return self.matcher.match(self.reader.plain(question) or question)
 
+    def _tokens(self, question: str) -> list[str]:
+        """The question's words that can name a topic, its wording phrases left out."""
+        return self.matcher.tokens(self.reader.plain(question) or question)
+
     def read(self, question: str) -> tuple[list[Ranked], list[Ranked]]:
         """The learned intents and aspects of ``question``, most likely first."""
         return self.model.read(question)
@@ -237,7 +241,7 @@ class Understanding:
     def _other_sense(self, question: str, topic: str, match: Match) -> bool:
         """The question names ``topic`` only by an acronym, among words nothing the essay
         answers ever uses, and asks no aspect of it: the acronym in another sense."""
-        tokens = self.matcher.tokens(self.reader.plain(question) or question)
+        tokens = self._tokens(question)
         if len(tokens) > SHORT:
             return False  # a longer question says enough for the model to be trusted
         named = [tokens[i] for i in match.covers.get(topic, frozenset()) if i < len(tokens)]
@@ -251,7 +255,7 @@ class Understanding:
     def _keyword(self, question: str) -> str | None:
         """The topic a question of a name or two, and nothing else, names clearly ("millenium
         bag"): no order asked and no premise stated in so few words."""
-        tokens = self.matcher.tokens(self.reader.plain(question) or question)
+        tokens = self._tokens(question)
         match = self.match(question)
         return match.topic if len(tokens) <= KEYWORD and match.topic else None
 
@@ -339,7 +343,7 @@ class Understanding:
     def _second(self, question: str, topic_id: str, match: Match) -> str | None:
         """Another topic the question names by words of its own ("cio e cdo")."""
         own = match.covers.get(topic_id, frozenset())
-        tokens = self.matcher.tokens(self.reader.plain(question) or question)
+        tokens = self._tokens(question)
         strong = {i for i, t in enumerate(tokens) if t not in self.matcher.weak}
         return next(
             (

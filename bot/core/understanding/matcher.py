@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from bot.content.catalog import MatchingWords, Topic
-from bot.model.text import fold
+from bot.model.text import fold, unrepeated
 
 #: Similarity (0-100) a word or phrase needs to count as a match.
 SIMILAR = 85
@@ -291,7 +291,7 @@ class Matcher:
 
     def match(self, question: str) -> Match:
         """Decide what ``question`` is about."""
-        folded = re.sub(r"(\w)\1{2,}", r"\1", fold(question).lower())  # "ciaooo" is "ciao"
+        folded = unrepeated(fold(question).lower())
         if folded in self.smalltalk:
             return Match(smalltalk=self.smalltalk[folded])
         tokens = self.tokens(question)
