@@ -250,3 +250,13 @@ def test_a_meaning_or_the_story_s_order_does_not_count_as_the_topic_s_card_seen(
     assert services.store.readers.conversation(ANNA.user_id) == ("separate-worlds", ())
     card = text(say(services, ANNA, Text("parlami delle vite separate")))
     assert card.startswith("Vite separate\n")  # the card itself, not "already told"
+
+
+def test_shorthand_typed_on_a_phone_reads_as_the_words_it_stands_for(
+    services: Services,
+) -> None:
+    model = services.dialogue.asking.understanding.model
+    typed = model.features("xke nn c'era dialogo tra it e mkt")
+    spelled = model.features("perche non c'era dialogo tra it e marketing")
+    assert typed[0].tolist() == spelled[0].tolist()
+    assert typed[1] == pytest.approx(spelled[1])

@@ -37,13 +37,27 @@ SHARPNESS = 8.0
 TOP = 10
 #: The character n-grams' lengths, within each word padded with spaces.
 CHARS = (2, 5)
-VERSION = f"svc 0|{FIT}|{SHARPNESS}|{CHARS}|words 1-2|v1"
+#: Shorthand readers type, read as the words it stands for (by the model and the bank alike).
+SHORTHAND = {
+    **dict.fromkeys(("xke", "xk", "xche", "pk", "pke"), "perche"),
+    **{"nn": "non", "ke": "che", "x": "per", "cmq": "comunque", "tt": "tutti", "xo": "pero"},
+    **{"qlc": "qualche", "qlcs": "qualcosa", "dv": "dove", "cm": "come", "sn": "sono"},
+    **{"risp": "risposta", "msg": "messaggio", "mkt": "marketing"},
+    **{"u": "you", "ur": "your", "r": "are", "y": "why", "abt": "about", "thx": "thanks"},
+    **{"pls": "please", "plz": "please", "bc": "because", "cuz": "because", "wat": "what"},
+}
+VERSION = f"svc 0|{FIT}|{SHARPNESS}|{CHARS}|words 1-2|{sorted(SHORTHAND.items())}|v2"
 _CACHE: dict[str, Classifier] = {}
 
 
 def forget() -> None:
     """Drop the models kept in this process (the next start reads the cache or trains)."""
     _CACHE.clear()
+
+
+def spelled_out(text: str) -> str:
+    """``text`` (normalized) with its shorthand written out ("xke" is "perche")."""
+    return " ".join(SHORTHAND.get(word, word) for word in text.split())
 
 
 def word_grams(text: str) -> list[str]:
@@ -134,7 +148,7 @@ class Classifier:
         length 1 (what TfidfVectorizer computes, with sublinear term frequencies)."""
         indices: list[int] = []
         weights: list[float] = []
-        normal = normalized(text)
+        normal = spelled_out(normalized(text))
         for analyze, vocabulary, idf, offset in zip(
             ANALYZERS, self.vocabularies, self.idfs, self._offsets, strict=False
         ):
@@ -191,7 +205,7 @@ def train(examples: Sequence[Example]) -> Classifier:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     trained = trained_on(examples)
-    texts = [e.text for e in trained]
+    texts = [spelled_out(e.text) for e in trained]
     vectorizers = [
         TfidfVectorizer(analyzer=analyze, sublinear_tf=True, min_df=1 if i == 0 else 2)
         for i, analyze in enumerate(ANALYZERS)
