@@ -260,3 +260,20 @@ def test_shorthand_typed_on_a_phone_reads_as_the_words_it_stands_for(
     spelled = model.features("perche non c'era dialogo tra it e marketing")
     assert typed[0].tolist() == spelled[0].tolist()
     assert typed[1] == pytest.approx(spelled[1])
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("cio che conta e la salute", None),
+        ("per cio che riguarda la bolletta chi chiamo", None),
+        ("il cio che fine fa", "cio"),
+        ("what's a cio", "cio"),
+        ("CIO che fa nel saggio?", "cio"),
+    ],
+)
+def test_cio_is_the_pronoun_where_the_words_around_it_say_so(
+    services: Services, question: str, topic: str | None
+) -> None:
+    decided = services.dialogue.asking.understanding.decide(question)
+    assert (decided.topic if decided.kind == "answer" else None) == topic

@@ -232,11 +232,16 @@ class Understanding:
         if label == "out":
             return self._out(question, intents)
         match = self.match(question)
-        if not match.ranking and len(normalized(question).split()) <= BARE:
-            return Decision("none")  # "it's": the pronoun, not the department
+        if not match.ranking and (
+            len(normalized(question).split()) <= BARE or self._as_words(question)
+        ):
+            return Decision("none")  # "it's", "ciò che conta": the pronoun, not the department
         elif asked in (None, "what") and self._other_sense(question, label, match):
             return Decision("none", score=match.score)  # "cdo bond rating downgrade"
         return self._answer(question, label, asked, match, last, shown)
+
+    def _as_words(self, question: str) -> list[str]:
+        return self.matcher.as_words(self.reader.plain(question) or question)
 
     def _other_sense(self, question: str, topic: str, match: Match) -> bool:
         """The question names ``topic`` only by an acronym, among words nothing the essay

@@ -85,6 +85,18 @@ class Match:
     covers: Mapping[str, frozenset[int]] = field(default_factory=dict, compare=False)
 
 
+#: Acronyms that are also words, read as the word after these words, or before these others
+#: with no article ahead, unless written in capitals: "ciò che conta", "di ciò" is the
+#: pronoun, not the CIO ("il cio che fine fa" is the CIO).
+AS_WORD = {
+    "cio": (
+        frozenset({"di", "per", "con", "da", "su", "tutto", "questo"}),
+        frozenset({"che", "chi", "nonostante"}),
+    )
+}
+ARTICLES = frozenset({"il", "lo", "al", "del", "dal", "nel", "sul", "un", "a", "the"})
+
+
 class Matcher:
     """Matches questions against the topics' aliases in every language."""
 
@@ -160,14 +172,30 @@ class Matcher:
 
         An acronym that is also a stop word ("IT", the English "it") counts as the acronym when
         written in capitals, or when no other word of the question is a stop word of only the
-        language where it is one ("what time is it" is English; "cos'è l'it" is not).
+        language where it is one ("what time is it" is English; "cos'è l'it" is not). One that
+        is also a word of its own ("ciò") is that word where the words around it say so.
         """
+        return self._read(question)[0]
+
+    def as_words(self, question: str) -> list[str]:
+        """The acronyms ``question`` uses as ordinary words ("it's", "ciò che conta")."""
+        return self._read(question)[1]
+
+    def _read(self, question: str) -> tuple[list[str], list[str]]:
         raw = words(question)
         lower = [w.lower() for w in raw]
-        tokens = []
-        for original, word in zip(raw, lower, strict=True):
+        tokens, plain = [], []
+        for i, (original, word) in enumerate(zip(raw, lower, strict=True)):
             if word in self.neutral:
                 continue
+            if word in AS_WORD and not original.isupper():
+                before, after = AS_WORD[word]
+                ahead = lower[i - 1] if i else ""
+                if ahead in before or (
+                    lower[i + 1 : i + 2] in ([w] for w in after) and ahead not in ARTICLES
+                ):
+                    plain.append(word)
+                    continue
             if word not in self.stopwords:
                 tokens.append(word)
             elif word in self.acronyms:
@@ -177,7 +205,9 @@ class Matcher:
                 )
                 if original.isupper() or not context:
                     tokens.append(word)
-        return tokens
+                else:
+                    plain.append(word)
+        return tokens, plain
 
     def similar_words(self, token: str) -> dict[str, float]:
         """Alias words like ``token``, with their similarity: exact for short words and
