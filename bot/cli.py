@@ -253,8 +253,8 @@ def export(config: Config, args: argparse.Namespace) -> int:
 
 def export_bank(config: Config) -> int:
     """Print what the author taught with /unanswered as question-bank YAML, to merge into
-    content/bank/: a topic for each question mapped to one, ``out`` for each the essay does
-    not cover."""
+    content/bank/: a topic (and the aspect, if the author gave one) for each question mapped
+    to one, ``out`` for each the essay does not cover."""
     import yaml
 
     from bot.content.catalog import Example
@@ -262,7 +262,7 @@ def export_bank(config: Config) -> int:
     services = bootstrap(config)
     learned = services.store.questions.learned()
     services.close()
-    examples = [Example(excerpt(a.phrase), a.lang, a.topic).as_yaml() for a in learned]
+    examples = [Example(excerpt(a.phrase), a.lang, a.topic, a.aspect).as_yaml() for a in learned]
     print("# Taught with /unanswered: add these to a file in content/bank/.")
     print(yaml.safe_dump({"examples": examples}, allow_unicode=True, sort_keys=False), end="")
     return 0

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import Build
 from helpers import AUTHOR, datas, essaybot, posted, say, text
 
-from bot.bootstrap import bootstrap
+from bot.bootstrap import Services, bootstrap
 from bot.config import Config
+from bot.content.catalog import ASPECTS
 from bot.core.events import Command, Press, Reader, Text
 
 QUESTION = "quale reparto prendeva le bastonate"
@@ -200,6 +202,7 @@ def test_not_covered_is_learned_at_once_and_both_verdicts_export_as_bank_yaml(
     group = next(r for r in cards if "bastonate" in r.text)
     question_id = (group.buttons[0][0].data or "").split(":")[1]
     say(services, AUTHOR, Press(f"teach:{question_id}:separate-worlds"))
+    say(services, AUTHOR, Press(f"teach_aspect:{question_id}:why"))
     services.close()
     env = {"ESSAYBOT_DATABASE": database}
     exported = essaybot("bank", "export", cwd=tmp_path, env=env)
@@ -208,8 +211,62 @@ def test_not_covered_is_learned_at_once_and_both_verdicts_export_as_bank_yaml(
     assert yaml.safe_load(exported.stdout) == {
         "examples": [
             {"q": salary, "lang": "it", "intent": "out"},
-            {"q": QUESTION, "lang": "it", "intent": "separate-worlds"},
+            {"q": QUESTION, "lang": "it", "intent": "separate-worlds", "aspect": "why"},
         ]
     }
     aliases = yaml.safe_load(essaybot("aliases", "export", cwd=tmp_path, env=env).stdout)
     assert aliases == {"topics": [{"id": "separate-worlds", "it": {"aliases": [QUESTION]}}]}
+
+
+def test_the_author_can_say_which_aspect_a_taught_question_asks_and_it_is_used_at_once(
+    build: Build,
+) -> None:
+    services = build(admins={42}, on_disk=True)
+    understanding = services.dialogue.asking.understanding
+    say(services, Reader(1, "Anna", "it"), Text(QUESTION))
+    group = next(
+        r for r in say(services, AUTHOR, Command("unanswered")).replies if "bast" in r.text
+    )
+    question_id = (group.buttons[-1][0].data or "").split(":")[1]
+    taught = say(services, AUTHOR, Press(f"teach:{question_id}:separate-worlds"))
+    assert "Chiedeva qualcosa in particolare?" in text(taught)
+    offered = [d for d in datas(taught) if d.startswith("teach_aspect:")]
+    topic = services.content.topic("separate-worlds")
+    assert topic is not None
+    assert offered == [f"teach_aspect:{question_id}:{a}" for a in ASPECTS if a in topic.aspects]
+    assert understanding.decide(QUESTION).asked is None
+    done = say(services, AUTHOR, Press(f"teach_aspect:{question_id}:why"))
+    assert "Imparato come «Vite separate» · il perché." in done.notice
+    decided = understanding.decide(QUESTION)
+    assert (decided.topic, decided.aspect) == ("separate-worlds", "why")
+    assert "il perché" in text(say(services, Reader(3, "Cleo", "it"), Text(QUESTION)))
+    again = bootstrap(Config(database=services.config.database), services.content)
+    assert again.dialogue.asking.understanding.decide(QUESTION).aspect == "why"
+    again.close()
+
+
+@pytest.mark.parametrize(
+    "press",
+    ["teach_aspect:{id}:colour", "teach_aspect:999999:why", "teach_aspect:{id}:when"],
+)
+def test_a_forged_or_stale_aspect_press_changes_nothing(build: Build, press: str) -> None:
+    services = build(admins={42})
+    say(services, Reader(1, "Anna", "it"), Text(QUESTION))
+    group = next(
+        r for r in say(services, AUTHOR, Command("unanswered")).replies if "bast" in r.text
+    )
+    question_id = (group.buttons[-1][0].data or "").split(":")[1]
+    if press.endswith(":when"):  # a question the author has not taught yet has no aspect
+        outcome = say(services, AUTHOR, Press(press.format(id=question_id)))
+    else:
+        say(services, AUTHOR, Press(f"teach:{question_id}:it"))
+        outcome = say(services, AUTHOR, Press(press.format(id=question_id)))
+    assert "non vale più" in (outcome.notice or "")
+    assert all(a.aspect is None for a in services.store.questions.learned())
+
+
+def unanswered_id(services: Services, word: str) -> str:
+    """The id /unanswered gives the group of the question with ``word``."""
+    cards = say(services, AUTHOR, Command("unanswered")).replies
+    group = next(r for r in cards if word in r.text)
+    return (group.buttons[-1][0].data or "").split(":")[1]

@@ -52,6 +52,7 @@ EFFECTS: dict[str, dict[str, set[str]]] = {
         "outbox": {"digest"},
     },
     "m012_index_answer_authors_by_reader": {"answer_authors": {"user_id"}},
+    "m013_learned_aspect": {"learned_aliases": {"aspect"}},
 }
 
 

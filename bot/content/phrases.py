@@ -270,6 +270,8 @@ PHRASES: dict[str, frozenset[str]] = {
         "button_uncovered": set(),
         "teach_menu": {"question"},
         "notice_taught": {"name", "count"},
+        "teach_aspect": set(),
+        "notice_taught_aspect": {"name", "label"},
         "notice_uncovered": {"count"},
         "learned_reply": {"question"},
         "notice_answer_gone": set(),

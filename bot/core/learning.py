@@ -1,6 +1,7 @@
 """A loop that learns: the author reads what readers asked and the bot could not answer, grouped
 with their like, and says which topic each group is about (the phrasing becomes an example of
-that topic, used at once, and every reader who asked hears back) or that the essay does not
+that topic, used at once, and every reader who asked hears back; then, if the author likes,
+which aspect it asks) or that the essay does not
 cover it (an example of what the essay does not answer, used at once too). ``essaybot bank
 export`` writes both as question-bank YAML to merge into ``content/bank/``."""
 
@@ -8,8 +9,8 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process
 
-from bot.content.catalog import Content, Topic
-from bot.content.markup import to_plain
+from bot.content.catalog import ASPECTS, Content, Topic
+from bot.content.markup import Markup, to_plain
 from bot.core.events import Outcome, Reply
 from bot.core.notify import tell
 from bot.core.registry import action, command
@@ -59,7 +60,11 @@ class Learning:
         self.store = store
         self.questions = store.questions
         self.understanding = understanding
-        self.understanding.learn([(a.topic, a.phrase) for a in self.questions.learned()])
+        learned = self.questions.learned()
+        self.understanding.learn([(a.topic, a.phrase) for a in learned])
+        for alias in learned:
+            if alias.aspect is not None:
+                self.understanding.learn_aspect(alias.phrase, alias.aspect)
 
     @command("unanswered", menu=4, admin=True)
     def unanswered(self, turn: Turn, argument: str = "") -> Outcome:
@@ -137,6 +142,28 @@ class Learning:
         told = sum(self._hear_back(q, topic) for q in asked.values())
         name = topic.texts[turn.lang].name
         done = turn.say("notice_taught", name=name, count=told)
+        aspects = tuple(
+            (turn.button(f"button_aspect_{a}", "teach_aspect", question_id, a),)
+            for a in ASPECTS
+            if a in topic.aspects
+        )
+        asking = Markup(f"{done}\n{turn.say('teach_aspect')}") if aspects else done
+        return Outcome((Reply(asking, aspects, edit=True),), notice=to_plain(done))
+
+    @action("teach_aspect", "question_id", "aspect", admin=True)
+    def teach_aspect(self, turn: Turn, question_id: str, aspect: str) -> Outcome:
+        """The taught question asks ``aspect`` of its topic: questions phrased like it get that
+        aspect from now on."""
+        number = parse_id(question_id)
+        found = self.questions.resolution(number) if number is not None else None
+        topic = self.content.topic(found[1] or "") if found is not None else None
+        if found is None or topic is None or aspect not in topic.aspects:
+            return turn.notice("notice_card_expired")
+        if not self.questions.teach_aspect(topic.id, found[0].text, aspect):
+            return turn.notice("notice_card_expired")  # forgotten since
+        self.understanding.learn_aspect(found[0].text, aspect)
+        name, label = topic.texts[turn.lang].name, turn.say(f"aspect_{aspect}")
+        done = turn.say("notice_taught_aspect", name=name, label=label)
         return Outcome((Reply(done, edit=True),), notice=to_plain(done))
 
     def _hear_back(self, question: Question, topic: Topic) -> bool:

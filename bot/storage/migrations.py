@@ -303,6 +303,12 @@ def m012_index_answer_authors_by_reader(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX answer_authors_by_reader ON answer_authors (user_id)")
 
 
+@migration
+def m013_learned_aspect(db: sqlite3.Connection) -> None:
+    """The aspect a phrasing taught with /unanswered asks (NULL: the topic as a whole)."""
+    db.execute("ALTER TABLE learned_aliases ADD COLUMN aspect TEXT")
+
+
 def applied(db: Database) -> list[str]:
     """Names of the migrations already applied to ``db``, in order."""
     db.execute(

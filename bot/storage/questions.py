@@ -29,6 +29,8 @@ class LearnedAlias:
     topic: str
     lang: str
     phrase: str
+    #: the aspect the phrasing asks (None: the topic as a whole)
+    aspect: str | None = None
 
 
 class QuestionStore:
@@ -86,6 +88,27 @@ class QuestionStore:
             )
             return added.rowcount > 0
 
+    def resolution(self, question_id: int) -> tuple[Question, str | None] | None:
+        """Question ``question_id`` and what the author resolved it as (a topic id,
+        "uncovered", or None), if it is kept."""
+        row = self.db.execute(
+            "SELECT id, user_id, text, lang, topic, outcome, created_at, resolution"
+            " FROM questions WHERE id = ?",
+            (question_id,),
+        ).fetchone()
+        return None if row is None else (Question(*row[:7]), row[7])
+
+    def teach_aspect(self, topic: str, phrase: str, aspect: str) -> bool:
+        """The learned ``phrase`` of ``topic`` asks ``aspect``; False if it is not learned."""
+        with self.db.transaction():
+            changed = self.db.execute(
+                "UPDATE learned_aliases SET aspect = ? WHERE topic = ? AND phrase = ?",
+                (aspect, topic, phrase),
+            )
+            return changed.rowcount > 0
+
     def learned(self) -> list[LearnedAlias]:
-        rows = self.db.execute("SELECT topic, lang, phrase FROM learned_aliases ORDER BY id")
+        rows = self.db.execute(
+            "SELECT topic, lang, phrase, aspect FROM learned_aliases ORDER BY id"
+        )
         return [LearnedAlias(*row) for row in rows]

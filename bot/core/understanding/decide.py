@@ -11,26 +11,26 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from rapidfuzz import fuzz, process
-
 from bot.content.catalog import ASPECTS, Content, Topic
 from bot.core.understanding.classifier import NO_ASPECT, Classifier, Ranked
 from bot.core.understanding.intent import Reader, folded
 from bot.core.understanding.matcher import PLAUSIBLE, Match, Matcher
 from bot.core.understanding.order import Order
 from bot.core.understanding.sentences import Sentences, excerpt, focus
+from bot.core.understanding.taught import Taught
 from bot.model.text import normalized
 
 #: Below this probability the top intent is not taken as the answer.
 SURE = 0.40
+#: ...or this, for a question about the bot or the essay as a whole (its reply claims nothing
+#: the essay does not say).
+SURE_ABOUT = 0.25
 #: A topic this likely, with another close behind, makes a "did you mean".
 CHOICE = 0.15
 #: Probability an aspect needs to be the one asked.
 ASPECT = 0.45
 #: A second topic this sure, naming other words of the question, makes a relation.
 SECOND = 60
-#: How alike a question must be to a phrasing the author taught the bot.
-LEARNED = 90
 #: What the essay's kinds of questions about itself are called in the replies.
 ABOUT = {"length": "essay"}
 #: Questions about the essay that are about one of its topics: asking the bot's opinion is
@@ -98,36 +98,22 @@ class Understanding:
         self.model = model or Classifier.for_bank(content.bank)
         self.topics = {topic.id: topic for topic in content.topics}
         self.order = Order(content, matcher.mentions)
-        #: phrasings the author taught the bot (folded), with their topic or "out"
-        self.learned: dict[str, str] = {}
+        self.taught = Taught(lambda: matcher.acronyms)
         #: every sentence of the essay: its part, the original and its translations
         self.sentences = Sentences(content, matcher.stopwords | self.reader.wording.frame)
 
     def learn(self, pairs: list[tuple[str, str]]) -> None:
         """From now on, questions phrased like each (topic or "out", phrase) are about that."""
         for topic, phrase in pairs:
-            self.learned[folded(excerpt(phrase))] = topic  # as decide reads a long one
+            self.taught.add(topic, excerpt(phrase))  # as decide reads a long one
         self.matcher.add_aliases([(t, p) for t, p in pairs if t in self.topics])
         self._match.cache_clear()  # the matcher knows new names
         self._relation_mentions.cache_clear()
         self.order.forget()
 
-    def _learned(self, question: str) -> str | None:
-        """What the author taught for a phrasing like ``question`` (same acronyms)."""
-        if not self.learned:
-            return None
-        text = folded(question)
-        found = process.extractOne(
-            text, list(self.learned), scorer=fuzz.ratio, score_cutoff=LEARNED
-        )
-        if found is None:
-            return None
-        acronyms = self.matcher.acronyms
-        if {w for w in text.split() if w in acronyms} != {
-            w for w in found[0].split() if w in acronyms
-        }:
-            return None  # "quanto guadagna un CIO" is not "quanto guadagna un CDO"
-        return self.learned[found[0]]
+    def learn_aspect(self, phrase: str, aspect: str) -> None:
+        """From now on, questions phrased like ``phrase`` (taught) ask ``aspect``."""
+        self.taught.add_aspect(excerpt(phrase), aspect)
 
     def match(self, question: str) -> Match:
         """The matcher's decision on ``question``, its wording phrases left out (kept for the
@@ -174,7 +160,8 @@ class Understanding:
         asked = None if aspect == NO_ASPECT else aspect
         decided = self._taught(question, asked, last, shown)
         if decided is None:
-            sure = top.p >= SURE
+            about = label.startswith(("help:", "essay:"))
+            sure = top.p >= (SURE_ABOUT if about and top.label == label else SURE)
             decided = self._by_intent(question, label, sure, intents, asked, (last, shown, part))
         chosen = next((r.p for r in intents if r.label == label), top.p)
         return replace(decided, intent=label, confidence=round(chosen, 3))
@@ -182,11 +169,13 @@ class Understanding:
     def _taught(
         self, question: str, asked: str | None, last: str | None, shown: tuple[str, ...]
     ) -> Decision | None:
-        taught = self._learned(question)  # what the author taught wins
-        if taught is None:
+        found = self.taught.find(question)  # what the author taught wins
+        if found is None:
             return None
+        taught, aspect = found
         if taught not in self.topics:
             return Decision("none")
+        asked = aspect or asked
         return self._answer(question, taught, asked, self.match(question), last, shown)
 
     def _by_intent(
