@@ -66,6 +66,9 @@ def file_cases(name: str) -> list[Case]:
         outcome, related = raw.get("outcome"), raw.get("related")
         trap = not want and related is None and outcome in (None, "none")
         aspect = raw.get("aspect") if raw.get("aspect") != "yesno" else None
+        if raw.get("about"):  # about the essay or the bot: judged by its kind (and command)
+            found.append(Case(raw["q"], about=raw["about"]))
+            continue
         found.append(Case(raw["q"], want, aspect, outcome, related, None, trap))
     return found
 

@@ -83,6 +83,9 @@ class Learning:
         intents, _ = self.understanding.read(excerpt(first.text))
         topics = self.understanding.topics
         suggested = [r.label for r in intents if r.label in topics and r.p >= LIKELY]
+        nearest = self.understanding.decide(excerpt(first.text)).topic  # the topic it touches
+        if nearest is not None and nearest not in suggested:
+            suggested.append(nearest)
         suggested = suggested[:SUGGESTIONS]
         rows = [
             (turn.button("button_teach", "teach", str(first.id), t, name=self._name(turn, t)),)

@@ -37,7 +37,7 @@ ABOUT = {"length": "essay"}
 #: asking the title's question; the unfinished sentence is the one on hybrid skills.
 ABOUT_TOPIC = {"opinion": "the-question", "unfinished": "hybrid-roles"}
 #: An "out" this unsure, with a topic the question names clearly close behind, is that topic.
-DOUBT = 0.6
+DOUBT = 0.5
 RESCUE = 0.10
 #: ...and a question about the bot or the essay this likely close behind it is that.
 ABOUT_RESCUE = 0.3
