@@ -55,6 +55,7 @@ def check_entry(
     if not isinstance(raw, dict):
         return "must be a mapping with q, lang and intent"
     q, intent, lang = text_of(raw.get("q")), _text(raw, "intent"), _text(raw, "lang")
+    text = normalized(q) if q is not None and len(q) <= MAX_QUESTION else ""
     aspect, related = raw.get("aspect"), raw.get("related")
     unknown = sorted(set(raw) - KEYS, key=str)
     problem = (
@@ -63,7 +64,7 @@ def check_entry(
         else f"q must be 1-{MAX_QUESTION} characters"
         if q is None or len(q) > MAX_QUESTION
         else "q has nothing to read: no letter, digit or emoji"
-        if not normalized(q)
+        if not text
         else f"lang must be one of {', '.join(languages)}"
         if lang not in languages
         else f"unknown intent {raw.get('intent')!r}"
@@ -78,7 +79,7 @@ def check_entry(
     )
     if problem is not None or q is None or lang is None or intent is None:
         return problem or "q missing"
-    return Example(q, lang, intent, aspect, related)
+    return Example(q, lang, intent, aspect, related, text)  # normalized once
 
 
 def load_bank(

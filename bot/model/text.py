@@ -8,6 +8,9 @@ import re
 import unicodedata
 
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")
+#: The characters a per-character check need look at: every non-ASCII one, and the two ASCII
+#: modifier symbols (^ and `); the rest of ASCII is never a symbol, a format or combining mark.
+_NOT_PLAIN = re.compile(r"[^\x00-\x5d\x5f\x61-\x7f]")
 
 
 def utf16_units(text: str) -> int:
@@ -39,7 +42,9 @@ def normal(text: str) -> str:
     letters become plain ones), invisible format characters removed (zero-width space, soft
     hyphen, word joiner, joiners, BOM), and look-alike letters mapped to Latin ones."""
     composed = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
-    visible = "".join(c for c in composed if unicodedata.category(c) != "Cf")
+    visible = _NOT_PLAIN.sub(
+        lambda m: "" if unicodedata.category(m.group()) == "Cf" else m.group(), composed
+    )
     return visible.translate(CONFUSABLES)
 
 
@@ -49,7 +54,9 @@ def fold(text: str) -> str:
     (C.D.O. -> CDO); case is kept, so "IT" can still be told from "it"."""
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), normal(text))
     decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = _NOT_PLAIN.sub(
+        lambda m: "" if unicodedata.combining(m.group()) else m.group(), decomposed
+    )
     return " ".join(re.sub(r"[\W_]+", " ", plain).split())
 
 
@@ -61,11 +68,15 @@ def unrepeated(text: str) -> str:
     return _REPEATED.sub(r"\1", text)
 
 
+def _symbol_word(match: re.Match[str]) -> str:
+    """An emoji or symbol as a word of its own ("👍" is " u1f44d "); anything else as it is."""
+    c = match.group()
+    return f" u{ord(c):x} " if unicodedata.category(c) in ("So", "Sk") else c
+
+
 @functools.lru_cache(maxsize=4096)
 def normalized(text: str) -> str:
     """The text the model reads: folded, lower case, letters repeated for emphasis once, and
     each emoji or symbol a word of its own ("👍" is "u1f44d")."""
-    marked = "".join(
-        f" u{ord(c):x} " if unicodedata.category(c) in ("So", "Sk") else c for c in text
-    )
+    marked = _NOT_PLAIN.sub(_symbol_word, text)
     return unrepeated(fold(marked).lower())
