@@ -58,6 +58,42 @@ def test_a_confirmed_answer_survives_the_process_being_killed_right_after(
     assert row == ("integrate", "Integrati: lo dico e lo confermo.", "published")
 
 
+def test_a_comment_confirmed_to_telegram_behind_a_429_survives_kill_9_and_is_handled_once(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    anna = fake.user(1001, "Anna", "it")
+    with essaybot_run(fake, tmp_path) as process:
+        fake.send_text(anna, "/answer")
+        question = fake.wait_for_reply(anna["id"], timeout=30)
+        # the reply to the stance waits 30 s on a 429: the comment after it waits in memory
+        fake.fail_next(
+            "editMessageText", "Too Many Requests: retry after 30", error_code=429, retry_after=30
+        )
+        fake.press_button(anna, question["message_id"], "stance:integrate")
+        fake.wait_until(lambda: not fake.pending_updates, timeout=10)
+        fake.send_text(anna, "Integrati, e lo scrivo prima che tu mi risponda.")
+        fake.wait_until(lambda: not fake.pending_updates, timeout=10)  # Telegram was told
+        process.kill()
+        process.wait(timeout=10)
+    assert process.returncode == -signal.SIGKILL
+    with essaybot_run(fake, tmp_path):
+        display = fake.wait_until(
+            lambda: next(
+                (m for m in fake.sent(anna["id"]) if m["text"].startswith("Come vuoi")), None
+            ),
+            timeout=30,
+        )
+        fake.press_button(anna, display["message_id"], "show:anonymous")
+        fake.wait_until(
+            lambda: fake.last_sent(anna["id"])["text"].startswith("Grazie"), timeout=10
+        )
+    db = sqlite3.connect(tmp_path / "bot.sqlite3")
+    rows = db.execute("SELECT stance, comment FROM answers WHERE user_id = 1001").fetchall()
+    assert rows == [("integrate", "Integrati, e lo scrivo prima che tu mi risponda.")]
+    assert db.execute("SELECT COUNT(*) FROM update_journal").fetchone() == (0,)
+    fake.expect_rejection("getUpdates", error_code=409)  # the killed bot's long poll, cut off
+
+
 def test_an_unreachable_bot_api_is_retried_with_one_log_line_per_attempt(tmp_path: Path) -> None:
     import socket
     import time

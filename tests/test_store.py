@@ -53,6 +53,10 @@ EFFECTS: dict[str, dict[str, set[str]]] = {
     },
     "m012_index_answer_authors_by_reader": {"answer_authors": {"user_id"}},
     "m013_learned_aspect": {"learned_aliases": {"aspect"}},
+    "m014_update_journal": {
+        "update_journal": {"update_id", "body", "received_at"},
+        "handled_updates": {"update_id"},
+    },
 }
 
 

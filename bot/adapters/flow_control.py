@@ -64,10 +64,17 @@ def chat_of(update: object) -> int:
 class PerChatProcessor(BaseUpdateProcessor):
     """Updates of different chats concurrently, of one chat in order."""
 
-    def __init__(self, max_concurrent_updates: int = 4096) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = 4096,
+        on_done: Callable[[object], None] | None = None,
+    ) -> None:
+        """``on_done`` is told of each update that went through every handler (not of one
+        a stop cancelled)."""
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
+        self._on_done = on_done
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = chat_of(update)
@@ -76,6 +83,8 @@ class PerChatProcessor(BaseUpdateProcessor):
         try:
             async with lock:
                 await coroutine
+            if self._on_done is not None:
+                self._on_done(update)
         finally:
             self._waiting[chat] -= 1
             if not self._waiting[chat]:  # forget idle chats

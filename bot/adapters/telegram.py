@@ -50,6 +50,7 @@ from bot.adapters.flow_control import (
 )
 from bot.adapters.heartbeat import beat
 from bot.adapters.incidents import incident_of
+from bot.adapters.journaled import JournaledQueue
 from bot.adapters.menus import register_menus
 from bot.adapters.sending import edit_text, keyboard, send_text
 from bot.adapters.updates import event_of, reader_of
@@ -83,6 +84,7 @@ class BotData:
         self.courier: Courier | None = None
         self.courier_task: asyncio.Task[None] | None = None
         self.heartbeat_task: asyncio.Task[None] | None = None
+        self.queue: JournaledQueue | None = None
         self.shown: OrderedDict[tuple[int, int], tuple[str, Keyboard]] = OrderedDict()
 
     def remember(self, chat_id: int, message_id: int, reply: Reply) -> None:
@@ -113,7 +115,7 @@ async def handle(update: Update, context: EssayContext, event: Event) -> None:
         return
     dialogue = context.dialogue
     try:
-        outcome = dialogue.handle(reader, event)
+        outcome = dialogue.handle(reader, event, key=update.update_id)
         if outcome.sync is not None:  # what the reader wrote is on the disk before they hear
             await asyncio.to_thread(outcome.sync)
     except Exception as failure:
@@ -294,6 +296,7 @@ async def report(context: EssayContext, update: Update, error: BaseException) ->
 def build_application(config: Config, dialogue: Dialogue) -> EssayApp:
     """The python-telegram-bot application, talking to ``config.api_url``."""
     context_types = ContextTypes(context=EssayContext, bot_data=BotData)
+    queue = JournaledQueue(dialogue.journal)
     defaults = Defaults(
         parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
     )
@@ -305,7 +308,8 @@ def build_application(config: Config, dialogue: Dialogue) -> EssayApp:
         .context_types(context_types)
         .defaults(defaults)
         .rate_limiter(ChatRateLimiter(config.max_rate))
-        .concurrent_updates(PerChatProcessor())
+        .update_queue(queue)
+        .concurrent_updates(PerChatProcessor(on_done=queue.done))
         .connection_pool_size(MAX_IN_FLIGHT)  # the rate limiter lets no more go at once
         .pool_timeout(30)
         # a second connection for getUpdates: on shutdown, the call that confirms the updates
@@ -320,6 +324,7 @@ def build_application(config: Config, dialogue: Dialogue) -> EssayApp:
     dialogue.defer_syncs()  # the event loop never waits on the disk
     application.bot_data.dialogue = dialogue
     application.bot_data.config = config
+    application.bot_data.queue = queue
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & private, on_message))
@@ -336,6 +341,8 @@ async def on_startup(application: EssayApp) -> None:
     given = await register_menus(application.bot, dialogue.content, config.admin_ids, former)
     dialogue.menus_given(given)
     data = application.bot_data
+    if data.queue is not None:
+        data.queue.replay(application.bot)
     data.courier = Courier(dialogue.outbox, application.bot, data.shown, data.remember)
     loop = asyncio.get_running_loop()
     data.courier_task = loop.create_task(data.courier.run())

@@ -37,6 +37,7 @@ from bot.core.understanding.decide import Understanding
 from bot.core.understanding.matcher import Matcher
 from bot.model.clock import Clock, system_clock
 from bot.model.flow import WRITING, Flow
+from bot.storage.journal import UpdateJournal
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -140,13 +141,21 @@ class Dialogue:
         routed = self.commands.get(name)
         return routed is not None and (not routed[0].admin or self.is_admin(reader))
 
-    def handle(self, reader: Reader, event: Event) -> Outcome:
+    def handle(self, reader: Reader, event: Event, key: int | None = None) -> Outcome:
         """What to answer to ``event`` from ``reader``; everything it changes, and every message
-        it sends to another chat, commits once."""
+        it sends to another chat, commits once. ``key`` names the event where it can come
+        twice (Telegram's update id): the second time it changes nothing and answers nothing."""
         with self.store.transaction():
+            if key is not None and not self.store.journal.claim(key):
+                return Outcome(())
             outcome = self.outbox.post(self._handle(self._turn(reader), event), reader.user_id)
         sync = self.store.db.owed_sync()
         return outcome if sync is None else replace(outcome, sync=sync)
+
+    @property
+    def journal(self) -> UpdateJournal:
+        """Where the adapter keeps the updates it received until they are handled."""
+        return self.store.journal
 
     def defer_syncs(self) -> None:
         """Leave the disk sync of what a reader wrote to the adapter (``Outcome.sync``), which

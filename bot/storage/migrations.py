@@ -309,6 +309,16 @@ def m013_learned_aspect(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE learned_aliases ADD COLUMN aspect TEXT")
 
 
+@migration
+def m014_update_journal(db: sqlite3.Connection) -> None:
+    """Updates kept from their arrival until handled, and the ids of those handled."""
+    db.execute(
+        "CREATE TABLE update_journal (update_id INTEGER PRIMARY KEY, body TEXT NOT NULL,"
+        " received_at TEXT NOT NULL)"
+    )
+    db.execute("CREATE TABLE handled_updates (update_id INTEGER PRIMARY KEY)")
+
+
 def applied(db: Database) -> list[str]:
     """Names of the migrations already applied to ``db``, in order."""
     db.execute(

@@ -20,6 +20,7 @@ from bot.model.replies import card_id
 from bot.storage import statistics
 from bot.storage.answers import AnswerStore
 from bot.storage.database import Database, StoreError
+from bot.storage.journal import UpdateJournal
 from bot.storage.migrations import migrate
 from bot.storage.notices import NoticeStore
 from bot.storage.outbox import OutboxStore
@@ -52,6 +53,7 @@ class Store:
         self.votes = VoteStore(self.db)
         self.replies = ReplyStore(self.db)
         self.notices = NoticeStore(self.db)
+        self.journal = UpdateJournal(self.db)
 
     def close(self) -> None:
         self.db.close()
