@@ -7,7 +7,8 @@ from __future__ import annotations
 from conftest import Build
 from helpers import AUTHOR, answer, held, posted, say, text
 
-from bot.bootstrap import Services
+from bot.bootstrap import Services, bootstrap
+from bot.config import Config
 from bot.core.events import Command, Press, Reader, Text
 
 ANNA, BEN = Reader(1001, "Anna", "it"), Reader(2002, "Ben", "it")
@@ -217,3 +218,29 @@ def test_an_old_card_never_acts_on_another_readers_identical_answer(build: Build
     revision = approve.split(":")[3]
     answer(services, BEN, "depends", None, show="anonymous")
     assert held(services, BEN).revision != revision  # same stance, no comment, no name
+
+
+def test_a_moderator_removed_from_the_admins_gets_no_card_again(build: Build) -> None:
+    services = build(admins={42, 43}, on_disk=True)
+    answer(services, ANNA, "separate", "Il mio testo, per i moderatori di oggi.")
+    first = {r.chat_id for r in posted(services)}
+    assert {42, 43} <= first
+    answer(services, BEN, "integrate", "Scritto prima che il 43 fosse tolto.")  # not yet sent
+    now = bootstrap(Config(database=services.config.database, admin_ids=frozenset({42})))
+    try:
+        waiting = posted(now)
+        assert waiting and all(r.chat_id != 43 for r in waiting)
+        verdict = next(
+            b.data
+            for r in waiting
+            for row in r.buttons
+            for b in row
+            if b.data and "hide" in b.data
+        )
+        say(now, AUTHOR, Press(verdict))  # every copy of the card is redrawn
+        answer(now, Reader(3003, "Cleo", "it"), "depends", "Dopo: solo il 42 la vede.")
+        later = posted(now)
+        assert later and all(r.chat_id != 43 for r in later)
+        assert not any("Scritto prima" in r.text for r in later if r.chat_id == 43)
+    finally:
+        now.close()

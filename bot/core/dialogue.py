@@ -76,7 +76,7 @@ class Dialogue:
         self.privacy = Privacy(store, clock)
         self.incidents = Incidents(content, store, admins, clock)
         notifier = Notifier(content, store, self._reader_turn)
-        self.outbox = Outbox(store.outbox, self.card_for, notifier)
+        self.outbox = Outbox(store.outbox, self.card_for, notifier, admins)
         self.commands: dict[str, tuple[CommandSpec, Handler]] = {}
         self.actions: dict[str, tuple[ActionSpec, Handler]] = {}
         features = (self, self.reading, self.asking, self.discussion, self.moderation)

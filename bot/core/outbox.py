@@ -75,23 +75,35 @@ class Outbox:
     """The core's side of the outbox."""
 
     def __init__(
-        self, store: OutboxStore, render_card: CardRenderer, digests: Digests | None = None
+        self,
+        store: OutboxStore,
+        render_card: CardRenderer,
+        digests: Digests | None = None,
+        admins: Collection[int] | None = None,
     ) -> None:
+        """``admins``: the chats a card may go to (None: any), checked when a card is posted
+        and again when it goes: a moderator removed meanwhile gets no reader's words."""
         self.store = store
         self.render_card = render_card
         self.digests = digests
+        self.admins = None if admins is None else frozenset(admins)
+
+    def _card_allowed(self, card: int | None, chat_id: int) -> bool:
+        return card is None or self.admins is None or chat_id in self.admins
 
     def post(self, outcome: Outcome, chat_id: int) -> Outcome:
         """Queue the outcome's messages for other chats (and cards, even to the acting chat:
         a card has one message per admin); the rest is the reply to the acting chat."""
         own: list[Reply] = []
+        posted = 0
         for reply in outcome.replies:
             if reply.chat_id is None or (reply.chat_id == chat_id and reply.card is None):
                 own.append(reply)
-            else:  # the acting admin's own card is being edited in place right now: after that
+            elif self._card_allowed(reply.card, reply.chat_id):
+                # the acting admin's own card is being edited in place right now: after that
                 delay = ACTING_CHAT_DELAY if reply.chat_id == chat_id else 0
                 self.store.put(reply.chat_id, pack(reply), reply.card, delay)
-        posted = len(outcome.replies) - len(own)
+                posted += 1
         return Outcome(tuple(own), outcome.notice, outcome.posted + posted)
 
     def due(
@@ -107,6 +119,9 @@ class Outbox:
                     self.store.delivered(parcel, None)
                     continue
                 found.append(Delivery(parcel, digest[0], None, digest[1]))
+                continue
+            if not self._card_allowed(parcel.card, parcel.chat_id):
+                self.store.delivered(parcel, None)  # its admin was removed since it was posted
                 continue
             try:
                 reply = unpack(parcel, self.render_card)
