@@ -244,3 +244,48 @@ def test_a_moderator_removed_from_the_admins_gets_no_card_again(build: Build) ->
         assert not any("Scritto prima" in r.text for r in later if r.chat_id == 43)
     finally:
         now.close()
+
+
+def test_a_second_admins_verdict_never_silently_overrides_the_first(build: Build) -> None:
+    services = build(admins={42, 43}, moderation="pre")
+    answer(services, ANNA, "separate", "Da nascondere, non da pubblicare.")
+    cards = posted(services)
+    data = {
+        (r.chat_id, b.data.split(":")[1]): b.data
+        for r in cards
+        for row in r.buttons
+        for b in row
+        if b.data and b.data.startswith("mod:")
+    }
+    say(services, AUTHOR, Press(data[(42, "hide")]))
+    late = say(services, Reader(43, "Vice", "it"), Press(data[(43, "approve")]))
+    assert "un altro moderatore ha già deciso" in (late.notice or "")
+    assert held(services, ANNA).status == "hidden"
+    assert "Nascosta" in text(late) or "nascost" in text(late).lower()
+    news = [r for r in posted(services) if r.chat_id == ANNA.user_id]
+    assert not any("approvata" in r.text for r in news)
+
+
+def test_a_banned_readers_words_cannot_be_approved(build: Build) -> None:
+    services = build(admins={42}, moderation="pre")
+    answer(services, ANNA, "separate", "Parole di chi verrà bloccato.")
+    say(services, AUTHOR, Press(card_press(services, "ban")))
+    answer_id = held(services, ANNA).id
+    card = services.dialogue.card_for(answer_id, 42, False)
+    approve = next(
+        b.data for row in card.buttons for b in row if b.data and b.data.startswith("mod:approve")
+    )
+    refused = say(services, AUTHOR, Press(approve))
+    assert "è bloccato" in (refused.notice or "")
+    assert held(services, ANNA).status != "published"
+
+
+def test_news_of_an_approval_is_not_told_once_the_answer_was_hidden(build: Build) -> None:
+    services = build(admins={42}, moderation="pre")
+    answer(services, ANNA, "separate", "Approvata e poi nascosta.")
+    say(services, AUTHOR, Press(card_press(services, "approve")))
+    card = services.dialogue.card_for(held(services, ANNA).id, 42, False)
+    hide = next(b.data for row in card.buttons for b in row if b.data and ":hide:" in b.data)
+    say(services, AUTHOR, Press(hide))
+    told = " ".join(r.text for r in posted(services) if r.chat_id == ANNA.user_id)
+    assert "approvata" not in told  # it was, but is no longer, when the news goes out

@@ -96,6 +96,8 @@ PHRASES: dict[str, frozenset[str]] = {
         "notice_banned": {"user_id"},
         "notice_not_allowed": set(),
         "notice_answer_changed": set(),
+        "notice_verdict_meanwhile": set(),
+        "notice_author_banned": set(),
         "name_blocked": set(),
         "kept": set(),
         "pending_title": {"count", "replies"},

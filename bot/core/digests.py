@@ -16,6 +16,8 @@ from bot.storage.notices import Notice
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
+#: News of a verdict, and the status the answer must still have for it to be told.
+VERDICT_NEWS = {"news_answer_published": "published", "news_answer_hidden": "hidden"}
 
 #: The longest a bundle grows before the rest waits for the next one (Telegram allows 4,096).
 MAX_BUNDLE = 3500
@@ -63,6 +65,12 @@ class Notifier:
         if reply_id is not None:
             reply = self.store.replies.get(reply_id) if isinstance(reply_id, int) else None
             if reply is None or reply.status != "published":
+                return None
+        still = VERDICT_NEWS.get(notice.key)
+        if still is not None:  # "approved and public" only while it is (a later verdict wins)
+            answer_id = notice.params.get("answer")
+            answer = self.store.answers.get(answer_id) if isinstance(answer_id, int) else None
+            if answer is None or answer.status != still:
                 return None
         try:
             return self._one(turn, notice)

@@ -16,7 +16,14 @@ from bot.core.exports import REPLY_EXPORT_FIELDS, export_csv
 from bot.core.notify import reader_turn, tell
 from bot.core.registry import action, command
 from bot.core.turn import Turn
-from bot.core.views import VERDICTS, admin_card, response_card, tally_lines, withdrawn_cards
+from bot.core.views import (
+    VERDICTS,
+    admin_card,
+    response_card,
+    seen_token,
+    tally_lines,
+    withdrawn_cards,
+)
 from bot.model.limits import MAX_PENDING, MISS_LENGTH, parse_id
 from bot.storage.store import Store
 
@@ -80,13 +87,16 @@ class Moderation:
             copies = withdrawn_cards(turn, number, chats, "card_banned")
             gone = Reply(turn.say("card_banned", number=number), edit=True)
             return Outcome((gone, *copies), notice=str(done))
-        if answer.revision != seen:
+        # changed since: its text, or another admin's verdict (a card drawn before cards
+        # carried the status shows only the revision)
+        if seen not in (seen_token(answer), *(() if "-" in seen else (answer.revision,))):
             card = self._card(turn, answer.id)
             assert card is not None
-            return Outcome(
-                (Reply(card.text, card.buttons, edit=True),),
-                notice=str(turn.say("notice_answer_changed")),
-            )
+            changed = answer.revision != seen.partition("-")[0]
+            key = "notice_answer_changed" if changed else "notice_verdict_meanwhile"
+            return Outcome((Reply(card.text, card.buttons, edit=True),), notice=str(turn.say(key)))
+        if verb == "approve" and self.answers.is_banned(answer.user_id):
+            return turn.notice("notice_author_banned")  # a banned reader's words stay hidden
         if verb == "ban":
             self.answers.ban(answer.user_id, by=turn.reader.user_id)
             notice = turn.say("notice_banned", user_id=answer.user_id)

@@ -16,6 +16,14 @@ from bot.model.replies import Response
 
 #: An admin's verdicts on an answer, and the status each gives it.
 VERDICTS = {"approve": "published", "hide": "hidden"}
+
+
+def seen_token(answer: Answer) -> str:
+    """What an admin's card showed of ``answer``: its text's revision and its status (a
+    verdict acts only on what the admin saw)."""
+    return f"{answer.revision}-{answer.status[:1]}"
+
+
 #: How much of the answer a reply card shows, for context.
 EXCERPT_IN_CARD = 300
 
@@ -122,7 +130,7 @@ def admin_card(turn: Turn, answer: Answer, author: str, *, edited: bool = False)
         answer=answer_item(turn, answer),
         status=turn.say(f"status_{answer.status}"),
     )
-    tag = (str(answer.id), answer.revision)
+    tag = (str(answer.id), seen_token(answer))
     verdicts = [
         turn.button(f"button_{verb}", "mod", verb, *tag)
         for verb, status in VERDICTS.items()
