@@ -7,7 +7,14 @@ from datetime import timedelta
 
 from telegram.error import RetryAfter
 
-from bot.adapters.flow_control import FLOODED_CHATS, NO_CHAT, RATE_BURST, ChatRateLimiter
+from bot.adapters.flow_control import (
+    FLOODED_CHATS,
+    MAX_IN_FLIGHT,
+    NO_CHAT,
+    RATE_BURST,
+    SLOW,
+    ChatRateLimiter,
+)
 
 
 class Telegram:
@@ -101,3 +108,50 @@ async def test_messages_go_one_a_turn_and_never_more_than_the_burst_at_once() ->
         assert went[RATE_BURST - 1] - went[0] < 0.5 / rate  # the burst went at once
         assert went[RATE_BURST] - went[0] >= 0.5 / rate  # the next waited for its turn
         assert went[-1] - went[0] >= 2 * 0.9 / rate  # as did the one after
+
+
+async def test_four_hung_chats_do_not_stall_a_fifth_reader() -> None:
+    limiter = ChatRateLimiter(0)
+    loop = asyncio.get_running_loop()
+    hung = asyncio.Event()  # never set while the fifth is served: Telegram hangs for them
+
+    async def hang(chat: int) -> bool:
+        await hung.wait()
+        return True
+
+    async def answer(chat: int) -> bool:
+        return True
+
+    def request(call: object, chat: int) -> asyncio.Future[object]:
+        data = {"chat_id": chat}
+        sent = limiter.process_request(call, (chat,), {}, "sendMessage", data, None)  # type: ignore[arg-type]
+        return asyncio.ensure_future(sent)
+
+    stuck = [request(hang, chat) for chat in range(1, MAX_IN_FLIGHT + 1)]
+    await asyncio.sleep(0.05)  # every place taken by a chat that does not answer
+    start = loop.time()
+    assert await asyncio.wait_for(request(answer, 5), timeout=10) is True
+    assert loop.time() - start < SLOW + 1.0  # not the hung requests' whole timeout
+    hung.set()
+    assert await asyncio.gather(*stuck) == [True] * MAX_IN_FLIGHT
+
+
+async def test_a_chat_has_one_request_in_flight_at_a_time() -> None:
+    limiter = ChatRateLimiter(0)
+    running: list[int] = []
+    most = 0
+
+    async def call(n: int) -> bool:
+        nonlocal most
+        running.append(n)
+        most = max(most, len(running))
+        await asyncio.sleep(0.01)
+        running.remove(n)
+        return True
+
+    same_chat = [
+        limiter.process_request(call, (n,), {}, "sendMessage", {"chat_id": 7}, None)
+        for n in range(5)
+    ]
+    assert await asyncio.gather(*same_chat) == [True] * 5
+    assert most == 1

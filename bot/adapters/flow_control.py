@@ -16,7 +16,7 @@ import itertools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 from aiolimiter import AsyncLimiter
 from telegram import Bot, Update
@@ -26,6 +26,7 @@ from telegram.ext import BaseRateLimiter, BaseUpdateProcessor
 from bot.config import Config, ConfigError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 #: The longest wait between two attempts to reach Telegram at start-up, in seconds.
 MAX_RETRY_DELAY = 60.0
 #: Tries of one request that Telegram answers with 429.
@@ -42,6 +43,13 @@ FLOOD_WINDOW = 1.0
 #: 256 it took 40 % of the bot's CPU under load; 16 still 30 %; with 4 the bot answers as fast
 #: as a bare echo bot (benchmarks/bench_load.py).
 MAX_IN_FLIGHT = 4
+#: A request still unanswered after this many seconds (a hung chat, a slow network) gives its
+#: place among MAX_IN_FLIGHT to the next, and waits among at most MAX_SLOW of its kind: a few
+#: hung chats never stall every reader. Each chat has one request in flight at a time.
+SLOW = 0.5
+MAX_SLOW = 16
+#: Connections to Telegram: the requests going, and the slow ones waiting for their answer.
+CONNECTIONS = MAX_IN_FLIGHT + MAX_SLOW
 #: The share of ESSAYBOT_MAX_RATE actually used: evenly spaced sends still arrive a little
 #: bunched (the event loop's own delays), and one 429 from the overall limit costs a second.
 RATE_MARGIN = 0.985
@@ -106,6 +114,8 @@ class ChatRateLimiter(BaseRateLimiter[None]):
         rate = max_rate * RATE_MARGIN
         self._limiter = AsyncLimiter(RATE_BURST, RATE_BURST / rate) if max_rate > 0 else None
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self._slow = asyncio.Semaphore(MAX_SLOW)
+        self._chats: dict[int | str, asyncio.Lock] = {}  # a chat's request in flight
         self._paused: dict[int | str, float] = {}
         self._floods: dict[int | str, float] = {}  # chat -> time of its latest 429
         self._clock = clock
@@ -137,6 +147,39 @@ class ChatRateLimiter(BaseRateLimiter[None]):
             log.info("429s in %d chats at once: every chat waits %s s", len(self._floods), pause)
             self._paused[EVERY_CHAT] = max(self._paused.get(EVERY_CHAT, 0.0), now + pause)
 
+    async def _send(
+        self, chat: int | str, limiter: AsyncLimiter | None, request: Coroutine[Any, Any, T]
+    ) -> T:
+        """``request`` to ``chat``, once that chat has nothing else in flight and one of the
+        MAX_IN_FLIGHT places is free; if it is still unanswered after SLOW seconds, its place
+        goes to the next request while it waits among the slow ones."""
+        lock = self._chats.setdefault(chat, asyncio.Lock())
+        try:
+            async with lock:
+                await self._in_flight.acquire()
+                holding = True
+                try:
+                    if limiter is not None:  # the turn comes last: the request goes right after
+                        await limiter.acquire()
+                    task = asyncio.ensure_future(request)
+                    try:
+                        done, _ = await asyncio.wait({task}, timeout=SLOW)
+                        if not done and not self._slow.locked():
+                            async with self._slow:
+                                self._in_flight.release()
+                                holding = False
+                                return await task
+                        return await task
+                    except asyncio.CancelledError:
+                        task.cancel()  # a stop: the request goes with the task that asked it
+                        raise
+                finally:
+                    if holding:
+                        self._in_flight.release()
+        finally:
+            if not lock.locked() and self._chats.get(chat) is lock:
+                del self._chats[chat]  # forget idle chats
+
     async def process_request(
         self,
         callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
@@ -155,10 +198,7 @@ class ChatRateLimiter(BaseRateLimiter[None]):
             try:
                 if free:  # a long poll, or a press's acknowledgement (due within seconds):
                     return await callback(*args, **kwargs)  # never behind queued messages
-                async with self._in_flight:
-                    if limiter is not None:  # the turn comes last: the request goes right after
-                        await limiter.acquire()
-                    return await callback(*args, **kwargs)
+                return await self._send(chat, limiter, callback(*args, **kwargs))
             except RetryAfter as error:
                 seconds = error.retry_after
                 pause = seconds.total_seconds() if hasattr(seconds, "total_seconds") else seconds

@@ -43,7 +43,7 @@ from telegram.helpers import create_deep_linked_url
 
 from bot.adapters.courier import Courier
 from bot.adapters.flow_control import (
-    MAX_IN_FLIGHT,
+    CONNECTIONS,
     ChatRateLimiter,
     PerChatProcessor,
     wait_for_telegram,
@@ -310,7 +310,7 @@ def build_application(config: Config, dialogue: Dialogue) -> EssayApp:
         .rate_limiter(ChatRateLimiter(config.max_rate))
         .update_queue(queue)
         .concurrent_updates(PerChatProcessor(on_done=queue.done))
-        .connection_pool_size(MAX_IN_FLIGHT)  # the rate limiter lets no more go at once
+        .connection_pool_size(CONNECTIONS)  # the rate limiter lets no more go at once
         .pool_timeout(30)
         # a second connection for getUpdates: on shutdown, the call that confirms the updates
         # taken never waits behind the long poll being cancelled (or they would come again)
