@@ -94,3 +94,64 @@ def doctor_env(fake: FakeBotAPI, folder: Path, settings: dict[str, str]) -> dict
         "ESSAYBOT_DATABASE": str(folder / "bot.sqlite3"),
         **settings,
     }
+
+
+def raw_post(url: str, size: int, secret: str | None) -> int:
+    """A POST of ``size`` bytes to the webhook, sent as fast as the bot reads it: the status
+    the bot answers with (0 if it closed the connection without one)."""
+    host, port = url.split("/")[2].split(":")
+    head = [
+        "POST /telegram HTTP/1.1",
+        f"Host: {host}",
+        "Content-Type: application/json",
+        f"Content-Length: {size}",
+    ]
+    head += [f"X-Telegram-Bot-Api-Secret-Token: {secret}"] if secret else []
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
+        chunk = b"x" * (1 << 20)
+        try:
+            for _ in range(size // len(chunk)):
+                sock.sendall(chunk)
+        except OSError:
+            pass  # the bot stopped reading: refused
+        try:
+            answer = sock.recv(4096).decode(errors="replace")
+        except OSError:
+            return 0
+    return int(answer.split()[1]) if answer.startswith("HTTP/") else 0
+
+
+def rss(pid: int) -> int:
+    """The process's resident memory, in MiB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return (
+        int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")))
+        // 1024
+    )
+
+
+def test_an_oversized_or_secretless_webhook_post_is_refused_before_its_body_is_read(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    anna = fake.user(1001, "Anna", "it")
+    url = f"http://127.0.0.1:{free_port()}/telegram"
+    port = url.rsplit(":", 1)[1].split("/")[0]
+    settings = {
+        "ESSAYBOT_WEBHOOK_URL": url,
+        "ESSAYBOT_LISTEN": "127.0.0.1",
+        "ESSAYBOT_PORT": port,
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+    }
+    with essaybot_run(fake, tmp_path, **settings) as process:
+        fake.wait_for_request("setWebhook", lambda r: r.ok, timeout=30)
+        fake.send_text(anna, "/story")
+        assert "1/7" in fake.wait_for_reply(anna["id"], timeout=30)["text"]
+        before = rss(process.pid)
+        for _ in range(4):
+            assert raw_post(url, 90 << 20, None) in (403, 0)  # no secret: 90 MB, never read
+        assert raw_post(url, 90 << 20, SECRET) in (413, 0)  # too big for any update
+        assert rss(process.pid) - before < 20
+        fake.send_text(anna, "/story 2")  # the bot still serves readers
+        assert "2/7" in fake.wait_for_reply(anna["id"], timeout=30)["text"]
+    assert process.returncode == 0

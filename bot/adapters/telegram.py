@@ -54,6 +54,7 @@ from bot.adapters.journaled import JournaledQueue
 from bot.adapters.menus import register_menus
 from bot.adapters.sending import edit_text, keyboard, send_text
 from bot.adapters.updates import event_of, reader_of
+from bot.adapters.webhook_guard import install as install_webhook_guard
 from bot.config import Config
 from bot.content.markup import fit, to_plain
 from bot.core.dialogue import Dialogue
@@ -382,6 +383,7 @@ def run(config: Config, dialogue: Dialogue, poll_timeout: int = 30) -> None:
     application = build_application(config, dialogue)
     gc.freeze()  # what start-up built (content, matcher, application) is never scanned again
     if config.webhook_url is not None:
+        install_webhook_guard()  # the secret and the size checked before the body is read
         application.run_webhook(
             listen=config.listen,
             port=config.port,
