@@ -127,6 +127,10 @@ def test_invisible_characters_and_look_alikes_do_not_beat_the_blocked_words(
     variants = [f"che m{mark}erda di saggio" for mark in INVISIBLE]
     variants += ["che mеrda di saggio", "che ｍｅｒｄａ di saggio", "free bitcоin for all"]
     variants += ["νiagra", "vıagra", "che ᴍᴇʀᴅᴀ", "che 🅼🅴🆁🅳🅰"]
+    # every spelling the outside review listed: punctuation inside, leetspeak, a Latin alpha
+    # (TR39's table), a phrase run together
+    variants += ["che mer.da", "che mer-da", "che m3rda", "che merdɑ", "casinoonline qui"]
+    variants += ["st0rz0 no, str0nz0", "f.u.c.k this", "C4ZZ0"]
     for number, comment in enumerate(variants):
         reader = Reader(300 + number, "R", "it")
         refused = answer(services, reader, "depends", comment)
@@ -289,3 +293,12 @@ def test_news_of_an_approval_is_not_told_once_the_answer_was_hidden(build: Build
     say(services, AUTHOR, Press(hide))
     told = " ".join(r.text for r in posted(services) if r.chat_id == ANNA.user_id)
     assert "approvata" not in told  # it was, but is no longer, when the news goes out
+
+
+def test_words_that_only_look_like_blocked_ones_are_not_refused(build: Build) -> None:
+    services = build()
+    fine = ["Nel 2024 il CDO è cresciuto del 35%.", "l'e-mail di marketing@azienda.it", "merdone"]
+    for number, comment in enumerate(fine):
+        reader = Reader(400 + number, "R", "it")
+        saved = answer(services, reader, "depends", f"{comment} Ecco la mia risposta.")
+        assert "parole che qui non sono ammesse" not in text(saved), comment

@@ -333,3 +333,22 @@ def test_a_long_reply_is_shortened_under_the_answer_and_readable_whole(
     shown = say(services, CARLA, Press("thread:1:0"))
     assert long not in text(shown) and "…" in text(shown) and "rfull:1" in datas(shown)
     assert long in text(say(services, CARLA, Press("rfull:1")))
+
+
+@pytest.mark.parametrize(
+    "first_name", ["✍️ l'autore Mario", "✍ the author", "L'AUTORE", "Scrittore del saggio"]
+)
+def test_no_readers_first_name_renders_as_the_authors_mark(
+    build: Build, anna: Reader, first_name: str
+) -> None:
+    services = build(admins={42})
+    answer(services, anna, "separate", ANSWER)
+    mallory = Reader(6666, first_name, "it")
+    reply(services, mallory, 1, "Sono io l'autore, fidatevi di questa replica.")
+    shown = page(services, BEN)
+    assert "Sono io l'autore, fidatevi" in shown
+    assert "✍" not in shown.replace("✍️ l'autore", "")  # only the author's mark has the hand
+    assert "(un lettore)" in shown
+    say(services, AUTHOR, Press("reply:1"))
+    say(services, AUTHOR, Text("Questa invece è mia."))
+    assert page(services, BEN).count("✍️ l'autore") == 1

@@ -114,7 +114,7 @@ class ChatRateLimiter(BaseRateLimiter[None]):
         rate = max_rate * RATE_MARGIN
         self._limiter = AsyncLimiter(RATE_BURST, RATE_BURST / rate) if max_rate > 0 else None
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
-        self._slow = asyncio.Semaphore(MAX_SLOW)
+        self._slow_requests = 0
         self._chats: dict[int | str, asyncio.Lock] = {}  # a chat's request in flight
         self._paused: dict[int | str, float] = {}
         self._floods: dict[int | str, float] = {}  # chat -> time of its latest 429
@@ -148,34 +148,40 @@ class ChatRateLimiter(BaseRateLimiter[None]):
             self._paused[EVERY_CHAT] = max(self._paused.get(EVERY_CHAT, 0.0), now + pause)
 
     async def _send(
-        self, chat: int | str, limiter: AsyncLimiter | None, request: Coroutine[Any, Any, T]
+        self,
+        chat: int | str,
+        limiter: AsyncLimiter | None,
+        request: Callable[[], Coroutine[Any, Any, T]],
     ) -> T:
         """``request`` to ``chat``, once that chat has nothing else in flight and one of the
         MAX_IN_FLIGHT places is free; if it is still unanswered after SLOW seconds, its place
-        goes to the next request while it waits among the slow ones."""
+        goes to the next request while it waits among the slow ones (a timer, not a task: the
+        common case costs nothing more)."""
         lock = self._chats.setdefault(chat, asyncio.Lock())
         try:
             async with lock:
                 await self._in_flight.acquire()
-                holding = True
+                place = [True, False]  # holding a place among MAX_IN_FLIGHT; counted as slow
+
+                def demote() -> None:
+                    if place[0] and self._slow_requests < MAX_SLOW:
+                        place[0], place[1] = False, True
+                        self._slow_requests += 1
+                        self._in_flight.release()
+
+                timer: asyncio.TimerHandle | None = None
                 try:
                     if limiter is not None:  # the turn comes last: the request goes right after
                         await limiter.acquire()
-                    task = asyncio.ensure_future(request)
-                    try:
-                        done, _ = await asyncio.wait({task}, timeout=SLOW)
-                        if not done and not self._slow.locked():
-                            async with self._slow:
-                                self._in_flight.release()
-                                holding = False
-                                return await task
-                        return await task
-                    except asyncio.CancelledError:
-                        task.cancel()  # a stop: the request goes with the task that asked it
-                        raise
+                    timer = asyncio.get_running_loop().call_later(SLOW, demote)
+                    return await request()
                 finally:
-                    if holding:
+                    if timer is not None:
+                        timer.cancel()
+                    if place[0]:
                         self._in_flight.release()
+                    if place[1]:
+                        self._slow_requests -= 1
         finally:
             if not lock.locked() and self._chats.get(chat) is lock:
                 del self._chats[chat]  # forget idle chats
@@ -198,7 +204,7 @@ class ChatRateLimiter(BaseRateLimiter[None]):
             try:
                 if free:  # a long poll, or a press's acknowledgement (due within seconds):
                     return await callback(*args, **kwargs)  # never behind queued messages
-                return await self._send(chat, limiter, callback(*args, **kwargs))
+                return await self._send(chat, limiter, lambda: callback(*args, **kwargs))
             except RetryAfter as error:
                 seconds = error.retry_after
                 pause = seconds.total_seconds() if hasattr(seconds, "total_seconds") else seconds

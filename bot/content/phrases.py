@@ -98,6 +98,7 @@ PHRASES: dict[str, frozenset[str]] = {
         "notice_answer_changed": set(),
         "notice_verdict_meanwhile": set(),
         "notice_author_banned": set(),
+        "reader_named_author": {"name"},
         "name_blocked": set(),
         "kept": set(),
         "pending_title": {"count", "replies"},

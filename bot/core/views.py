@@ -13,6 +13,7 @@ from bot.model.agreement import Standing
 from bot.model.answers import STANCES, Answer
 from bot.model.limits import ECHO_CHUNK
 from bot.model.replies import Response
+from bot.model.text import fold
 
 #: An admin's verdicts on an answer, and the status each gives it.
 VERDICTS = {"approve": "published", "hide": "hidden"}
@@ -22,6 +23,21 @@ def seen_token(answer: Answer) -> str:
     """What an admin's card showed of ``answer``: its text's revision and its status (a
     verdict acts only on what the admin saw)."""
     return f"{answer.revision}-{answer.status[:1]}"
+
+
+#: Words and signs of the author's mark ("✍️ l'autore"): a reader's name that has them is
+#: shown marked as a reader's, and without the writing hand, so nobody passes as the author.
+AUTHOR_SIGNS = ("\u270d", "\U0001f58a", "\U0001f58b", "\U0001f58d", "\u2712", "\U0001f4dd")
+AUTHOR_WORDS = ("autore", "autrice", "author", "writer", "scrittore", "scrittrice")
+
+
+def reader_name(turn: Turn, name: str) -> Markup | str:
+    """A reader's chosen name as shown to others: never like the author's mark."""
+    plain = "".join(c for c in name if c not in AUTHOR_SIGNS and c != "\ufe0f").strip()
+    folded = fold(plain).lower()
+    if not plain or any(word in folded for word in AUTHOR_WORDS):
+        return turn.say("reader_named_author", name=plain or name)
+    return plain
 
 
 #: How much of the answer a reply card shows, for context.
@@ -46,7 +62,9 @@ def answer_item(
         "answer_item",
         number=answer.id,
         stance=turn.say(f"stance_{answer.stance}"),
-        name=answer.display_name or turn.say("anonymous_author"),
+        name=reader_name(turn, answer.display_name)
+        if answer.display_name
+        else turn.say("anonymous_author"),
         date=answer.created_at[:10],
         comment=comment,
         flag=turn.say(f"flag_{answer.lang}") if answer.lang in turn.content.languages else "",
@@ -65,7 +83,11 @@ def response_item(turn: Turn, response: Response, excerpt: int | None = None) ->
     if response.by_author:
         name = turn.say("author_mark", name=response.display_name or "")
     else:
-        name = turn.say("reply_name", name=response.display_name or turn.say("anonymous_author"))
+        shown = response.display_name
+        name = turn.say(
+            "reply_name",
+            name=reader_name(turn, shown) if shown else turn.say("anonymous_author"),
+        )
     status = "" if response.status == "published" else turn.say(f"status_{response.status}")
     return turn.say(
         "reply_item",

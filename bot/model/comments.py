@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.model.limits import MAX_COMMENT, MIN_COMMENT, RATE_COUNT, RATE_MINUTES
+from bot.model.skeleton import skeleton
 from bot.model.text import fold, utf16_units
 
 
@@ -24,15 +25,16 @@ TOO_FAST = Problem("comment_too_fast", {"count": RATE_COUNT, "minutes": RATE_MIN
 
 class BlockedWords:
     """The words a comment (or a name shown with it) may not contain: whole words, whatever
-    their case, accents or punctuation."""
+    their case, accents or punctuation, and however they are spelled (look-alike letters of
+    any script, leetspeak, punctuation inside the word, the words of a phrase run together)."""
 
     def __init__(self, words: Iterable[str]) -> None:
-        folded = [fold(w).lower() for w in words]
-        alternatives = "|".join(re.escape(w) for w in folded if w)
+        folded = [fold(w).lower().split() for w in words]
+        alternatives = "|".join(r"\s*".join(map(re.escape, w)) for w in folded if w)
         self._pattern = re.compile(rf"\b(?:{alternatives})\b" if alternatives else r"(?!)")
 
     def found_in(self, text: str) -> bool:
-        return self._pattern.search(fold(text).lower()) is not None
+        return any(self._pattern.search(form) for form in (fold(text).lower(), skeleton(text)))
 
 
 def shown_name(first_name: str, display: str | None, blocked: BlockedWords) -> str | None:
