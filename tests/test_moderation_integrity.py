@@ -302,3 +302,26 @@ def test_words_that_only_look_like_blocked_ones_are_not_refused(build: Build) ->
         reader = Reader(400 + number, "R", "it")
         saved = answer(services, reader, "depends", f"{comment} Ecco la mia risposta.")
         assert "parole che qui non sono ammesse" not in text(saved), comment
+
+
+def test_a_comment_of_invisible_characters_is_not_published_blank(build: Build) -> None:
+    services = build()
+    refused = answer(services, ANNA, "depends", "\u200b\u200b\u2060\u200b\u200d\u2800\u3164")
+    assert services.store.answers.of_reader(ANNA.user_id) is None
+    assert "troppo corto" in text(refused) or "almeno" in text(refused)
+
+
+def test_bidi_overrides_in_a_name_are_not_shown(build: Build) -> None:
+    services = build()
+    tricky = Reader(5005, "\u202eArtnuoc\u202c Luca", "it")
+    answer(services, tricky, "depends", "Una risposta con il nome.", show="name")
+    shown = held(services, tricky).display_name or ""
+    assert shown == "Artnuoc Luca" and not any(0x202A <= ord(c) <= 0x202E for c in shown)
+
+
+def test_banned_lists_more_than_ten_readers(build: Build) -> None:
+    services = build(admins={42})
+    for n in range(15):
+        services.store.answers.ban(7000 + n, by=42)
+    listed = say(services, AUTHOR, Command("banned"))
+    assert sum(1 for row in listed.replies[0].buttons for _ in row) == 15

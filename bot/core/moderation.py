@@ -24,7 +24,7 @@ from bot.core.views import (
     tally_lines,
     withdrawn_cards,
 )
-from bot.model.limits import MAX_PENDING, MISS_LENGTH, parse_id
+from bot.model.limits import MAX_BANNED, MAX_PENDING, MISS_LENGTH, parse_id
 from bot.storage.store import Store
 
 
@@ -119,7 +119,7 @@ class Moderation:
     @command("banned", menu=5, admin=True)
     def banned(self, turn: Turn, argument: str = "") -> Outcome:
         """/banned: the banned readers, newest first, each with an Unban button."""
-        banned = self.answers.banned(MAX_PENDING)
+        banned = self.answers.banned(MAX_BANNED)
         if not banned:
             return turn.reply("banned_empty")
         lines = []

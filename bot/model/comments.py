@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from bot.model.limits import MAX_COMMENT, MIN_COMMENT, RATE_COUNT, RATE_MINUTES
 from bot.model.skeleton import skeleton
-from bot.model.text import fold, utf16_units
+from bot.model.text import fold, normal, utf16_units
 
 
 @dataclass(frozen=True)
@@ -40,15 +40,16 @@ class BlockedWords:
 def shown_name(first_name: str, display: str | None, blocked: BlockedWords) -> str | None:
     """The name beside what a reader wrote: their first name if they chose to be shown by
     it (``display`` "name") and it is not offensive; else none (anonymous)."""
-    if display != "name" or not first_name or blocked.found_in(first_name):
+    shown = " ".join(normal(first_name).split())  # no bidi overrides, no invisible characters
+    if display != "name" or not shown or blocked.found_in(shown):
         return None
-    return first_name
+    return shown
 
 
 def comment_problem(comment: str, blocked: BlockedWords) -> Problem | None:
     """What is wrong with ``comment`` (already stripped) on its own, or None."""
     length = utf16_units(comment)
-    if length < MIN_COMMENT:
+    if length < MIN_COMMENT or utf16_units("".join(normal(comment).split())) < MIN_COMMENT:
         return Problem("comment_too_short", {"minimum": MIN_COMMENT})
     if length > MAX_COMMENT:
         return Problem("comment_too_long", {"maximum": MAX_COMMENT, "length": length})

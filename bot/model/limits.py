@@ -23,6 +23,8 @@ MAX_MENTIONS = 2
 OTHER_VIEWS = 200
 #: Held answers shown by /pending.
 MAX_PENDING = 10
+#: Banned readers /banned lists, each with its Unban button (Telegram allows 100 buttons).
+MAX_BANNED = 50
 #: Length of an unanswered question in /stats.
 MISS_LENGTH = 120
 #: Rows of the /stats lists.
