@@ -213,3 +213,18 @@ def test_the_console_shows_its_own_messages_and_leaves_the_admins_in_the_outbox(
     Console(services.dialogue, ANNA, io.StringIO(lines), out, prompt=False).run()
     assert "(1 messaggi per altre chat" in out.getvalue()
     assert services.store.outbox.waiting() == 1
+
+
+def test_what_a_crash_left_in_flight_is_not_sent_twice_and_cards_are_drawn_again(
+    build: Build,
+) -> None:
+    services = build(admins={42})
+    store = services.store.outbox
+    plain = store.put(1001, '{"text": "una notizia", "buttons": []}')
+    card = store.put(42, '{"edited": false}', card=1)
+    for parcel in store.due(10):
+        store.sending(parcel)  # then kill -9, before Telegram answered
+    assert services.dialogue.outbox.reconcile() == 1
+    left = store.due(10)
+    assert [p.id for p in left] == [card] and plain not in [p.id for p in left]
+    assert services.dialogue.outbox.reconcile() == 0

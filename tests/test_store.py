@@ -57,6 +57,7 @@ EFFECTS: dict[str, dict[str, set[str]]] = {
         "update_journal": {"update_id", "body", "received_at"},
         "handled_updates": {"update_id"},
     },
+    "m015_outbox_sending": {"outbox": {"sending_at"}},
 }
 
 

@@ -122,6 +122,7 @@ class Courier:
     async def deliver(self, delivery: Delivery) -> bool:
         """Try one delivery; False if it stays in the outbox for later."""
         chat, outbox = delivery.parcel.chat_id, self.outbox
+        outbox.sending(delivery)  # a crash from here on: reconciled at the next start
         try:
             message_id = await self._put(delivery)
         except RetryAfter as error:

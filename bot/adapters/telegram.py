@@ -342,6 +342,7 @@ async def on_startup(application: EssayApp) -> None:
     given = await register_menus(application.bot, dialogue.content, config.admin_ids, former)
     dialogue.menus_given(given)
     data = application.bot_data
+    dialogue.outbox.reconcile()  # before the courier: what the last run left in flight
     if data.queue is not None:
         data.queue.replay(application.bot)
     data.courier = Courier(dialogue.outbox, application.bot, data.shown, data.remember)

@@ -134,6 +134,17 @@ class Outbox:
             found.append(Delivery(parcel, reply, shown))
         return found
 
+    def sending(self, delivery: Delivery) -> None:
+        """``delivery`` is being handed to Telegram now."""
+        self.store.sending(delivery.parcel)
+
+    def reconcile(self) -> int:
+        """At start: what a crash left in flight (see OutboxStore.reconcile)."""
+        dropped = self.store.reconcile()
+        if dropped:
+            log.warning("%d messages were in flight at the last stop: not sent twice", dropped)
+        return dropped
+
     def delivered(self, delivery: Delivery, message_id: int | None) -> None:
         """The message arrived (or can never arrive: a refused message)."""
         self.store.delivered(delivery.parcel, message_id)

@@ -319,6 +319,12 @@ def m014_update_journal(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE handled_updates (update_id INTEGER PRIMARY KEY)")
 
 
+@migration
+def m015_outbox_sending(db: sqlite3.Connection) -> None:
+    """When a parcel was handed to Telegram (NULL: not in flight), to reconcile after a crash."""
+    db.execute("ALTER TABLE outbox ADD COLUMN sending_at TEXT")
+
+
 def applied(db: Database) -> list[str]:
     """Names of the migrations already applied to ``db``, in order."""
     db.execute(

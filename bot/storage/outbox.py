@@ -95,9 +95,27 @@ class OutboxStore:
         """Try ``parcel`` again in ``seconds``; ``count``: this was a failed attempt."""
         later = stamp(self.db.clock() + timedelta(seconds=max(1.0, seconds)))
         self.db.execute(
-            "UPDATE outbox SET attempts = attempts + ?, due_at = ? WHERE id = ?",
+            "UPDATE outbox SET attempts = attempts + ?, due_at = ?, sending_at = NULL"
+            " WHERE id = ?",
             (int(count), later, parcel.id),
         )
+
+    def sending(self, parcel: Parcel) -> None:
+        """``parcel`` is being handed to Telegram now (until delivered or postponed)."""
+        self.db.execute(
+            "UPDATE outbox SET sending_at = ? WHERE id = ?", (self.db.now(), parcel.id)
+        )
+
+    def reconcile(self) -> int:
+        """After a crash, the parcels that were in flight: a message (which Telegram may have
+        taken) is not sent again, so nothing arrives twice; a card is drawn again, in place
+        where it is shown. How many messages were dropped."""
+        with self.db.transaction():
+            dropped = self.db.execute(
+                "DELETE FROM outbox WHERE sending_at IS NOT NULL AND card IS NULL AND digest = 0"
+            ).rowcount
+            self.db.execute("UPDATE outbox SET sending_at = NULL WHERE sending_at IS NOT NULL")
+        return int(dropped)
 
     def unreachable(self, chat_id: int) -> None:
         """The chat blocked the bot: no notices for it until it writes again."""
