@@ -58,6 +58,7 @@ EFFECTS: dict[str, dict[str, set[str]]] = {
         "handled_updates": {"update_id"},
     },
     "m015_outbox_sending": {"outbox": {"sending_at"}},
+    "m016_heartbeat": {"heartbeat": {"id", "at"}},
 }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -21,13 +22,15 @@ def touch(path: Path) -> None:
     path.touch()
 
 
-async def beat(path: Path, every: float = EVERY) -> None:
-    """Beat until cancelled, from the event loop (so a stuck loop or core stops the beats);
+async def beat(path: Path, every: float = EVERY, alive: Callable[[], bool] | None = None) -> None:
+    """Beat until cancelled, from the event loop (so a stuck loop or core stops the beats),
+    and only while ``alive()`` (the database takes writes: a full disk stops the beats too);
     a file that cannot be written is logged once and tried again."""
     warned = False
     while True:
         try:
-            touch(path)
+            if alive is None or alive():
+                touch(path)
             warned = False
         except OSError as error:
             if not warned:

@@ -4,12 +4,16 @@ what the reader wrote (its length stands in for it)."""
 
 from __future__ import annotations
 
+import logging
+import time
 import traceback
+from collections.abc import Collection
 from pathlib import Path
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import TelegramError
 
+from bot.content.catalog import Content
 from bot.content.markup import clip
 from bot.core.events import Command, parse_command
 from bot.core.incidents import Incident
@@ -23,6 +27,7 @@ PACKAGE = Path(__file__).resolve().parents[1]  # the "bot" folder
 SAFE_MESSAGES = (TelegramError, OSError, TimeoutError)
 SAFE_MODULES = ("sqlite3", "bot.storage.database")  # the database's own errors
 HIDDEN = "(message not shown: it may quote a reader; it is in the log)"
+log = logging.getLogger(__name__)
 
 
 def where(error: BaseException) -> str:
@@ -72,3 +77,32 @@ def incident_of(update: object, error: BaseException, token: str | None) -> Inci
             if said and len(said) >= MIN_QUOTED:
                 detail = detail.replace(said, "<the reader's text>")
     return Incident(type(error).__name__, where(error), clip(detail, MAX_DETAIL), describe(update))
+
+
+#: When each error was last told to the admins directly (not through the database).
+TOLD_DIRECTLY: dict[str, float] = {}
+DIRECT_EVERY = 60.0
+
+
+async def tell_admins_directly(
+    bot: Bot, admins: Collection[int], content: Content, incident: Incident
+) -> None:
+    """Tell every admin of ``incident`` with a message of its own, at most once a minute per
+    error: when the database fails, the outbox can't carry it. Never raises."""
+    now = time.monotonic()
+    if now - TOLD_DIRECTLY.get(incident.key, -DIRECT_EVERY) < DIRECT_EVERY:
+        return
+    TOLD_DIRECTLY[incident.key] = now
+    text = content.say(
+        "error_report",
+        content.default_language,
+        kind=incident.kind,
+        where=incident.where,
+        detail=incident.detail,
+        update=incident.update,
+    )
+    for admin in sorted(admins):
+        try:
+            await bot.send_message(admin, text)
+        except TelegramError as error:
+            log.warning("could not tell admin %s directly: %s", admin, error.message)

@@ -49,7 +49,7 @@ from bot.adapters.flow_control import (
     wait_for_telegram,
 )
 from bot.adapters.heartbeat import beat
-from bot.adapters.incidents import incident_of
+from bot.adapters.incidents import incident_of, tell_admins_directly
 from bot.adapters.journaled import JournaledQueue
 from bot.adapters.menus import register_menus
 from bot.adapters.sending import edit_text, keyboard, send_text
@@ -70,6 +70,7 @@ from bot.core.events import (
 )
 
 log = logging.getLogger(__name__)
+CAPTION = MessageLimit.CAPTION_LENGTH
 REMEMBERED_MESSAGES = 2048
 #: Attempts at delivering one reply, and the pause after the first failure (seconds).
 SEND_ATTEMPTS = 3
@@ -121,8 +122,11 @@ async def handle(update: Update, context: EssayContext, event: Event) -> None:
             await asyncio.to_thread(outcome.sync)
     except Exception as failure:
         await report(context, update, failure)
-        error = dialogue.phrase(reader, "error")
-        outcome = Outcome((Reply(error),), notice=to_plain(error))
+        try:
+            outcome = dialogue.failed(reader, event)  # sorry, and what they wrote
+        except Exception:
+            error = dialogue.content.say("error", dialogue.content.default_language)
+            outcome = Outcome((Reply(error),), notice=to_plain(error))
     if outcome.posted and context.bot_data.courier is not None:
         context.bot_data.courier.wake()
     await render(context, chat.id, update.callback_query, outcome)
@@ -181,18 +185,10 @@ async def send_document(context: EssayContext, chat_id: int, reply: Reply) -> No
             log.exception("could not make %s", document.filename)
             await send(context, chat_id, Reply(context.dialogue.phrase(Reader(chat_id), "error")))
             return
-    if document.mime_type.startswith("image/"):
-        await context.bot.send_photo(
-            chat_id,
-            InputFile(data, filename=document.filename),
-            caption=fit(reply.text, MessageLimit.CAPTION_LENGTH),
-        )
-        return
-    await context.bot.send_document(
-        chat_id,
-        InputFile(data, filename=document.filename),
-        caption=fit(reply.text, MessageLimit.CAPTION_LENGTH),
-    )
+    image = document.mime_type.startswith("image/")
+    sending = context.bot.send_photo if image else context.bot.send_document
+    file, caption = InputFile(data, filename=document.filename), fit(reply.text, CAPTION)
+    await sending(chat_id, file, caption=caption)
 
 
 async def edit(context: EssayContext, message: Message, reply: Reply) -> None:
@@ -287,8 +283,10 @@ async def report(context: EssayContext, update: Update, error: BaseException) ->
     log.error("error while handling %s: %s", incident.update, incident.kind, exc_info=error)
     try:
         outcome = context.dialogue.report_error(incident)
-    except Exception:
-        log.exception("could not tell the admins of that error")
+    except Exception:  # the database itself fails (a full disk): tell the admins directly
+        log.exception("could not tell the admins of that error through the outbox")
+        admins = config.admin_ids if config else frozenset()
+        await tell_admins_directly(context.bot, admins, context.dialogue.content, incident)
         return
     if outcome.posted and context.bot_data.courier is not None:
         context.bot_data.courier.wake()
@@ -348,7 +346,7 @@ async def on_startup(application: EssayApp) -> None:
     data.courier = Courier(dialogue.outbox, application.bot, data.shown, data.remember)
     loop = asyncio.get_running_loop()
     data.courier_task = loop.create_task(data.courier.run())
-    data.heartbeat_task = loop.create_task(beat(config.heartbeat_path))
+    data.heartbeat_task = loop.create_task(beat(config.heartbeat_path, alive=dialogue.alive))
     log.info("essaybot is running as @%s", application.bot.username)
 
 

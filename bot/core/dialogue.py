@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.content.catalog import Content
-from bot.content.markup import Markup
+from bot.content.markup import Markup, to_plain
 from bot.core import registry
 from bot.core.answering import Answering
 from bot.core.asking import Asking, Lookup
@@ -35,6 +35,7 @@ from bot.core.turn import Turn
 from bot.core.understanding.classifier import Classifier
 from bot.core.understanding.decide import Understanding
 from bot.core.understanding.matcher import Matcher
+from bot.core.views import echo
 from bot.model.clock import Clock, system_clock
 from bot.model.flow import WRITING, Flow
 from bot.storage.journal import UpdateJournal
@@ -120,6 +121,18 @@ class Dialogue:
         if chosen in self.content.languages:
             return Turn(reader, str(chosen), self.content)
         return self.turn(reader)
+
+    def failed(self, reader: Reader, event: Event) -> Outcome:
+        """What a reader hears when their event could not be handled (the disk full, say):
+        sorry, and what they wrote, so nothing they wrote is lost."""
+        turn = self.turn(reader)
+        error = turn.say("error")
+        echoed = echo(turn, event.text) if isinstance(event, Text) and event.text.strip() else ()
+        return Outcome((Reply(error), *echoed), notice=to_plain(error))
+
+    def alive(self) -> bool:
+        """Whether the bot can still keep what readers send (a write reaches the disk)."""
+        return self.store.db.writable()
 
     def phrase(self, reader: Reader, key: str, **params: object) -> Markup:
         """Phrase ``key`` in ``reader``'s language (for what adapters say on their own)."""

@@ -32,6 +32,7 @@ class Database:
     a power cut too, while page turns and questions do not wait for the disk."""
 
     def __init__(self, path: str, clock: Clock = system_clock) -> None:
+        self.owed_checkpoint = False  # a checkpoint held up by another connection
         self.path = path
         self.clock = clock
         try:
@@ -101,8 +102,24 @@ class Database:
         log from being emptied: that is logged, and the next checkpoint empties it."""
         if self.path != ":memory:":
             busy = self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-            if busy:
+            if busy and not self.owed_checkpoint:
                 log.warning("the write-ahead log could not be emptied now (another connection)")
+            self.owed_checkpoint = bool(busy)
+
+    def writable(self) -> bool:
+        """Whether a write reaches the disk now (a full disk, a file made read-only: no); and
+        a checkpoint another connection held up is tried again, until done."""
+        try:
+            with self.transaction():
+                self.connection.execute(
+                    "INSERT OR REPLACE INTO heartbeat (id, at) VALUES (1, ?)", (self.now(),)
+                )
+            if self.owed_checkpoint:
+                self.checkpoint()
+        except sqlite3.Error as error:
+            log.error("the database cannot be written: %s", error)
+            return False
+        return True
 
     def close(self) -> None:
         self.connection.close()

@@ -325,6 +325,12 @@ def m015_outbox_sending(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE outbox ADD COLUMN sending_at TEXT")
 
 
+@migration
+def m016_heartbeat(db: sqlite3.Connection) -> None:
+    """One row the running bot writes at each beat: health fails while writes fail."""
+    db.execute("CREATE TABLE heartbeat (id INTEGER PRIMARY KEY, at TEXT NOT NULL)")
+
+
 def applied(db: Database) -> list[str]:
     """Names of the migrations already applied to ``db``, in order."""
     db.execute(
