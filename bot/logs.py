@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 
 class Redact(logging.Filter):
@@ -24,13 +25,32 @@ class Redact(logging.Filter):
         return True
 
 
+#: Signs that a line of python-telegram-bot's carries an update or a request's payload.
+PAYLOAD = ("text", "caption", "first_name", "last_name", "username", "data=", "'data'")
+WITHHELD = "(a line of Telegram's payload, not logged: it may hold what a reader wrote)"
+
+
+class Withhold(logging.Filter):
+    """Drop the payload from python-telegram-bot's DEBUG lines (an update as it arrived, a
+    message as it was sent): at DEBUG the log shows the requests, never what readers wrote."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno <= logging.DEBUG and record.name.startswith("telegram"):
+            message = record.getMessage()
+            if any(sign in message for sign in PAYLOAD):
+                head = re.split(r" `[{\[]|\(", message, maxsplit=1)[0][:100]
+                record.msg, record.args = f"{head}: {WITHHELD}", None
+        return True
+
+
 def setup_logging(
     level: str, secret: str | None = None, webhook_secret: str | None = None
 ) -> None:
     """Log to stderr at ``level``; httpx (which logs full URLs, token included) at WARNING;
-    the token and the webhook's secret never appear."""
+    the token, the webhook's secret and readers' words never appear."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(Withhold())
     if secret:
         handler.addFilter(Redact(secret))
     if webhook_secret:

@@ -92,6 +92,9 @@ def test_a_comment_confirmed_to_telegram_behind_a_429_survives_kill_9_and_is_han
     assert rows == [("integrate", "Integrati, e lo scrivo prima che tu mi risponda.")]
     assert db.execute("SELECT COUNT(*) FROM update_journal").fetchone() == (0,)
     fake.expect_rejection("getUpdates", error_code=409)  # the killed bot's long poll, cut off
+    log = (tmp_path / "bot.log").read_text()
+    assert "getUpdates" in log and "sendmessage" in log  # at DEBUG: the requests...
+    assert "lo scrivo prima" not in log and "Anna" not in log  # ...not what readers wrote
 
 
 def test_an_unreachable_bot_api_is_retried_with_one_log_line_per_attempt(tmp_path: Path) -> None:
