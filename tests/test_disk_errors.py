@@ -4,13 +4,18 @@ back, health fails while writes fail, and a checkpoint held up by a reader is tr
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 from conftest import Build
 from helpers import text
+from telegram.error import NetworkError
 
 from bot.adapters.heartbeat import beat
+from bot.adapters.telegram import on_error
 from bot.core.events import Reader, Text
 
 ANNA = Reader(1001, "Anna", "it")
@@ -59,3 +64,13 @@ def test_a_checkpoint_held_up_by_another_reader_is_tried_again_until_done(build:
     other.close()
     assert services.dialogue.alive() and not db.owed_checkpoint
     assert Path(f"{db.path}-wal").stat().st_size == 0
+
+
+def test_a_failed_poll_is_one_log_line_without_a_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    context = SimpleNamespace(error=NetworkError("Bad Gateway (a 502 page, not JSON)"))
+    with caplog.at_level(logging.ERROR):
+        asyncio.run(on_error(None, context))  # type: ignore[arg-type]
+    (record,) = caplog.records
+    assert "Bad Gateway" in record.getMessage() and record.exc_info is None

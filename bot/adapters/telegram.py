@@ -271,7 +271,9 @@ async def on_error(update: object, context: EssayContext) -> None:
         return
     if isinstance(update, Update):
         await report(context, update, context.error)
-    else:  # fetching updates: the network, or another poller; python-telegram-bot retries
+    elif isinstance(context.error, TelegramError):  # fetching updates: a 5xx, the network,
+        log.error("error outside an update: %s", context.error)  # no traceback: PTB retries
+    else:
         log.error("error outside an update: %s", context.error, exc_info=context.error)
 
 
