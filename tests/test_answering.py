@@ -230,7 +230,7 @@ def test_pre_moderation_holds_answers_until_an_admin_approves(
     assert "quando l'autore l'avrà approvata" in text(outcome)
     cards = [r for r in posted(moderated) if r.chat_id == 42]
     assert len(cards) == 1 and "Nuova risposta n. 1" in to_plain(cards[0].text)
-    rev = f"{held(moderated, anna).revision}-p"  # the text and the status the card shows
+    rev = f"{held(moderated, anna).revision}-pending"  # the text and the status the card shows
     assert [b.data for row in cards[0].buttons for b in row] == [
         f"mod:approve:1:{rev}",
         f"mod:hide:1:{rev}",

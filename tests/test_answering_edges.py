@@ -57,7 +57,7 @@ def test_an_old_admin_card_cannot_approve_a_text_the_admin_never_saw(
     assert "Un testo che il moderatore non ha letto." in text(stale)
     assert held(moderated, anna).status == "pending"
     fresh = held(moderated, anna).revision
-    assert f"mod:approve:1:{fresh}-p" in datas(stale)
+    assert f"mod:approve:1:{fresh}-pending" in datas(stale)
 
 
 def test_changing_how_an_answer_is_shown_goes_back_to_the_admins(

@@ -8,6 +8,7 @@ from datetime import timedelta
 from telegram.error import RetryAfter
 
 from bot.adapters.flow_control import (
+    BEFORE_SEND,
     FLOODED_CHATS,
     MAX_IN_FLIGHT,
     NO_CHAT,
@@ -155,3 +156,19 @@ async def test_a_chat_has_one_request_in_flight_at_a_time() -> None:
     ]
     assert await asyncio.gather(*same_chat) == [True] * 5
     assert most == 1
+
+
+async def test_a_request_is_noted_as_leaving_only_after_its_waits() -> None:
+    limiter, telegram = ChatRateLimiter(0), Telegram(0.3)
+    left: list[float] = []
+    loop = asyncio.get_running_loop()
+
+    async def courier() -> object:
+        BEFORE_SEND.set(lambda: left.append(loop.time()))
+        return await limiter.process_request(
+            telegram.send, (9,), {}, "sendMessage", {"chat_id": 9}, None
+        )
+
+    start = loop.time()
+    assert await courier() is True  # a 429 first (0.3 s pause), then through
+    assert len(left) == 2 and left[1] - start >= 0.25  # noted as it left, not while it waited

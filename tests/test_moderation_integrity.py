@@ -227,8 +227,10 @@ def test_an_old_card_never_acts_on_another_readers_identical_answer(build: Build
 def test_a_moderator_removed_from_the_admins_gets_no_card_again(build: Build) -> None:
     services = build(admins={42, 43}, on_disk=True)
     answer(services, ANNA, "separate", "Il mio testo, per i moderatori di oggi.")
-    first = {r.chat_id for r in posted(services)}
-    assert {42, 43} <= first
+    deliveries = services.dialogue.outbox.due(limit=100)
+    for message_id, delivery in enumerate(deliveries, start=500):
+        services.dialogue.outbox.delivered(delivery, message_id)  # the cards are shown there
+    assert {42, 43} <= {d.parcel.chat_id for d in deliveries}
     answer(services, BEN, "integrate", "Scritto prima che il 43 fosse tolto.")  # not yet sent
     now = bootstrap(Config(database=services.config.database, admin_ids=frozenset({42})))
     try:
@@ -246,6 +248,10 @@ def test_a_moderator_removed_from_the_admins_gets_no_card_again(build: Build) ->
         later = posted(now)
         assert later and all(r.chat_id != 43 for r in later)
         assert not any("Scritto prima" in r.text for r in later if r.chat_id == 43)
+        say(now, ANNA, Command("forget"))  # the card 43 still shows loses her words there too
+        say(now, ANNA, Press("forget_yes"))
+        erased = [r for r in posted(now) if r.chat_id == 43]
+        assert erased and all("Il mio testo" not in r.text for r in erased)
     finally:
         now.close()
 
@@ -325,3 +331,21 @@ def test_banned_lists_more_than_ten_readers(build: Build) -> None:
         services.store.answers.ban(7000 + n, by=42)
     listed = say(services, AUTHOR, Command("banned"))
     assert sum(1 for row in listed.replies[0].buttons for _ in row) == 15
+
+
+def test_a_hide_on_a_card_drawn_before_another_admins_approval_is_not_applied(
+    build: Build,
+) -> None:
+    services = build(admins={42, 43}, moderation="pre")
+    answer(services, ANNA, "separate", "Approvata da uno, nascosta per sbaglio dall'altro?")
+    data = {
+        (r.chat_id, b.data.split(":")[1]): b.data
+        for r in posted(services)
+        for row in r.buttons
+        for b in row
+        if b.data and b.data.startswith("mod:")
+    }
+    say(services, AUTHOR, Press(data[(42, "approve")]))
+    late = say(services, Reader(43, "Vice", "it"), Press(data[(43, "hide")]))
+    assert "un altro moderatore ha già deciso" in (late.notice or "")
+    assert held(services, ANNA).status == "published"

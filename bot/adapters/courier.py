@@ -21,6 +21,7 @@ from typing import Any
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
+from bot.adapters.flow_control import BEFORE_SEND
 from bot.adapters.sending import edit_text, send_text
 from bot.core.events import Keyboard, Reply
 from bot.core.outbox import Delivery, Outbox
@@ -122,7 +123,9 @@ class Courier:
     async def deliver(self, delivery: Delivery) -> bool:
         """Try one delivery; False if it stays in the outbox for later."""
         chat, outbox = delivery.parcel.chat_id, self.outbox
-        outbox.sending(delivery)  # a crash from here on: reconciled at the next start
+        # in flight once the request leaves (after the limiter's waits): a crash from then on
+        # is reconciled at the next start
+        going = BEFORE_SEND.set(partial(outbox.sending, delivery))
         try:
             message_id = await self._put(delivery)
         except RetryAfter as error:
@@ -141,6 +144,8 @@ class Courier:
                 return True
             log.warning("a message to chat %s waits for another try: %s", chat, error.message)
             return False
+        finally:
+            BEFORE_SEND.reset(going)
         outbox.delivered(delivery, message_id)
         return True
 

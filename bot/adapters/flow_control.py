@@ -16,6 +16,7 @@ import itertools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from aiolimiter import AsyncLimiter
@@ -27,6 +28,9 @@ from bot.config import Config, ConfigError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+#: Called right before a request leaves for Telegram (after every wait), in the task that
+#: asked it: the courier marks its parcel in flight then, not while it still queues.
+BEFORE_SEND: ContextVar[Callable[[], None] | None] = ContextVar("before_send", default=None)
 #: The longest wait between two attempts to reach Telegram at start-up, in seconds.
 MAX_RETRY_DELAY = 60.0
 #: Tries of one request that Telegram answers with 429.
@@ -116,6 +120,7 @@ class ChatRateLimiter(BaseRateLimiter[None]):
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         self._slow_requests = 0
         self._chats: dict[int | str, asyncio.Lock] = {}  # a chat's request in flight
+        self._queued: dict[int | str, int] = {}  # requests holding or waiting for it
         self._paused: dict[int | str, float] = {}
         self._floods: dict[int | str, float] = {}  # chat -> time of its latest 429
         self._clock = clock
@@ -158,6 +163,7 @@ class ChatRateLimiter(BaseRateLimiter[None]):
         goes to the next request while it waits among the slow ones (a timer, not a task: the
         common case costs nothing more)."""
         lock = self._chats.setdefault(chat, asyncio.Lock())
+        self._queued[chat] = self._queued.get(chat, 0) + 1
         try:
             async with lock:
                 await self._in_flight.acquire()
@@ -174,6 +180,9 @@ class ChatRateLimiter(BaseRateLimiter[None]):
                     if limiter is not None:  # the turn comes last: the request goes right after
                         await limiter.acquire()
                     timer = asyncio.get_running_loop().call_later(SLOW, demote)
+                    going = BEFORE_SEND.get()
+                    if going is not None:
+                        going()  # the caller notes that the request is leaving now
                     return await request()
                 finally:
                     if timer is not None:
@@ -183,8 +192,10 @@ class ChatRateLimiter(BaseRateLimiter[None]):
                     if place[1]:
                         self._slow_requests -= 1
         finally:
-            if not lock.locked() and self._chats.get(chat) is lock:
-                del self._chats[chat]  # forget idle chats
+            self._queued[chat] -= 1
+            if not self._queued[chat]:  # forget idle chats (none holds or waits for the lock)
+                del self._queued[chat]
+                self._chats.pop(chat, None)
 
     async def process_request(
         self,

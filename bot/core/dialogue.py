@@ -77,7 +77,7 @@ class Dialogue:
         self.privacy = Privacy(store, clock)
         self.incidents = Incidents(content, store, admins, clock)
         notifier = Notifier(content, store, self._reader_turn)
-        self.outbox = Outbox(store.outbox, self.card_for, notifier, admins)
+        self.outbox = Outbox(store.outbox, self.card_for, notifier, admins, self._shows_words)
         self.commands: dict[str, tuple[CommandSpec, Handler]] = {}
         self.actions: dict[str, tuple[ActionSpec, Handler]] = {}
         features = (self, self.reading, self.asking, self.discussion, self.moderation)
@@ -86,6 +86,11 @@ class Dialogue:
 
     def _reader_turn(self, user_id: int) -> Turn:
         return reader_turn(self.store, self.content, user_id)
+
+    def _shows_words(self, card: int) -> bool:
+        """Whether card ``card`` (an answer's, or minus a reply's id) still shows a text."""
+        kept = self.store.replies.get(-card) if card < 0 else self.store.answers.get(card)
+        return kept is not None
 
     def card_for(self, card: int, chat_id: int, edited: bool) -> Reply:
         """Card ``card`` as it is now, for the admin of ``chat_id``: an answer's (its id) or a

@@ -80,16 +80,23 @@ class Outbox:
         render_card: CardRenderer,
         digests: Digests | None = None,
         admins: Collection[int] | None = None,
+        shows_words: Callable[[int], bool] | None = None,
     ) -> None:
         """``admins``: the chats a card may go to (None: any), checked when a card is posted
-        and again when it goes: a moderator removed meanwhile gets no reader's words."""
+        and again when it goes: a moderator removed meanwhile gets no reader's words, only the
+        edit that takes them off a card they still show (``shows_words(card)``: whether the
+        card still carries what a reader wrote)."""
         self.store = store
         self.render_card = render_card
         self.digests = digests
         self.admins = None if admins is None else frozenset(admins)
+        self.shows_words = shows_words or (lambda card: True)
 
     def _card_allowed(self, card: int | None, chat_id: int) -> bool:
-        return card is None or self.admins is None or chat_id in self.admins
+        if card is None or self.admins is None or chat_id in self.admins:
+            return True
+        erasing = not self.shows_words(card)  # withdrawn, forgotten: the text is gone
+        return erasing and self.store.card_message(card, chat_id) is not None
 
     def post(self, outcome: Outcome, chat_id: int) -> Outcome:
         """Queue the outcome's messages for other chats (and cards, even to the acting chat:

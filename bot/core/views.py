@@ -22,7 +22,7 @@ VERDICTS = {"approve": "published", "hide": "hidden"}
 def seen_token(answer: Answer) -> str:
     """What an admin's card showed of ``answer``: its text's revision and its status (a
     verdict acts only on what the admin saw)."""
-    return f"{answer.revision}-{answer.status[:1]}"
+    return f"{answer.revision}-{answer.status}"
 
 
 #: Words and signs of the author's mark ("✍️ l'autore"): a reader's name that has them is
@@ -35,8 +35,10 @@ def reader_name(turn: Turn, name: str) -> Markup | str:
     """A reader's chosen name as shown to others: never like the author's mark."""
     plain = "".join(c for c in name if c not in AUTHOR_SIGNS and c != "\ufe0f").strip()
     folded = fold(plain).lower()
-    if not plain or any(word in folded for word in AUTHOR_WORDS):
-        return turn.say("reader_named_author", name=plain or name)
+    if not plain:
+        return turn.say("anonymous_author")
+    if any(word in folded for word in AUTHOR_WORDS):
+        return turn.say("reader_named_author", name=plain)
     return plain
 
 
