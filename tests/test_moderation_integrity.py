@@ -25,6 +25,17 @@ def card_press(services: Services, verb: str) -> str:
     raise AssertionError(f"no {verb} button")
 
 
+def verdict_buttons(services: Services) -> dict[tuple[int, str], str]:
+    """The verdict buttons of the cards waiting in the outbox, by (admin chat, verb)."""
+    return {
+        (r.chat_id, b.data.split(":")[1]): b.data
+        for r in posted(services)
+        for row in r.buttons
+        for b in row
+        if b.data and b.data.startswith("mod:")
+    }
+
+
 def test_an_old_ban_button_bans_the_reader_it_was_made_for_not_the_next_one(
     build: Build,
 ) -> None:
@@ -259,14 +270,7 @@ def test_a_moderator_removed_from_the_admins_gets_no_card_again(build: Build) ->
 def test_a_second_admins_verdict_never_silently_overrides_the_first(build: Build) -> None:
     services = build(admins={42, 43}, moderation="pre")
     answer(services, ANNA, "separate", "Da nascondere, non da pubblicare.")
-    cards = posted(services)
-    data = {
-        (r.chat_id, b.data.split(":")[1]): b.data
-        for r in cards
-        for row in r.buttons
-        for b in row
-        if b.data and b.data.startswith("mod:")
-    }
+    data = verdict_buttons(services)
     say(services, AUTHOR, Press(data[(42, "hide")]))
     late = say(services, Reader(43, "Vice", "it"), Press(data[(43, "approve")]))
     assert "un altro moderatore ha già deciso" in (late.notice or "")
@@ -338,13 +342,7 @@ def test_a_hide_on_a_card_drawn_before_another_admins_approval_is_not_applied(
 ) -> None:
     services = build(admins={42, 43}, moderation="pre")
     answer(services, ANNA, "separate", "Approvata da uno, nascosta per sbaglio dall'altro?")
-    data = {
-        (r.chat_id, b.data.split(":")[1]): b.data
-        for r in posted(services)
-        for row in r.buttons
-        for b in row
-        if b.data and b.data.startswith("mod:")
-    }
+    data = verdict_buttons(services)
     say(services, AUTHOR, Press(data[(42, "approve")]))
     late = say(services, Reader(43, "Vice", "it"), Press(data[(43, "hide")]))
     assert "un altro moderatore ha già deciso" in (late.notice or "")
