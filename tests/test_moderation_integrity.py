@@ -10,6 +10,7 @@ from helpers import AUTHOR, answer, held, posted, say, text
 from bot.bootstrap import Services, bootstrap
 from bot.config import Config
 from bot.core.events import Command, Press, Reader, Text
+from bot.model.limits import QUESTION_RATE
 
 ANNA, BEN = Reader(1001, "Anna", "it"), Reader(2002, "Ben", "it")
 
@@ -347,3 +348,17 @@ def test_a_hide_on_a_card_drawn_before_another_admins_approval_is_not_applied(
     late = say(services, Reader(43, "Vice", "it"), Press(data[(43, "hide")]))
     assert "un altro moderatore ha già deciso" in (late.notice or "")
     assert held(services, ANNA).status == "published"
+
+
+def test_forget_does_not_reset_the_question_rate_limit(build: Build) -> None:
+    services = build(admins={42})
+    for n in range(QUESTION_RATE):
+        say(services, ANNA, Text(f"domanda numero {n} sul CDO?"))
+    assert "domande di fila" in text(say(services, ANNA, Text("ancora una?")))
+    say(services, ANNA, Command("forget"))
+    say(services, ANNA, Press("forget_yes"))
+    again = text(say(services, ANNA, Text("e adesso, cos'è il CDO?")))
+    assert "domande di fila" in again  # still too fast: /forget does not reset it
+    rows = services.store.db.execute("SELECT text FROM questions WHERE user_id = ?", (1001,))
+    assert {tuple(r) for r in rows} <= {("",)}  # their words are gone, only the times stay
+    assert "Nessuna domanda" in text(say(services, AUTHOR, Command("unanswered")))

@@ -172,8 +172,8 @@ class Store:
 
     def forget(self, user_id: int, keep_since: str) -> None:
         """Delete everything stored about a reader. A ban stays, and so do the submissions
-        (times and hashes only) after the stamp ``keep_since``, so that neither the ban nor the
-        rate limit can be wiped away."""
+        (times and hashes only) and the questions' times (their text gone) after the stamp
+        ``keep_since``, so that neither the ban nor a rate limit can be wiped away."""
         since = keep_since
         with self.db.transaction():
             answered = self.answers.numbers_of(user_id)
@@ -184,7 +184,15 @@ class Store:
                 self.replies.delete(reply_id)
             for answer_id in answered:  # votes on their answer
                 self.votes.clear_answer(answer_id)
-            for table in ("answers", "questions", "readers", "votes", "replies", "notices"):
+            self.db.execute(  # a recent question's time stays for the rate limit, nothing else
+                "UPDATE questions SET text = '', topic = NULL, resolution = 'forgotten'"
+                " WHERE user_id = ? AND created_at > ?",
+                (user_id, since),
+            )
+            self.db.execute(
+                "DELETE FROM questions WHERE user_id = ? AND created_at <= ?", (user_id, since)
+            )
+            for table in ("answers", "readers", "votes", "replies", "notices"):
                 self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
             # who wrote which answer id stays (an old card still bans the right reader), and so
             # does being under review: deleting never dodges moderation
