@@ -342,7 +342,8 @@ def test_mydata_sends_everything_and_forget_deletes_it_after_a_confirmation(
     assert services.store.answers.of_reader(anna.user_id) is not None
     assert "non ricordo più nulla" in text(say(services, anna, Press("forget_yes")))
     assert services.store.personal_data(anna.user_id)["answer"] is None
-    assert services.store.personal_data(anna.user_id)["questions"] == []
+    kept = services.store.personal_data(anna.user_id)["questions"]  # for the rate limit's
+    assert all(q["text"] == "" and q["topic"] is None for q in kept)  # window: times only
     assert "Ancora nessuna risposta" in text(say(services, ben, Command("answers")))
     assert sum(services.store.answers.tally().values()) == 0
 
