@@ -21,6 +21,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def webhook_settings() -> tuple[str, dict[str, str]]:
+    """A webhook URL on a free loopback port, and the settings that serve it with SECRET."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    settings = {
+        "ESSAYBOT_WEBHOOK_URL": url,
+        "ESSAYBOT_LISTEN": "127.0.0.1",
+        "ESSAYBOT_PORT": str(port),
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+    }
+    return url, settings
+
+
 def forged_start(user_id: int) -> dict[str, object]:
     user = {"id": user_id, "is_bot": False, "first_name": "Mallory"}
     message = {
@@ -38,14 +51,7 @@ def test_webhook_mode_serves_readers_refuses_requests_without_the_secret_and_pol
     fake: FakeBotAPI, tmp_path: Path
 ) -> None:
     anna = fake.user(1001, "Anna", "it")
-    url = f"http://127.0.0.1:{free_port()}/telegram"
-    port = url.rsplit(":", 1)[1].split("/")[0]
-    settings = {
-        "ESSAYBOT_WEBHOOK_URL": url,
-        "ESSAYBOT_LISTEN": "127.0.0.1",
-        "ESSAYBOT_PORT": port,
-        "TELEGRAM_WEBHOOK_SECRET": SECRET,
-    }
+    url, settings = webhook_settings()
     with essaybot_run(fake, tmp_path, **settings) as process:
         set_webhook = fake.wait_for_request("setWebhook", lambda r: r.ok, timeout=30)
         assert set_webhook.params["url"] == url
@@ -135,14 +141,7 @@ def test_an_oversized_or_secretless_webhook_post_is_refused_before_its_body_is_r
     fake: FakeBotAPI, tmp_path: Path
 ) -> None:
     anna = fake.user(1001, "Anna", "it")
-    url = f"http://127.0.0.1:{free_port()}/telegram"
-    port = url.rsplit(":", 1)[1].split("/")[0]
-    settings = {
-        "ESSAYBOT_WEBHOOK_URL": url,
-        "ESSAYBOT_LISTEN": "127.0.0.1",
-        "ESSAYBOT_PORT": port,
-        "TELEGRAM_WEBHOOK_SECRET": SECRET,
-    }
+    url, settings = webhook_settings()
     with essaybot_run(fake, tmp_path, **settings) as process:
         fake.wait_for_request("setWebhook", lambda r: r.ok, timeout=30)
         fake.send_text(anna, "/story")
