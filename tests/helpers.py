@@ -75,6 +75,15 @@ def answer(
     return outcome
 
 
+def reply(services: Services, reader: Reader, answer_id: int, body: str) -> Outcome:
+    """Reply to an answer through the whole flow (shown by name, if asked)."""
+    say(services, reader, Press(f"reply:{answer_id}"))
+    outcome = say(services, reader, Text(body))
+    if datas(outcome)[:1] == ["rshow:name"]:
+        outcome = say(services, reader, Press("rshow:name"))
+    return outcome
+
+
 def held(services: Services, reader: Reader) -> Answer:
     """The reader's stored answer (the test fails if there is none)."""
     saved = services.store.answers.of_reader(reader.user_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import Build
-from helpers import AUTHOR, Clock, answer, datas, held, posted, say, text
+from helpers import AUTHOR, Clock, answer, datas, held, posted, reply, say, text
 
 from bot.bootstrap import Services
 from bot.content.markup import MAX_TEXT, markup_problems, to_plain, visible_length
@@ -15,15 +15,6 @@ from bot.core.events import Command, Outcome, Press, Reader, Text
 BEN = Reader(2002, "Ben", "it")
 CARLA = Reader(3003, "Carla", "it")
 ANSWER = "Separati: ognuno fa il suo mestiere."
-
-
-def reply(services: Services, reader: Reader, answer_id: int, body: str) -> Outcome:
-    """Reply to an answer through the whole flow (shown by name, if asked)."""
-    say(services, reader, Press(f"reply:{answer_id}"))
-    outcome = say(services, reader, Text(body))
-    if datas(outcome)[:1] == ["rshow:name"]:
-        outcome = say(services, reader, Press("rshow:name"))
-    return outcome
 
 
 def page(services: Services, reader: Reader, answer_id: int = 1, at: int = 0) -> str:

@@ -5,23 +5,14 @@ from __future__ import annotations
 
 import pytest
 from conftest import Build
-from helpers import AUTHOR, Clock, answer, datas, held, posted, say, text
+from helpers import AUTHOR, Clock, answer, datas, held, posted, reply, say, text
 
 from bot.bootstrap import Services
 from bot.content.markup import markup_problems, to_plain
-from bot.core.events import Command, Outcome, Press, Reader, Reply, Text
+from bot.core.events import Command, Press, Reader, Reply, Text
 
 BEN = Reader(2002, "Ben", "it")
 CARLA = Reader(3003, "Carla", "it")
-
-
-def reply(services: Services, reader: Reader, answer_id: int, body: str) -> Outcome:
-    """Reply to an answer through the whole flow (shown by name, if asked)."""
-    say(services, reader, Press(f"reply:{answer_id}"))
-    outcome = say(services, reader, Text(body))
-    if datas(outcome)[:1] == ["rshow:name"]:
-        outcome = say(services, reader, Press("rshow:name"))
-    return outcome
 
 
 def published_answer(services: Services, anna: Reader) -> None:

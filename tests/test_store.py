@@ -59,6 +59,7 @@ EFFECTS: dict[str, dict[str, set[str]]] = {
     },
     "m015_outbox_sending": {"outbox": {"sending_at"}},
     "m016_heartbeat": {"heartbeat": {"id", "at"}},
+    "m017_answer_edited_at": {"answers": {"edited_at"}},
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.content.catalog import Content
 from bot.content.markup import Markup
 from bot.core.events import Button, Outcome, Reply
+from bot.core.notify import given_back, tell_edited
 from bot.core.registry import action, command
 from bot.core.turn import Turn
 from bot.core.understanding.matcher import Matcher
@@ -157,12 +158,14 @@ class Answering:
 
     @action("redisplay")
     def redisplay(self, turn: Turn) -> Outcome:
-        """Change how an existing answer shows its author."""
+        """Change how the reader's answer and replies show them (a reader with only replies
+        too)."""
         if self.answers.is_banned(turn.reader.user_id):
             return turn.reply("banned")
-        if self.answers.of_reader(turn.reader.user_id) is None:
+        user = turn.reader.user_id
+        if self.answers.of_reader(user) is None and not self.store.replies.written_by(user):
             return turn.notice("notice_expired")
-        self.readers.set_flow(turn.reader.user_id, Flow("redisplay"))
+        self.readers.set_flow(user, Flow("redisplay"))
         return self.ask_display(turn)
 
     @action("show", "display")
@@ -181,34 +184,45 @@ class Answering:
         return self.save(turn, str(flow.stance), flow.comment)
 
     def _redisplayed(self, turn: Turn) -> Outcome:
-        """Show an existing answer under the reader's new choice; admins see the change."""
+        """Show the reader's answer, and their replies, under their new choice; admins see the
+        change."""
         user = turn.reader.user_id
         self.readers.set_flow(user, None)
         current = self.answers.of_reader(user)
-        if current is None:
+        if current is None and not self.store.replies.written_by(user):
             return turn.notice("notice_expired")
         name = self._shown_name(turn)
-        if name == current.display_name:  # nothing a reader or an admin sees changes
-            item = answer_item(turn, current)
-            shown = turn.say(f"status_{current.status}")
-            return Outcome((Reply(turn.say("display_changed", answer=item, status=shown)),))
-        if self.answers.too_fast(user):
+        changes = current is not None and name != current.display_name
+        if changes and self.answers.too_fast(user):
             return self.refuse(turn, TOO_FAST, None)
-        self.answers.count_submission(user, f"(display {name or ''})")
-        status = next_status(
-            current,
-            pre_moderation=self.pre_moderation,
-            under_review=self.answers.under_review(user),
-        )
-        updated = self.answers.update_display(user, name, status)
-        if updated is None:
-            return turn.notice("notice_expired")
+        renamed = self.store.replies.rename(user, name)
+        cards = redrawn({card_id(n): self.outbox.card_chats(card_id(n)) for n in renamed})
+        said: list[Reply] = []
+        if name is None and self.readers.display(user) == "name":
+            said.append(Reply(turn.say("name_blocked")))
+        about_replies: tuple[Reply, ...] = ()
+        if renamed or current is None:
+            shown_as = name or turn.say("anonymous_author")
+            about_replies = (Reply(turn.say("display_changed_replies", name=shown_as)),)
+        if current is None:
+            return Outcome((*said, *about_replies, *cards))
+        updated = current
+        if changes:
+            self.answers.count_submission(user, f"(display {name or ''})")
+            status = next_status(
+                current,
+                pre_moderation=self.pre_moderation,
+                under_review=self.answers.under_review(user),
+            )
+            renewed = self.answers.update_display(user, name, status)
+            if renewed is None:
+                return turn.notice("notice_expired")
+            updated = renewed
         shown = turn.say(f"status_{updated.status}")
         item = answer_item(turn, updated)
-        replies = [Reply(turn.say("display_changed", answer=item, status=shown))]
-        if name is None and self.readers.display(user) == "name":
-            replies.insert(0, Reply(turn.say("name_blocked")))
-        return Outcome((*replies, *self._notify(turn, updated, edited=True)))
+        said.append(Reply(turn.say("display_changed", answer=item, status=shown)))
+        told = self._notify(turn, updated, edited=True) if changes else ()
+        return Outcome((*said, *about_replies, *cards, *told))
 
     def _shown_name(self, turn: Turn) -> str | None:
         """The reader's first name if they chose to be shown by it (and it is not offensive)."""
@@ -232,6 +246,8 @@ class Answering:
         )
         saved = self.answers.save(user, stance, comment, self._shown_name(turn), turn.lang, status)
         self.readers.set_flow(user, None)
+        if previous is not None and (previous.stance, previous.comment) != (stance, comment):
+            tell_edited(self.store, saved.id, user, self.store.replies.of_answer(saved.id))
         key = "answer_saved_pending" if status == "pending" else "answer_saved"
         confirmation = turn.say(key, name=turn.name)
         discussion = self.discuss(turn, saved, confirmation)
@@ -301,13 +317,19 @@ class Answering:
     def ask_delete(self, turn: Turn) -> Outcome:
         if self.answers.is_banned(turn.reader.user_id):
             return turn.reply("banned")
-        if self.answers.of_reader(turn.reader.user_id) is None:
+        current = self.answers.of_reader(turn.reader.user_id)
+        if current is None:
             return turn.notice("notice_expired")
         rows = (
             (turn.button("button_confirm_delete", "delete_yes"),),
             (turn.button("button_cancel", "cancel"),),
         )
-        return Outcome((Reply(turn.say("confirm_delete"), rows),))
+        replies = self.store.replies.of_answer(current.id)
+        others = len({r.user_id for r in replies if r.user_id != current.user_id})
+        text = turn.say("confirm_delete")
+        if others:  # what happens to the replies under it, said before it happens
+            text = turn.say("confirm_delete_replies", count=len(replies), writers=others)
+        return Outcome((Reply(text, rows),))
 
     @action("delete_yes")
     def delete(self, turn: Turn) -> Outcome:
@@ -317,15 +339,18 @@ class Answering:
         if self.answers.is_banned(user):
             return turn.reply("banned")
         current = self.answers.of_reader(user)
-        replies = self.store.replies.under([current.id]) if current else []
+        under = self.store.replies.of_answer(current.id) if current else []
+        replies = [r.id for r in under]
         if current is None or not self.answers.delete(user):
             return turn.notice("notice_expired")
         self.store.notices.drop_about_replies(replies)
+        back = given_back(self.store, self.content, current.id, user, under)
         self.readers.set_flow(user, None)
         chats = self.outbox.card_chats(current.id)  # the admins' cards say it was withdrawn
         cards = withdrawn_cards(turn, current.id, chats, "card_withdrawn")
         replied = redrawn({card_id(n): self.outbox.card_chats(card_id(n)) for n in replies})
-        return Outcome((Reply(turn.say("answer_deleted"), edit=True), *cards, *replied))
+        done = Reply(turn.say("answer_deleted"), edit=True)
+        return Outcome((done, *cards, *replied, *back))
 
     @action("cancel")
     def cancel_button(self, turn: Turn) -> Outcome:

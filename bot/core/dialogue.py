@@ -74,7 +74,7 @@ class Dialogue:
         self.answering = Answering(
             content, store, matcher, admins=admins, pre_moderation=pre_moderation
         )
-        self.privacy = Privacy(store, clock)
+        self.privacy = Privacy(content, store, clock)
         self.incidents = Incidents(content, store, admins, clock)
         notifier = Notifier(content, store, self._reader_turn)
         self.outbox = Outbox(store.outbox, self.card_for, notifier, admins, self._shows_words)

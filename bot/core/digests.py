@@ -17,7 +17,11 @@ from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 #: News of a verdict, and the status the answer must still have for it to be told.
-VERDICT_NEWS = {"news_answer_published": "published", "news_answer_hidden": "hidden"}
+VERDICT_NEWS = {
+    "news_answer_published": "published",
+    "news_answer_hidden": "hidden",
+    "news_answer_edited": "published",  # the new words are told only once they are public
+}
 
 #: The longest a bundle grows before the rest waits for the next one (Telegram allows 4,096).
 MAX_BUNDLE = 3500

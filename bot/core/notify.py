@@ -14,14 +14,22 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.content.catalog import Content
-from bot.core.events import Reader
+from bot.content.markup import Markup, quote
+from bot.core.events import Reader, Reply
 from bot.core.turn import Turn
 from bot.model.replies import Response
 from bot.storage.answers import AnswerStore
 from bot.storage.notices import BUNDLE_MINUTES, NoticeStore
 from bot.storage.readers import ReaderStore
 
-__all__ = ["BUNDLE_MINUTES", "reader_turn", "tell", "tell_replied"]
+__all__ = [
+    "BUNDLE_MINUTES",
+    "given_back",
+    "reader_turn",
+    "tell",
+    "tell_edited",
+    "tell_replied",
+]
 
 
 class Store(Protocol):
@@ -73,3 +81,25 @@ def tell_replied(store: Store, content: Content, reply: Response) -> None:
     tell(
         store, answer.user_id, "news_reply", own=False, answer=answer.id, name=name, reply=reply.id
     )
+
+
+def tell_edited(store: Store, answer_id: int, writer: int, replies: list[Response]) -> None:
+    """The writer changed answer ``answer_id``'s words or stance: whoever replied under it
+    hears it (their reply now sits under other words; told when the answer is public)."""
+    for user_id in sorted({r.user_id for r in replies if r.user_id != writer}):
+        tell(store, user_id, "news_answer_edited", own=True, answer=answer_id)
+
+
+def given_back(
+    store: Store, content: Content, answer_id: int, writer: int, replies: list[Response]
+) -> tuple[Reply, ...]:
+    """Answer ``answer_id`` is going, and the replies under it with it: each other writer gets
+    the text of theirs back, in their language, so nothing they wrote is lost."""
+    back: list[Reply] = []
+    for reply in replies:
+        if reply.user_id == writer:
+            continue
+        turn = reader_turn(store, content, reply.user_id)
+        intro = turn.say("reply_given_back", answer=answer_id, number=reply.id)
+        back.append(Reply(Markup(f"{intro}\n{quote(reply.text)}"), chat_id=reply.user_id))
+    return tuple(back)

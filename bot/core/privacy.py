@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+from bot.content.catalog import Content
 from bot.core.events import Document, Outcome, Reply
+from bot.core.notify import given_back
 from bot.core.registry import action, command
 from bot.core.turn import Turn
 from bot.core.views import redrawn, withdrawn_cards
@@ -17,7 +19,8 @@ from bot.storage.store import Store
 class Privacy:
     """What a reader can see and erase about themselves."""
 
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, content: Content, store: Store, clock: Clock) -> None:
+        self.content = content
         self.store = store
         self.clock = clock
 
@@ -47,9 +50,15 @@ class Privacy:
         answered = self.store.answers.numbers_of(user)
         replies = self.store.replies.numbers_of(user) + self.store.replies.under(answered)
         reply_chats = {card_id(n): self.store.outbox.card_chats(card_id(n)) for n in replies}
+        # whoever replied to their answer gets the text of their reply back
+        back = [
+            given_back(self.store, self.content, n, user, self.store.replies.of_answer(n))
+            for n in answered
+        ]
         self.store.forget(user, stamp_before(self.clock(), RATE_MINUTES))
         cards = [withdrawn_cards(turn, n, c, "card_forgotten") for n, c in chats.items()]
         # the cards of their replies, and of replies to their answer, are drawn again when
         # they go: "forgotten", "withdrawn"
         gone = redrawn(reply_chats)
-        return Outcome((Reply(turn.say("forget_done"), edit=True), *sum(cards, ()), *gone))
+        done = Reply(turn.say("forget_done"), edit=True)
+        return Outcome((done, *sum(cards, ()), *gone, *sum(back, ())))

@@ -169,6 +169,7 @@ class Replies:
                 turn.button("button_edit_reply", "redit", number, number=reply.id),
                 turn.button("button_delete_reply", "rdel", number, number=reply.id),
             ),
+            *(() if reply.by_author else ((turn.button("button_display", "redisplay"),),)),
         )
 
     def _cards(self, reply: Response, *, edited: bool) -> tuple[Reply, ...]:

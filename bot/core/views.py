@@ -71,6 +71,7 @@ def answer_item(
         comment=comment,
         flag=turn.say(f"flag_{answer.lang}") if answer.lang in turn.content.languages else "",
         finished=turn.say("finished_mark") if finished else "",
+        edited=turn.say("edited_mark") if answer.edited_at else "",
     )
     if standing is None:
         return item

@@ -28,6 +28,8 @@ class Answer:
     status: str
     created_at: str
     updated_at: str
+    #: when its writer last changed its words or stance (None: never): replies follow it
+    edited_at: str | None = None
 
     @property
     def revision(self) -> str:

@@ -20,7 +20,9 @@ def _ids(ids: list[int]) -> str:
     return json.dumps(sorted(set(ids)))
 
 
-_COLUMNS = "id, user_id, stance, comment, display_name, lang, status, created_at, updated_at"
+_COLUMNS = (
+    "id, user_id, stance, comment, display_name, lang, status, created_at, updated_at, edited_at"
+)
 
 
 class AnswerStore:
@@ -70,7 +72,10 @@ class AnswerStore:
                     stance = excluded.stance, comment = excluded.comment,
                     display_name = excluded.display_name, lang = excluded.lang,
                     status = excluded.status, updated_at = excluded.updated_at,
-                    fingerprint = excluded.fingerprint
+                    fingerprint = excluded.fingerprint,
+                    edited_at = CASE WHEN answers.stance IS excluded.stance
+                        AND answers.comment IS excluded.comment
+                        THEN answers.edited_at ELSE excluded.updated_at END
                 """,
                 (user_id, stance, comment, display_name, lang, status, now, now, mark),
             )

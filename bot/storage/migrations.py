@@ -331,6 +331,13 @@ def m016_heartbeat(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE heartbeat (id INTEGER PRIMARY KEY, at TEXT NOT NULL)")
 
 
+@migration
+def m017_answer_edited_at(db: sqlite3.Connection) -> None:
+    """When the writer last changed an answer's words or stance (NULL: never), apart from
+    verdicts and how it is shown: replies under it show it was edited."""
+    db.execute("ALTER TABLE answers ADD COLUMN edited_at TEXT")
+
+
 def applied(db: Database) -> list[str]:
     """Names of the migrations already applied to ``db``, in order."""
     db.execute(

@@ -105,6 +105,25 @@ class ReplyStore:
         )
         return [int(row[0]) for row in rows]
 
+    def of_answer(self, answer_id: int) -> list[Response]:
+        """Every reply to answer ``answer_id``, whatever its status, oldest first."""
+        return self._many("answer_id = ? ORDER BY id", answer_id)
+
+    def written_by(self, user_id: int) -> bool:
+        """Whether the reader has a reply standing (not one written as the author)."""
+        return bool(self._many("user_id = ? AND by_author = 0 LIMIT 1", user_id))
+
+    def rename(self, user_id: int, display_name: str | None) -> list[int]:
+        """Show the reader's replies (not those they wrote as the author) under
+        ``display_name`` (None: anonymous): the ids of those that changed."""
+        with self.db.transaction():
+            rows = self.db.execute(
+                "UPDATE replies SET display_name = ? WHERE user_id = ? AND by_author = 0"
+                " AND display_name IS NOT ? RETURNING id",
+                (display_name, user_id, display_name),
+            ).fetchall()
+        return sorted(int(row[0]) for row in rows)
+
     def delete(self, reply_id: int) -> bool:
         with self.db.transaction():
             return self.db.execute("DELETE FROM replies WHERE id = ?", (reply_id,)).rowcount > 0
