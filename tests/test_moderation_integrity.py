@@ -181,6 +181,25 @@ def test_a_comment_that_starts_with_a_slash_is_the_comment(build: Build) -> None
     assert known is not None and "/story" in text(say(services, BEN, known))
 
 
+def test_words_after_a_known_command_that_reads_none_come_back_to_the_reader(
+    build: Build,
+) -> None:
+    services = build()
+    say(services, ANNA, Command("answer"))
+    say(services, ANNA, Press("stance:integrate"))
+    from bot.core.events import parse_command
+
+    typed = parse_command("/help secondo me vanno integrati, e da subito")
+    assert typed is not None
+    outcome = text(say(services, ANNA, typed))
+    assert "/story" in outcome  # the command is served
+    assert "/help non legge il testo scritto dopo il comando." in outcome
+    assert "secondo me vanno integrati, e da subito" in outcome  # and nothing is lost
+    for served in (Command("story", "2"), Command("lang", "en"), Command("help", "?")):
+        said = text(say(services, BEN, served))  # read, or nothing to lose
+        assert "non legge" not in said and "doesn't read" not in said
+
+
 def test_every_story_number_gets_the_right_message(build: Build) -> None:
     services = build()
     for argument, shown in (("99999999999999999999", "999999999999"), ("8", "8"), ("0", "0")):

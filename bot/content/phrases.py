@@ -19,6 +19,7 @@ PHRASES: dict[str, frozenset[str]] = {
         "story_out_of_range": {"number", "total"},
         "story_not_a_number": {"argument", "total"},
         "unknown_command": {"command"},
+        "command_words_back": {"command"},
         "question_unclear": set(),
         "not_in_essay": set(),
         "did_you_mean": set(),

@@ -38,6 +38,7 @@ from bot.core.understanding.matcher import Matcher
 from bot.core.views import echo
 from bot.model.clock import Clock, system_clock
 from bot.model.flow import WRITING, Flow
+from bot.model.limits import MIN_COMMENT
 from bot.storage.journal import UpdateJournal
 from bot.storage.store import Store
 
@@ -204,7 +205,12 @@ class Dialogue:
                 routed = self.commands.get(name)
                 if routed is None or (routed[0].admin and not self.is_admin(reader)):
                     return turn.reply("unknown_command", command=f"/{name}")
-                return routed[1](turn, argument)
+                served = routed[1](turn, argument)
+                if routed[0].argument or len(argument) < MIN_COMMENT:
+                    return served
+                # "/answer secondo me vanno integrati": words the command doesn't read come back
+                intro = turn.say("command_words_back", command=f"/{name}")
+                return replace(served, replies=(*served.replies, *echo(turn, argument, intro)))
             case Press(data):
                 call = registry.decode(data)
                 found = self.actions.get(call.name) if call is not None else None
@@ -232,7 +238,7 @@ class Dialogue:
         """What the bot would reply to ``question`` from ``reader``, recording nothing."""
         return self.asking.preview(self.turn(reader), question)
 
-    @command("start", menu=11)
+    @command("start", menu=11, argument=True)
     def start(self, turn: Turn, payload: str) -> Outcome:
         """The welcome, with buttons to read and to browse topics; deep links open a topic
         (``topic-<id>``) or a part (``part-<n>``)."""
@@ -250,7 +256,7 @@ class Dialogue:
         )
         return Outcome((Reply(text, buttons),))
 
-    @command("lang", menu=8)
+    @command("lang", menu=8, argument=True)
     def lang(self, turn: Turn, argument: str = "") -> Outcome:
         """/lang: choose the language (``/lang en`` at once); the choice is remembered."""
         code = argument.strip().lower()[:2]

@@ -133,7 +133,7 @@ class Moderation:
         )
         return Outcome((Reply(Markup("\n".join([turn.say("banned_title"), *lines])), rows),))
 
-    @command("unban", admin=True)
+    @command("unban", admin=True, argument=True)
     def unban_command(self, turn: Turn, argument: str = "") -> Outcome:
         """/unban N: lift the ban on reader N."""
         user_id = parse_id(argument.strip())

@@ -16,7 +16,7 @@ class Notifications:
     def __init__(self, store: Store) -> None:
         self.notices = store.notices
 
-    @command("notify", menu=5)
+    @command("notify", menu=5, argument=True)
     def show(self, turn: Turn, argument: str = "") -> Outcome:
         """/notify: the current choice with a button to change it (``/notify on|off`` at
         once)."""

@@ -26,7 +26,7 @@ class Reading:
         part = self.essay.part_by_id(record.part_id) if record and record.part_id else None
         return part or self.essay.parts[0]
 
-    @command("story", menu=1)
+    @command("story", menu=1, argument=True)
     def command(self, turn: Turn, argument: str) -> Outcome:
         """``/story`` resumes; ``/story N`` opens part N."""
         if not argument:

@@ -47,6 +47,8 @@ class CommandSpec:
     menu: int | None
     admin: bool
     method: str
+    #: it reads the words after its name (``/story 3``); others give them back to the reader
+    argument: bool = False
 
 
 ACTIONS: dict[str, ActionSpec] = {}
@@ -68,10 +70,13 @@ def action(name: str, *params: str, admin: bool = False) -> Callable[[F], F]:
     )
 
 
-def command(name: str, *, menu: int | None = None, admin: bool = False) -> Callable[[F], F]:
-    """Declare the decorated method as the handler of ``/name``."""
+def command(
+    name: str, *, menu: int | None = None, admin: bool = False, argument: bool = False
+) -> Callable[[F], F]:
+    """Declare the decorated method as the handler of ``/name`` (``argument``: it reads the
+    words after the name)."""
     return lambda method: _declare(
-        COMMANDS, CommandSpec(name, menu, admin, method.__qualname__), method
+        COMMANDS, CommandSpec(name, menu, admin, method.__qualname__, argument), method
     )
 
 

@@ -236,8 +236,9 @@ def redrawn(card_chats: dict[int, list[int]]) -> tuple[Reply, ...]:
     return tuple(Reply(Markup(""), chat_id=c, card=n) for n, cs in card_chats.items() for c in cs)
 
 
-def echo(turn: Turn, text: str) -> tuple[Reply, ...]:
-    """The reader's text, escaped, in as many messages as Telegram's limit needs."""
+def echo(turn: Turn, text: str, intro: Markup | None = None) -> tuple[Reply, ...]:
+    """The reader's text, escaped, in as many messages as Telegram's limit needs, after
+    ``intro`` (by default: here is your text, so you don't lose it)."""
     pieces = chunks(text, ECHO_CHUNK)
-    first = Markup(f"{turn.say('echo_intro')}\n{quote(pieces[0])}")
+    first = Markup(f"{intro or turn.say('echo_intro')}\n{quote(pieces[0])}")
     return (Reply(first), *(Reply(quote(piece)) for piece in pieces[1:]))
