@@ -44,6 +44,16 @@ def posted(services: Services) -> list[Reply]:
     return [delivery.reply for delivery in deliveries]
 
 
+def listed(services: Services, command: str = "unanswered") -> Outcome:
+    """The author's /unanswered (or /pending): its title, then the cards it sends anew through
+    the outbox to the author's chat, taken out as if delivered."""
+    outcome = say(services, AUTHOR, Command(command))
+    deliveries = services.dialogue.outbox.due(limit=1000, chat_id=AUTHOR.user_id)
+    for delivery in deliveries:
+        services.dialogue.outbox.delivered(delivery, None)
+    return Outcome((*outcome.replies, *(d.reply for d in deliveries)), outcome.notice)
+
+
 def datas(outcome: Outcome) -> list[str]:
     """The callback data of every button of the outcome."""
     return [b.data or "" for r in outcome.replies for row in r.buttons for b in row]
@@ -230,3 +240,31 @@ async def press(
     await fake.await_until(lambda: query_id in fake.callback_answers, description="an answer")
     await settled()
     return fake.callback_answers[query_id]
+
+
+def admin_chat(fake: FakeBotAPI, user_id: int = 42) -> dict[str, Any]:
+    """An admin who has opened their chat with the bot (so cards can reach it)."""
+    admin = fake.user(user_id, "Autore" if user_id == 42 else f"Mod{user_id}", "it")
+    fake.open_private_chat(admin)
+    return admin
+
+
+async def go_answer(
+    fake: FakeBotAPI, user: dict[str, Any], comment: str, stance: str = "separate"
+) -> None:
+    """Answer through Telegram: /answer, a stance, the comment, shown by name if asked."""
+    fake.send_text(user, "/answer")
+    question = await fake.await_reply(user["id"])
+    await press(fake, user, question["message_id"], f"stance:{stance}")
+    fake.send_text(user, comment)
+    reply = await fake.await_reply(user["id"])
+    if "show:name" in (d for _, d in buttons(reply)):
+        await press(fake, user, reply["message_id"], "show:name")
+    await settled()
+
+
+async def go_forget(fake: FakeBotAPI, user: dict[str, Any]) -> None:
+    """/forget through Telegram, confirmed."""
+    fake.send_text(user, "/forget")
+    confirm = await fake.await_reply(user["id"])
+    await press(fake, user, confirm["message_id"], "forget_yes")

@@ -238,7 +238,9 @@ def test_pre_moderation_holds_answers_until_an_admin_approves(
         "reply:1",
     ]
     assert "Ancora nessuna risposta" in text(say(moderated, anna, Command("answers")))
-    assert "In attesa di approvazione." in text(say(moderated, author, Command("pending")))
+    say(moderated, author, Command("pending"))
+    (again,) = [r for r in posted(moderated) if r.chat_id == 42]  # its card, sent anew below
+    assert "In attesa di approvazione." in to_plain(again.text) and again.card == 1
     verdict = say(moderated, author, Press(f"mod:approve:1:{rev}"))
     assert "pubblicata" in verdict.notice and verdict.replies[0].edit
     assert "In attesa di approvazione." in text(say(moderated, anna, Command("answers")))

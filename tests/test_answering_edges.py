@@ -22,8 +22,11 @@ def test_emoji_comments_never_make_a_message_telegram_would_refuse(
     answer(moderated, long_name, "depends", "🙂" * 1000)  # 2,000 UTF-16 units, the maximum
     for n in range(5):
         answer(moderated, Reader(100 + n, "R", "it"), "separate", "😀" * 999 + str(n))
+    posted(moderated)
     pending = say(moderated, AUTHOR, Command("pending"))
-    assert len(pending.replies) == 7
+    cards = posted(moderated)
+    assert len(pending.replies) == 1 and len(cards) == 6
+    assert all(visible_length(r.text) <= MAX_TEXT for r in cards)
     for answer_id in range(1, 7):
         revision = held_by_id(moderated, answer_id)
         say(moderated, AUTHOR, Press(f"mod:approve:{answer_id}:{revision}"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import Build
-from helpers import AUTHOR, datas, essaybot, posted, say, text
+from helpers import AUTHOR, datas, essaybot, listed, posted, say, text
 
 from bot.bootstrap import Services, bootstrap
 from bot.config import Config
@@ -23,7 +23,7 @@ def test_unanswered_questions_are_grouped_with_counts_and_verdict_buttons(build:
     asked = ((1, QUESTION), (2, "quale reparto prendeva bastonate?"), (3, "stipendio del cio"))
     for user, question in asked:
         say(services, Reader(user, "R", "it"), Text(question))
-    outcome = say(services, AUTHOR, Command("unanswered"))
+    outcome = listed(services)
     assert "Domande a cui il saggio non ha risposto (gruppi: 2;" in text(outcome)
     group = next(r for r in outcome.replies if "bastonate" in r.text)
     assert "(lettori che l'hanno chiesta: 2)" in group.text
@@ -42,7 +42,7 @@ def test_teaching_a_topic_answers_everyone_who_asked_and_the_next_asker_at_once(
     anna, ben = Reader(1, "Anna", "it"), Reader(2, "Ben", "en")
     assert "non parla di questo" in text(say(services, anna, Text(QUESTION)))
     say(services, ben, Text("quale reparto prendeva le bastonate?"))
-    outcome = say(services, AUTHOR, Command("unanswered"))
+    outcome = listed(services)
     group = next(r for r in outcome.replies if "bastonate" in r.text)
     question_id = next(
         d.split(":")[1] for d in (b.data or "" for row in group.buttons for b in row)
@@ -58,7 +58,7 @@ def test_teaching_a_topic_answers_everyone_who_asked_and_the_next_asker_at_once(
     assert "chi l'aveva chiesto: 2." in taught.notice
     assert "Vite separate" in text(say(services, Reader(3, "Cleo", "it"), Text(QUESTION)))
     assert say(services, AUTHOR, Press(f"teach:{question_id}:it")).notice  # already resolved
-    assert "Nessuna domanda" in text(say(services, AUTHOR, Command("unanswered")))
+    assert "Nessuna domanda" in text(listed(services))
 
 
 def test_a_reader_who_used_forget_is_not_written_to(build: Build) -> None:
@@ -68,7 +68,7 @@ def test_a_reader_who_used_forget_is_not_written_to(build: Build) -> None:
     say(services, Reader(2, "Ben", "it"), Text(QUESTION))
     say(services, anna, Command("forget"))
     say(services, anna, Press("forget_yes"))
-    group = say(services, AUTHOR, Command("unanswered")).replies[1]
+    group = listed(services).replies[1]
     question_id = (group.buttons[0][0].data or "").split(":")[1]
     say(services, AUTHOR, Press(f"teach:{question_id}:it"))
     assert [r.chat_id for r in posted(services)] == [2]
@@ -77,11 +77,11 @@ def test_a_reader_who_used_forget_is_not_written_to(build: Build) -> None:
 def test_the_essay_does_not_cover_it_takes_a_group_off_the_list(build: Build) -> None:
     services = build(admins={42})
     say(services, Reader(1, "Anna", "it"), Text("ricetta della carbonara"))
-    group = say(services, AUTHOR, Command("unanswered")).replies[1]
+    group = listed(services).replies[1]
     question_id = (group.buttons[-1][0].data or "").split(":")[1]
     done = say(services, AUTHOR, Press(f"uncovered:{question_id}"))
     assert "non trattate" in done.notice
-    assert "Nessuna domanda" in text(say(services, AUTHOR, Command("unanswered")))
+    assert "Nessuna domanda" in text(listed(services))
 
 
 def test_readers_cannot_see_or_teach_unanswered_questions(build: Build) -> None:
@@ -103,7 +103,7 @@ def test_taught_aliases_survive_a_restart_and_export_as_yaml(tmp_path: Path) -> 
     asked = essaybot("console", cwd=tmp_path, env=env, stdin=f"{QUESTION}\n")
     assert asked.returncode == 0, asked.stderr
     services = bootstrap(Config(database=database, admin_ids=frozenset({42})))
-    group = say(services, AUTHOR, Command("unanswered")).replies[1]
+    group = listed(services).replies[1]
     question_id = (group.buttons[0][0].data or "").split(":")[1]
     say(services, AUTHOR, Press(f"teach:{question_id}:separate-worlds"))
     services.close()
@@ -122,7 +122,7 @@ def test_questions_that_only_share_a_word_are_not_grouped(build: Build) -> None:
         ("stipendio?", "stipendio del CDO?", "il CIO ha uno stipendio alto?")
     ):
         say(services, Reader(user + 1, "R", "it"), Text(question))
-    outcome = say(services, AUTHOR, Command("unanswered"))
+    outcome = listed(services)
     assert "(gruppi: 3;" in outcome.replies[0].text
 
 
@@ -131,13 +131,13 @@ def test_teaching_acts_on_the_questions_the_author_saw_and_not_on_newer_ones(
 ) -> None:
     services = build(admins={42})
     say(services, Reader(1, "Anna", "it"), Text(QUESTION))
-    card = say(services, AUTHOR, Command("unanswered")).replies[1]
+    card = listed(services).replies[1]
     question_id = (card.buttons[0][0].data or "").split(":")[1]
     say(services, Reader(2, "Ben", "it"), Text(QUESTION + "?"))  # asked after the card
     taught = say(services, AUTHOR, Press(f"teach:{question_id}:separate-worlds"))
     assert [r.chat_id for r in posted(services)] == [1]
     assert "&#" not in taught.notice and "«Vite separate»" in taught.notice
-    assert "(lettori che l'hanno chiesta: 1)" in text(say(services, AUTHOR, Command("unanswered")))
+    assert "(lettori che l'hanno chiesta: 1)" in text(listed(services))
 
 
 def test_a_taught_phrasing_does_not_answer_the_same_question_about_another_role(
@@ -145,7 +145,7 @@ def test_a_taught_phrasing_does_not_answer_the_same_question_about_another_role(
 ) -> None:
     services = build(admins={42})
     say(services, Reader(1, "Anna", "it"), Text("il CDO mangia la pizza a pranzo"))
-    card = say(services, AUTHOR, Command("unanswered")).replies[1]
+    card = listed(services).replies[1]
     question_id = (card.buttons[0][0].data or "").split(":")[1]
     say(services, AUTHOR, Press(f"teach:{question_id}:cdo"))
     assert "Il CDO" in text(
@@ -159,7 +159,7 @@ def test_forget_also_forgets_a_phrasing_learned_from_the_readers_words(build: Bu
     services = build(admins={42})
     anna = Reader(1, "Anna", "it")
     say(services, anna, Text(QUESTION))
-    card = say(services, AUTHOR, Command("unanswered")).replies[1]
+    card = listed(services).replies[1]
     question_id = (card.buttons[0][0].data or "").split(":")[1]
     say(services, AUTHOR, Press(f"teach:{question_id}:separate-worlds"))
     assert [a.phrase for a in services.store.questions.learned()] == [QUESTION]
@@ -178,7 +178,7 @@ def test_questions_are_rate_limited_and_a_reader_counts_once_in_a_group(build: B
     assert "tante domande di fila" not in replies[0]
     recorded = services.store.db.execute("SELECT COUNT(*) FROM questions").fetchone()[0]
     assert recorded == 20
-    group = say(services, AUTHOR, Command("unanswered")).replies[1]
+    group = listed(services).replies[1]
     assert "(lettori che l'hanno chiesta: 1)" in group.text
 
 
@@ -192,13 +192,13 @@ def test_not_covered_is_learned_at_once_and_both_verdicts_export_as_bank_yaml(
     assert understanding.decide(salary + "?").kind == "related"  # the CDO card, as nearest
     say(services, Reader(1, "Anna", "it"), Text(salary))
     say(services, Reader(2, "Ben", "it"), Text(QUESTION))
-    cards = say(services, AUTHOR, Command("unanswered")).replies
+    cards = listed(services).replies
     card = next(r for r in cards if "guadagna" in r.text)
     verdict = card.buttons[0][0].data or ""
     assert verdict.startswith("uncovered:")  # the model reads it as out of scope: offered first
     say(services, AUTHOR, Press(verdict))
     assert understanding.decide(salary + "?").kind == "none"  # used at once: no topic now
-    cards = say(services, AUTHOR, Command("unanswered")).replies
+    cards = listed(services).replies
     group = next(r for r in cards if "bastonate" in r.text)
     question_id = (group.buttons[0][0].data or "").split(":")[1]
     say(services, AUTHOR, Press(f"teach:{question_id}:separate-worlds"))
@@ -224,9 +224,7 @@ def test_the_author_can_say_which_aspect_a_taught_question_asks_and_it_is_used_a
     services = build(admins={42}, on_disk=True)
     understanding = services.dialogue.asking.understanding
     say(services, Reader(1, "Anna", "it"), Text(QUESTION))
-    group = next(
-        r for r in say(services, AUTHOR, Command("unanswered")).replies if "bast" in r.text
-    )
+    group = next(r for r in listed(services).replies if "bast" in r.text)
     question_id = (group.buttons[-1][0].data or "").split(":")[1]
     taught = say(services, AUTHOR, Press(f"teach:{question_id}:separate-worlds"))
     assert "Chiedeva qualcosa in particolare?" in text(taught)
@@ -252,9 +250,7 @@ def test_the_author_can_say_which_aspect_a_taught_question_asks_and_it_is_used_a
 def test_a_forged_or_stale_aspect_press_changes_nothing(build: Build, press: str) -> None:
     services = build(admins={42})
     say(services, Reader(1, "Anna", "it"), Text(QUESTION))
-    group = next(
-        r for r in say(services, AUTHOR, Command("unanswered")).replies if "bast" in r.text
-    )
+    group = next(r for r in listed(services).replies if "bast" in r.text)
     question_id = (group.buttons[-1][0].data or "").split(":")[1]
     if press.endswith(":when"):  # a question the author has not taught yet has no aspect
         outcome = say(services, AUTHOR, Press(press.format(id=question_id)))
@@ -267,6 +263,6 @@ def test_a_forged_or_stale_aspect_press_changes_nothing(build: Build, press: str
 
 def unanswered_id(services: Services, word: str) -> str:
     """The id /unanswered gives the group of the question with ``word``."""
-    cards = say(services, AUTHOR, Command("unanswered")).replies
+    cards = listed(services).replies
     group = next(r for r in cards if word in r.text)
     return (group.buttons[-1][0].data or "").split(":")[1]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import Build
-from helpers import AUTHOR, Clock, answer, datas, held, posted, say, text
+from helpers import AUTHOR, Clock, answer, datas, held, listed, posted, say, text
 from telegram.error import Forbidden
 
 from bot.adapters.courier import Courier
@@ -260,7 +260,7 @@ def test_the_learning_loop_tells_askers_unless_they_said_no(build: Build) -> Non
         say(services, reader, Text(question))
     say(services, ANNA, Command("notify", "off"))
     say(services, BOB, Command("notify", "on"))
-    group = say(services, AUTHOR, Command("unanswered")).replies[1]
+    group = listed(services).replies[1]
     question_id = (group.buttons[0][0].data or "").split(":")[1]
     say(services, AUTHOR, Press(f"teach:{question_id}:separate-worlds"))
     heard = {r.chat_id: to_plain(r.text) for r in posted(services)}

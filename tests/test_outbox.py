@@ -6,12 +6,22 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from typing import Any
 
 import pytest
 from conftest import Build
 from fake_telegram import FakeBotAPI
-from helpers import AUTHOR, Clock, answer, buttons, polling, press, say
+from helpers import (
+    AUTHOR,
+    Clock,
+    admin_chat,
+    answer,
+    buttons,
+    go_answer,
+    go_forget,
+    polling,
+    press,
+    say,
+)
 
 from bot.bootstrap import Services
 from bot.core.events import Command, Press, Reader, Text
@@ -93,12 +103,6 @@ def waiting(services: Services) -> int:
         return int(db.execute("SELECT count(*) FROM outbox").fetchone()[0])
 
 
-def admin_chat(fake: FakeBotAPI, user_id: int = 42) -> dict[str, Any]:
-    admin = fake.user(user_id, "Autore", "it")
-    fake.open_private_chat(admin)
-    return admin
-
-
 async def test_a_card_posted_while_the_bot_was_down_arrives_after_a_server_error(
     fake: FakeBotAPI, build: Build
 ) -> None:
@@ -114,15 +118,6 @@ async def test_a_card_posted_while_the_bot_was_down_arrives_after_a_server_error
         await fake.await_until(lambda: waiting(services) == 0)
     fake.expect_rejection("sendMessage", error_code=500)
     assert len(fake.sent(42)) == 1
-
-
-async def go_answer(fake: FakeBotAPI, user: dict[str, Any], comment: str) -> None:
-    fake.send_text(user, "/answer")
-    question = await fake.await_reply(user["id"])
-    await press(fake, user, question["message_id"], "stance:separate")
-    fake.send_text(user, comment)
-    display = await fake.await_reply(user["id"])
-    await press(fake, user, display["message_id"], "show:name")
 
 
 async def test_one_card_per_answer_is_edited_in_place_and_loses_the_text_after_forget(
@@ -142,15 +137,62 @@ async def test_one_card_per_answer_is_edited_in_place_and_loses_the_text_after_f
         await fake.await_until(
             lambda: "modificata" in fake.message(42, card["message_id"])["text"]
         )
-        fake.send_text(anna, "/forget")
-        confirm = await fake.await_reply(anna["id"])
-        await press(fake, anna, confirm["message_id"], "forget_yes")
+        await go_forget(fake, anna)
         await fake.await_until(
             lambda: "cancellare i suoi dati" in fake.message(42, card["message_id"])["text"]
         )
     assert len(fake.sent(42)) == 1  # the same message all along
     assert not any("segreto" in t for t in fake.texts(42))
     assert [d for _, d in buttons(fake.message(42, card["message_id"]))] == ["mod:ban:1:0"]
+
+
+async def test_pending_sends_a_card_anew_and_no_copy_keeps_a_forgotten_readers_words(
+    fake: FakeBotAPI, build: Build
+) -> None:
+    services = build(admins={42}, moderation="pre", fake=fake)
+    author = admin_chat(fake)
+    anna = fake.user(1001, "Anna", "it")
+    async with polling(services):
+        await go_answer(fake, anna, "Il testo segreto di Anna.")
+        first = await fake.await_reply(42)
+        fake.send_text(author, "/pending")
+        await fake.await_until(lambda: len(fake.sent(42)) == 3)  # the title, the card anew
+        await fake.await_until(
+            lambda: "riproposta più in basso" in fake.message(42, first["message_id"])["text"]
+        )
+        again = fake.sent(42)[-1]
+        assert "Il testo segreto di Anna." in again["text"] and buttons(again)
+        assert buttons(fake.message(42, first["message_id"])) == []
+        await go_forget(fake, anna)
+        await fake.await_until(
+            lambda: "cancellare i suoi dati" in fake.message(42, again["message_id"])["text"]
+        )
+    assert not any("segreto" in t for t in fake.texts(42))
+
+
+async def test_an_unanswered_question_leaves_the_admins_chat_when_its_reader_forgets(
+    fake: FakeBotAPI, build: Build
+) -> None:
+    services = build(admins={42}, fake=fake)
+    author = admin_chat(fake)
+    anna = fake.user(1001, "Anna", "it")
+    async with polling(services):
+        fake.send_text(anna, "quale reparto prendeva le bastonate segrete")
+        await fake.await_reply(1001)
+        fake.send_text(author, "/unanswered")
+        await fake.await_until(lambda: len(fake.sent(42)) == 2)  # the title, then the group
+        card = fake.sent(42)[-1]
+        assert "bastonate segrete" in card["text"] and buttons(card)
+        every_topic = next(d for _, d in buttons(card) if d.startswith("teach_menu:"))
+        await press(fake, author, card["message_id"], every_topic)  # the menu, in its place
+        shown = card["message_id"]
+        await fake.await_until(lambda: "Vite separate" in str(buttons(fake.message(42, shown))))
+        assert "segrete" in fake.message(42, card["message_id"])["text"]
+        await go_forget(fake, anna)
+        await fake.await_until(
+            lambda: "non è più in attesa" in fake.message(42, card["message_id"])["text"]
+        )
+    assert not any("segrete" in t for t in fake.texts(42))
 
 
 async def test_a_verdict_on_one_admins_card_shows_on_the_other_admins_card(

@@ -166,4 +166,14 @@ class Courier:
                     raise
         message_id = await send_text(self.bot, chat, reply.text, reply.buttons)
         self.remember(chat, message_id, reply)
+        if delivery.moved_from is not None and delivery.pointer is not None:
+            await self._point(chat, delivery.moved_from, delivery.pointer)
         return message_id
+
+    async def _point(self, chat: int, message_id: int, pointer: Reply) -> None:
+        """A card sent anew: its former message stops showing it (nor a reader's words)."""
+        try:
+            await edit_text(self.bot, chat, message_id, pointer.text, pointer.buttons)
+            self.remember(chat, message_id, pointer)
+        except TelegramError as error:  # the card went out: it is not sent twice for this
+            log.warning("chat %s: a card's former message stays: %s", chat, error.message)

@@ -19,6 +19,8 @@ PHRASES: dict[str, frozenset[str]] = {
         "story_out_of_range": {"number", "total"},
         "story_not_a_number": {"argument", "total"},
         "unknown_command": {"command"},
+        "card_moved": set(),
+        "unanswered_card_gone": set(),
         "command_words_back": {"command"},
         "question_unclear": set(),
         "not_in_essay": set(),

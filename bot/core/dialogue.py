@@ -39,6 +39,7 @@ from bot.core.views import echo
 from bot.model.clock import Clock, system_clock
 from bot.model.flow import WRITING, Flow
 from bot.model.limits import MIN_COMMENT
+from bot.model.replies import QUESTION_CARDS
 from bot.storage.journal import UpdateJournal
 from bot.storage.store import Store
 
@@ -78,7 +79,9 @@ class Dialogue:
         self.privacy = Privacy(content, store, clock)
         self.incidents = Incidents(content, store, admins, clock)
         notifier = Notifier(content, store, self._reader_turn)
-        self.outbox = Outbox(store.outbox, self.card_for, notifier, admins, self._shows_words)
+        self.outbox = Outbox(
+            store.outbox, self.card_for, notifier, admins, self._shows_words, self._pointer
+        )
         self.commands: dict[str, tuple[CommandSpec, Handler]] = {}
         self.actions: dict[str, tuple[ActionSpec, Handler]] = {}
         features = (self, self.reading, self.asking, self.discussion, self.moderation)
@@ -89,13 +92,22 @@ class Dialogue:
         return reader_turn(self.store, self.content, user_id)
 
     def _shows_words(self, card: int) -> bool:
-        """Whether card ``card`` (an answer's, or minus a reply's id) still shows a text."""
+        """Whether card ``card`` (an answer's, minus a reply's id, or an /unanswered group's)
+        still shows a text."""
+        if card >= QUESTION_CARDS:
+            return self.learning.shows_words(card - QUESTION_CARDS)
         kept = self.store.replies.get(-card) if card < 0 else self.store.answers.get(card)
         return kept is not None
+
+    def _pointer(self, chat_id: int) -> Reply:
+        """What a card's former message says once the card is sent anew below."""
+        return Reply(self._reader_turn(chat_id).say("card_moved"))
 
     def card_for(self, card: int, chat_id: int, edited: bool) -> Reply:
         """Card ``card`` as it is now, for the admin of ``chat_id``: an answer's (its id) or a
         reply's (minus its id)."""
+        if card >= QUESTION_CARDS:
+            return self.learning.card_for(card - QUESTION_CARDS, chat_id)
         if card < 0:
             return self.reply_moderation.card_for(-card, chat_id, edited)
         return self.moderation.card_for(card, chat_id, edited)

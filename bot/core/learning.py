@@ -12,12 +12,13 @@ from rapidfuzz import fuzz, process
 from bot.content.catalog import ASPECTS, Content, Topic
 from bot.content.markup import Markup, to_plain
 from bot.core.events import Outcome, Reply
-from bot.core.notify import tell
+from bot.core.notify import reader_turn, tell
 from bot.core.registry import action, command
 from bot.core.turn import Turn
 from bot.core.understanding.decide import Understanding
 from bot.core.understanding.sentences import excerpt
 from bot.model.limits import parse_id
+from bot.model.replies import question_card
 from bot.model.text import fold
 from bot.storage.questions import Question
 from bot.storage.store import Store
@@ -73,7 +74,27 @@ class Learning:
         if not groups:
             return turn.reply("unanswered_empty")
         title = Reply(turn.say("unanswered_title", groups=len(groups), shown=MAX_GROUPS))
-        return Outcome((title, *(self._card(turn, g) for g in groups[:MAX_GROUPS])))
+        # each group is a card, sent anew below and drawn again if a reader /forgets: no copy
+        # of a forgotten question stays in the admin's chat
+        here = turn.reader.user_id
+        cards = (
+            Reply(Markup(""), chat_id=here, card=question_card(g[0].id), fresh=True)
+            for g in groups[:MAX_GROUPS]
+        )
+        return Outcome((title, *cards))
+
+    def card_for(self, question_id: int, chat_id: int) -> Reply:
+        """The group that question ``question_id`` heads, as it is now, for the admin of
+        ``chat_id``: with its verdict buttons, or a line if nothing of it waits any more."""
+        turn = reader_turn(self.store, self.content, chat_id)
+        members = self._members(str(question_id))
+        if not members:
+            return Reply(turn.say("unanswered_card_gone"))
+        return self._card(turn, members)
+
+    def shows_words(self, question_id: int) -> bool:
+        """Whether the group headed by ``question_id`` still has a question to show."""
+        return bool(self._members(str(question_id)))
 
     def _card(self, turn: Turn, members: list[Question]) -> Reply:
         first = members[0]
@@ -128,7 +149,9 @@ class Learning:
             )
             for t in self.content.topics
         )
-        return Outcome((Reply(turn.say("teach_menu", question=members[0].text[:300]), rows),))
+        # in place of the group's card, so the card stays the one message with its words
+        menu = turn.say("teach_menu", question=members[0].text[:300])
+        return Outcome((Reply(menu, rows, edit=True),))
 
     @action("teach", "question_id", "topic_id", admin=True)
     def teach(self, turn: Turn, question_id: str, topic_id: str) -> Outcome:

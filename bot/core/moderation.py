@@ -19,12 +19,12 @@ from bot.core.turn import Turn
 from bot.core.views import (
     VERDICTS,
     admin_card,
-    response_card,
     seen_token,
     tally_lines,
     withdrawn_cards,
 )
 from bot.model.limits import MAX_BANNED, MAX_PENDING, MISS_LENGTH, parse_id
+from bot.model.replies import card_id
 from bot.storage.store import Store
 
 
@@ -163,13 +163,12 @@ class Moderation:
         count = self.answers.count("pending")
         waiting = self.store.replies.count_pending()
         title = Reply(turn.say("pending_title", count=count, replies=waiting))
-        cards = [self._card(turn, a.id) for a in held]
-        for reply in replies:
-            reader = self.store.readers.get(reply.user_id)
-            answer = self.answers.get(reply.answer_id)
-            name = reader.first_name if reader else ""
-            cards.append(response_card(turn, reply, name, answer))
-        return Outcome((title, *(c for c in cards if c is not None)))
+        # each card is the admin's one card of that answer or reply, sent anew below: when the
+        # reader deletes or /forgets it, no copy keeps their words
+        here = turn.reader.user_id
+        numbers = [a.id for a in held] + [card_id(r.id) for r in replies]
+        cards = (Reply(Markup(""), chat_id=here, card=n, fresh=True) for n in numbers)
+        return Outcome((title, *cards))
 
     @command("stats", menu=2, admin=True)
     def stats(self, turn: Turn, argument: str = "") -> Outcome:

@@ -52,13 +52,16 @@ class Delivery:
     message_id: int | None
     #: For a bundle of notices: the last notice it carries.
     digest_upto: int | None = None
+    #: For a card sent anew: the message that showed it, and what that message says now.
+    moved_from: int | None = None
+    pointer: Reply | None = None
 
 
 def pack(reply: Reply) -> str:
     """``reply`` as the outbox keeps it: text and buttons; for a card only whether it reports
     an edit (it is drawn from the database when it goes, so no reader's text waits here)."""
     if reply.card is not None:
-        return json.dumps({"edited": reply.card_edited})
+        return json.dumps({"edited": reply.card_edited, "fresh": reply.fresh})
     rows = [[dataclasses.asdict(button) for button in row] for row in reply.buttons]
     return json.dumps({"text": str(reply.text), "buttons": rows}, ensure_ascii=False)
 
@@ -81,6 +84,7 @@ class Outbox:
         digests: Digests | None = None,
         admins: Collection[int] | None = None,
         shows_words: Callable[[int], bool] | None = None,
+        pointer: Callable[[int], Reply] | None = None,
     ) -> None:
         """``admins``: the chats a card may go to (None: any), checked when a card is posted
         and again when it goes: a moderator removed meanwhile gets no reader's words, only the
@@ -91,6 +95,8 @@ class Outbox:
         self.digests = digests
         self.admins = None if admins is None else frozenset(admins)
         self.shows_words = shows_words or (lambda card: True)
+        #: what a card's former message says once the card is sent anew, for a chat
+        self.pointer = pointer
 
     def _card_allowed(self, card: int | None, chat_id: int) -> bool:
         if card is None or self.admins is None or chat_id in self.admins:
@@ -108,7 +114,7 @@ class Outbox:
                 own.append(reply)
             elif self._card_allowed(reply.card, reply.chat_id):
                 # the acting admin's own card is being edited in place right now: after that
-                delay = ACTING_CHAT_DELAY if reply.chat_id == chat_id else 0
+                delay = ACTING_CHAT_DELAY if reply.chat_id == chat_id and not reply.fresh else 0
                 self.store.put(reply.chat_id, pack(reply), reply.card, delay)
                 posted += 1
         return Outcome(tuple(own), outcome.notice, outcome.posted + posted)
@@ -138,6 +144,10 @@ class Outbox:
                 continue
             card = parcel.card
             shown = None if card is None else self.store.card_message(card, parcel.chat_id)
+            if shown is not None and json.loads(parcel.body).get("fresh"):
+                pointer = self.pointer(parcel.chat_id) if self.pointer else None
+                found.append(Delivery(parcel, reply, None, moved_from=shown, pointer=pointer))
+                continue
             found.append(Delivery(parcel, reply, shown))
         return found
 

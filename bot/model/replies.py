@@ -29,7 +29,16 @@ class Response:
         return hashlib.sha256(joined.encode()).hexdigest()[:8]
 
 
+#: Where the outbox's card numbers of /unanswered groups start (answers' cards are their ids).
+QUESTION_CARDS = 1 << 40
+
+
 def card_id(response_id: int) -> int:
     """The outbox's card number of a reply: answers' cards are their ids, replies' the
     negatives of theirs."""
     return -response_id
+
+
+def question_card(question_id: int) -> int:
+    """The outbox's card number of the /unanswered group that question ``question_id`` heads."""
+    return QUESTION_CARDS + question_id

@@ -67,6 +67,13 @@ class QuestionStore:
         )
         return [Question(*row) for row in rows]
 
+    def ids_of(self, user_id: int) -> list[int]:
+        """The ids of the reader's questions still kept."""
+        rows = self.db.execute(
+            "SELECT id FROM questions WHERE user_id = ? ORDER BY id", (user_id,)
+        )
+        return [int(row[0]) for row in rows]
+
     def resolve(self, ids: list[int], resolution: str) -> None:
         """Mark questions as answered by topic ``resolution``, or as "uncovered"."""
         now = self.db.now()
