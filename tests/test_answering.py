@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import Build
-from helpers import answer, datas, held, posted, say, text
+from helpers import Clock, answer, datas, held, posted, say, text
 
 from bot.bootstrap import Services
 from bot.content.markup import markup_problems, to_plain, visible_length
@@ -104,7 +104,6 @@ def test_answering_again_shows_the_current_answer_to_replace_or_delete(
 @pytest.mark.parametrize(
     ("comment", "words"),
     [
-        ("ok", "troppo corto"),
         ("x" * 2001, "troppo lungo (2001 caratteri, al massimo 2000)"),
         ("Che merda di domanda", "parole che qui non sono ammesse"),
     ],
@@ -122,6 +121,35 @@ def test_a_refused_comment_says_why_and_echoes_the_text_back(
     assert services.store.answers.of_reader(anna.user_id) is None
     accepted = say(services, anna, Text("Un commento accettabile."))
     assert datas(accepted) == ["show:name", "show:anonymous"]
+
+
+def test_a_comment_too_short_to_echo_gets_one_message_carrying_its_buttons(
+    services: Services, anna: Reader
+) -> None:
+    say(services, anna, Command("answer"))
+    say(services, anna, Press("stance:depends"))
+    refused = say(services, anna, Text("ok"))
+    assert len(refused.replies) == 1 and "troppo corto" in text(refused)
+    assert datas(refused) == ["skip", "cancel"]  # «premi Salta»: the button is right there
+
+
+@pytest.mark.parametrize("typed", ["salta", "Salta!", "skip", " SKIP. "])
+def test_the_skip_buttons_word_typed_acts_as_the_button(
+    services: Services, anna: Reader, typed: str
+) -> None:
+    say(services, anna, Command("answer"))
+    say(services, anna, Press("stance:depends"))
+    say(services, anna, Text(typed))
+    say(services, anna, Press("show:name"))
+    assert held(services, anna).comment is None
+
+
+def test_the_cancel_buttons_word_typed_leaves_the_flow(services: Services, anna: Reader) -> None:
+    say(services, anna, Command("answer"))
+    say(services, anna, Press("stance:depends"))
+    assert "annullato" in text(say(services, anna, Text("Annulla")))
+    assert services.store.readers.flow(anna.user_id) is None
+    assert services.store.answers.of_reader(anna.user_id) is None
 
 
 def test_a_very_long_refused_text_comes_back_whole_across_messages(
@@ -145,18 +173,36 @@ def test_the_same_text_twice_is_refused(services: Services, anna: Reader, ben: R
     assert "ognuno al SUO posto." in text(refused)
 
 
-def test_more_than_three_submissions_in_ten_minutes_are_refused(
-    services: Services, anna: Reader
+def test_more_than_three_submissions_in_ten_minutes_are_told_before_the_reader_writes(
+    build: Build, anna: Reader
 ) -> None:
+    clock = Clock()
+    services = build(clock=clock)
     for n in range(3):
         answer(services, anna, "depends", f"Versione numero {n} della mia risposta.")
-    say(services, anna, Press("replace"))
-    say(services, anna, Press("stance:separate"))
-    refused = say(services, anna, Text("La quarta volta in pochi minuti."))
-    assert "Hai già inviato 3 risposte negli ultimi 10 minuti" in text(refused)
-    assert "La quarta volta in pochi minuti." in text(refused)
+        clock.advance(minutes=2)
+    told = text(say(services, anna, Press("replace")))
+    assert "Hai già inviato 3 tra risposte e repliche negli ultimi 10 minuti" in told
+    assert "puoi mandarne un'altra tra 4 min" in told  # the first of the three, 6 minutes ago
+    stale = text(say(services, anna, Press("stance:separate")))  # an older stance button
+    assert "tra 4 min" in stale and services.store.readers.flow(anna.user_id) is None
+    clock.advance(minutes=4)
+    assert "Hai scelto" in text(say(services, anna, Press("stance:separate")))
     saved = services.store.answers.of_reader(anna.user_id)
     assert saved is not None and saved.comment == "Versione numero 2 della mia risposta."
+
+
+def test_a_comment_caught_by_the_limit_while_written_comes_back_with_the_wait(
+    build: Build, anna: Reader
+) -> None:
+    services = build()
+    say(services, anna, Command("answer"))
+    say(services, anna, Press("stance:separate"))  # the prompt came before the limit was hit
+    for n in range(3):
+        services.store.answers.count_submission(anna.user_id, f"altrove {n}")
+    refused = text(say(services, anna, Text("La quarta volta in pochi minuti.")))
+    assert "puoi mandarne un'altra tra 10 min" in refused
+    assert "La quarta volta in pochi minuti." in refused
 
 
 def test_cancel_leaves_the_flow_at_any_point_and_gives_back_an_unsaved_comment(

@@ -19,13 +19,14 @@ from bot.core.views import (
     answer_item,
     echo,
     redrawn,
+    says_button,
     tally,
     vote_buttons,
     withdrawn_cards,
 )
 from bot.model.agreement import Standing, ranked
 from bot.model.answers import DISPLAYS, STANCES, Answer, next_status
-from bot.model.comments import TOO_FAST, BlockedWords, Problem, comment_problem, shown_name
+from bot.model.comments import BlockedWords, Problem, comment_problem, shown_name, too_fast
 from bot.model.flow import Flow
 from bot.model.limits import (
     EXCERPT,
@@ -68,6 +69,9 @@ class Answering:
         user = turn.reader.user_id
         if self.answers.is_banned(user):
             return turn.reply("banned")
+        waiting = self.readers.flow(user)
+        if waiting is not None and waiting.step == "comment" and waiting.stance:
+            return self.choose(turn, waiting.stance)  # the answer left half way, resumed
         current = self.answers.of_reader(user)
         if current is None:
             return self.question(turn)
@@ -90,6 +94,8 @@ class Answering:
         """The title's question with the three stances, always in the same order."""
         if self.answers.is_banned(turn.reader.user_id):
             return turn.reply("banned")
+        if early := self._wait_first(turn):
+            return early
         text = turn.say("answer_question", question=self.content.essay.title_in(turn.lang))
         rows = tuple((turn.button(f"stance_{s}", "stance", s),) for s in STANCES)
         return Outcome((Reply(text, rows),))
@@ -104,6 +110,8 @@ class Answering:
             return turn.notice("notice_expired")
         if self.answers.is_banned(user):
             return turn.reply("banned")
+        if early := self._wait_first(turn):
+            return early
         before = self.readers.flow(user)
         unsaved = before.comment if before else None  # a comment written before choosing again
         self.readers.set_flow(user, Flow("comment", stance))
@@ -117,14 +125,30 @@ class Answering:
         echoed = echo(turn, unsaved) if unsaved else ()
         return Outcome((*echoed, Reply(text, rows)))
 
+    def _wait_first(self, turn: Turn) -> Outcome | None:
+        """Under the rate limit, say so (and for how long) before the reader writes."""
+        wait = self.answers.wait_minutes(turn.reader.user_id)
+        if not wait:
+            return None
+        return turn.reply("too_fast_before", **too_fast(wait).params)
+
     def comment(self, turn: Turn, text: str, flow: Flow) -> Outcome:
-        """The reader wrote their comment: check it, then go on (or say why not, echoing it)."""
+        """The reader wrote their comment: check it, then go on (or say why not, echoing it,
+        with the buttons on the refusal). The word on a button, typed, acts as the button."""
+        if says_button(turn, text, "button_skip"):
+            return self.skip(turn)
+        if says_button(turn, text, "button_cancel"):
+            return self.cancel(turn)
         comment = text.strip()
         problem = comment_problem(comment, self.blocked)
         if problem is None and self.answers.is_duplicate(turn.reader.user_id, comment):
             problem = Problem("comment_duplicate")
         if problem is not None:
-            return self.refuse(turn, problem, text)
+            rows = ((turn.button("button_skip", "skip"), turn.button("button_cancel", "cancel")),)
+            refusal = Reply(turn.say(problem.key, **problem.params), rows)
+            # two letters ("ok") are not worth echoing "so you don't lose them"
+            worth = len(comment) >= MIN_COMMENT
+            return Outcome((refusal, *(echo(turn, text) if worth else ())))
         return self.proceed(turn, flow.stance, comment)
 
     @action("skip")
@@ -141,8 +165,8 @@ class Answering:
         if stance not in STANCES:
             self.readers.set_flow(user, None)
             return turn.notice("notice_expired")
-        if self.answers.too_fast(user):
-            return self.refuse(turn, TOO_FAST, comment)
+        if wait := self.answers.wait_minutes(user):
+            return self.refuse(turn, too_fast(wait), comment)
         if self.readers.display(user) is None:
             self.readers.set_flow(user, Flow("display", stance, comment))
             return self.ask_display(turn)
@@ -193,8 +217,9 @@ class Answering:
             return turn.notice("notice_expired")
         name = self._shown_name(turn)
         changes = current is not None and name != current.display_name
-        if changes and self.answers.too_fast(user):
-            return self.refuse(turn, TOO_FAST, None)
+        wait = self.answers.wait_minutes(user) if changes else 0
+        if wait:
+            return self.refuse(turn, too_fast(wait), None)
         renamed = self.store.replies.rename(user, name)
         cards = redrawn({card_id(n): self.outbox.card_chats(card_id(n)) for n in renamed})
         said: list[Reply] = []
@@ -236,8 +261,8 @@ class Answering:
         if self.answers.is_banned(user):
             self.readers.set_flow(user, None)
             return self.refuse(turn, Problem("banned"), comment)
-        if self.answers.too_fast(user):
-            return self.refuse(turn, TOO_FAST, comment)
+        if wait := self.answers.wait_minutes(user):
+            return self.refuse(turn, too_fast(wait), comment)
         previous = self.answers.of_reader(user)
         status = next_status(
             previous,

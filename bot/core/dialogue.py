@@ -37,6 +37,7 @@ from bot.core.understanding.decide import Understanding
 from bot.core.understanding.matcher import Matcher
 from bot.core.views import echo
 from bot.model.clock import Clock, system_clock
+from bot.model.comments import is_question
 from bot.model.flow import WRITING, Flow
 from bot.model.limits import MIN_COMMENT
 from bot.model.replies import QUESTION_CARDS
@@ -210,19 +211,20 @@ class Dialogue:
                     # "/IT e marketing..." while writing a comment is the comment
                     return self._written(turn, raw, flow)
                 readers.set_conversation(reader.user_id, None, ())  # follow-ups start afresh
-                if name != "cancel" and writing:
-                    # another command leaves "write your comment" (nothing is written yet), so
-                    # later free text is a question again
-                    readers.set_flow(reader.user_id, None)
                 routed = self.commands.get(name)
                 if routed is None or (routed[0].admin and not self.is_admin(reader)):
                     return turn.reply("unknown_command", command=f"/{name}")
+                if flow is not None and writing and name != "cancel":
+                    # another command is served and the answer waits, kept, to be resumed
+                    readers.set_flow(reader.user_id, replace(flow, paused=True))
                 served = routed[1](turn, argument)
-                if routed[0].argument or len(argument) < MIN_COMMENT:
-                    return served
-                # "/answer secondo me vanno integrati": words the command doesn't read come back
-                intro = turn.say("command_words_back", command=f"/{name}")
-                return replace(served, replies=(*served.replies, *echo(turn, argument, intro)))
+                if not routed[0].argument and len(argument) >= MIN_COMMENT:
+                    # "/answer secondo me vanno integrati": words the command doesn't read
+                    intro = turn.say("command_words_back", command=f"/{name}")
+                    served = replace(
+                        served, replies=(*served.replies, *echo(turn, argument, intro))
+                    )
+                return self._reminded(turn, served)
             case Press(data):
                 call = registry.decode(data)
                 found = self.actions.get(call.name) if call is not None else None
@@ -235,10 +237,43 @@ class Dialogue:
             case Text(text):
                 flow = readers.flow(reader.user_id)
                 if flow is not None and flow.step in WRITING:
+                    if flow.paused and is_question(text):  # a question, while the answer waits
+                        return self._reminded(turn, self.asking.ask(turn, text))
+                    if flow.paused:  # the comment (or reply) itself: the flow goes on
+                        flow = replace(flow, paused=False)
+                        readers.set_flow(reader.user_id, flow)
                     return self._written(turn, text, flow)
                 return self.asking.ask(turn, text)
             case _:
                 return turn.reply("other_hint")
+
+    def _reminded(self, turn: Turn, served: Outcome) -> Outcome:
+        """``served``, and if the reader's answer or reply waits half way, one line saying so,
+        with a button to resume it and one to drop it."""
+        flow = self.store.readers.flow(turn.reader.user_id)
+        if flow is None or not flow.paused or flow.step not in WRITING:
+            return served
+        if flow.step == "comment":
+            stance = turn.say(f"stance_{flow.stance}") if flow.stance else ""
+            line = turn.say("flow_paused_answer", stance=stance)
+        else:
+            line = turn.say("flow_paused_reply", number=flow.target or "")
+        rows = ((turn.button("button_resume", "resume"), turn.button("button_drop", "cancel")),)
+        return replace(served, replies=(*served.replies, Reply(line, rows)))
+
+    @action("resume")
+    def resume(self, turn: Turn) -> Outcome:
+        """Back to the answer or reply left half way: its prompt again, what was written kept."""
+        flow = self.store.readers.flow(turn.reader.user_id)
+        if flow is None or flow.step not in WRITING:
+            return turn.notice("notice_expired")
+        if flow.step == "comment" and flow.stance:
+            return self.answering.choose(turn, flow.stance)
+        if flow.step == "reply" and flow.target:
+            return self.replies.begin(turn, str(flow.target))
+        if flow.step == "reply_edit" and flow.target:
+            return self.replies.begin_edit(turn, str(flow.target))
+        return turn.notice("notice_expired")
 
     def _written(self, turn: Turn, text: str, flow: Flow) -> Outcome:
         """Text the reader was asked to write: their answer's comment, or a reply."""

@@ -6,15 +6,17 @@ The answer's writer hears of a published reply (if they asked to)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.content.catalog import Content
 from bot.content.markup import Markup, quote
 from bot.core.events import Keyboard, Outcome, Reply
 from bot.core.notify import tell_replied
 from bot.core.registry import action
 from bot.core.turn import Turn
-from bot.core.views import echo, redrawn, response_item
+from bot.core.views import echo, redrawn, response_item, says_button
 from bot.model.answers import DISPLAYS, Answer
-from bot.model.comments import TOO_FAST, BlockedWords, Problem, comment_problem, shown_name
+from bot.model.comments import BlockedWords, Problem, comment_problem, shown_name, too_fast
 from bot.model.flow import Flow
 from bot.model.limits import MAX_COMMENT, MIN_COMMENT, parse_id
 from bot.model.replies import Response, card_id
@@ -54,6 +56,9 @@ class Replies:
             return turn.notice("notice_expired")
         if self.answers.is_banned(turn.reader.user_id):
             return turn.reply("banned")
+        wait = 0 if self._admin(turn) else self.answers.wait_minutes(turn.reader.user_id)
+        if wait:  # told before the reader writes
+            return turn.reply("too_fast_before", **too_fast(wait).params)
         unsaved = self._start(turn, Flow("reply", target=answer.id))
         text = turn.say("reply_prompt", number=answer.id, minimum=MIN_COMMENT, maximum=MAX_COMMENT)
         return Outcome((*unsaved, Reply(text, ((turn.button("button_cancel", "cancel"),),))))
@@ -77,7 +82,11 @@ class Replies:
         return turn.reader.user_id in self.admins
 
     def text(self, turn: Turn, text: str, flow: Flow) -> Outcome:
-        """The reader wrote their reply (or its new version): check it, then save it."""
+        """The reader wrote their reply (or its new version): check it, then save it. "Annulla"
+        typed acts as the Cancel button."""
+        if says_button(turn, text, "button_cancel"):
+            self.readers.set_flow(turn.reader.user_id, None)
+            return turn.reply("cancelled")
         body = text.strip()
         problem = comment_problem(body, self.blocked)
         user = turn.reader.user_id
@@ -90,10 +99,14 @@ class Replies:
             return self.refuse(turn, Problem("reply_gone"), text)
         if problem is None and self.replies.is_duplicate(user, answer_id, body):
             problem = Problem("comment_duplicate")
-        if problem is None and not self._admin(turn) and self.answers.too_fast(user):
-            problem = TOO_FAST  # shared with answers; the author has no limit
+        wait = 0 if self._admin(turn) else self.answers.wait_minutes(user)
+        if problem is None and wait:
+            problem = too_fast(wait)  # shared with answers; the author has no limit
         if problem is not None:
-            return self.refuse(turn, problem, text)
+            refused = self.refuse(turn, problem, text if len(body) >= MIN_COMMENT else None)
+            first, *rest = refused.replies  # the refusal carries the Cancel button
+            cancel = ((turn.button("button_cancel", "cancel"),),)
+            return Outcome((replace(first, buttons=cancel), *rest))
         if flow.step == "reply_edit":
             return self.save_edit(turn, flow.target or 0, body)
         if not self._admin(turn) and self.readers.display(user) is None:

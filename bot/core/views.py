@@ -6,7 +6,9 @@ literally and never break a message.
 
 from __future__ import annotations
 
-from bot.content.markup import Markup, chunks, clip, quote
+import re
+
+from bot.content.markup import Markup, chunks, clip, quote, to_plain
 from bot.core.events import Button, Reply
 from bot.core.turn import Turn
 from bot.model.agreement import Standing
@@ -234,6 +236,18 @@ def vote_buttons(
 def redrawn(card_chats: dict[int, list[int]]) -> tuple[Reply, ...]:
     """Cards (card id -> the chats showing it) to draw again as they are now, when they go."""
     return tuple(Reply(Markup(""), chat_id=c, card=n) for n, cs in card_chats.items() for c in cs)
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(text).lower()))
+
+
+def says_button(turn: Turn, text: str, key: str) -> bool:
+    """Whether the reader typed the label of button ``key`` ("salta", "Skip!") in any of the
+    bot's languages, instead of pressing it."""
+    typed = _words(text)
+    labels = (to_plain(turn.content.say(key, lang)) for lang in turn.content.languages)
+    return bool(typed) and any(typed == _words(label) for label in labels)
 
 
 def echo(turn: Turn, text: str, intro: Markup | None = None) -> tuple[Reply, ...]:

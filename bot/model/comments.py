@@ -19,8 +19,23 @@ class Problem:
     params: dict[str, object] = field(default_factory=dict)
 
 
-#: Too many answers and replies in the rate limit's window (they share it).
-TOO_FAST = Problem("comment_too_fast", {"count": RATE_COUNT, "minutes": RATE_MINUTES})
+def too_fast(wait: int) -> Problem:
+    """Too many answers and replies in the rate limit's window (they share it): the reader may
+    send again in ``wait`` minutes."""
+    return Problem(
+        "comment_too_fast", {"count": RATE_COUNT, "minutes": RATE_MINUTES, "wait": wait}
+    )
+
+
+#: A question sent while an answer waits, rather than its comment: short, ending with "?".
+QUESTION_LENGTH = 120
+
+
+def is_question(text: str) -> bool:
+    """Whether ``text``, sent while the reader's answer waits half way, is a question to the
+    bot rather than the comment (a long text is a comment, even one that ends asking)."""
+    body = text.strip()
+    return body.endswith("?") and len(body) <= QUESTION_LENGTH
 
 
 class BlockedWords:

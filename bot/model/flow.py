@@ -25,11 +25,16 @@ class Flow:
     stance: str | None = None
     comment: str | None = None
     target: int | None = None
+    #: another command came in the middle: the flow waits for the reader to resume it
+    paused: bool = False
 
     def data_json(self) -> str:
         """What the reader chose or wrote so far, as JSON (only what is set)."""
         data = {"stance": self.stance, "comment": self.comment, "target": self.target}
-        return json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False)
+        found: dict[str, object] = {k: v for k, v in data.items() if v is not None}
+        if self.paused:
+            found["paused"] = True
+        return json.dumps(found, ensure_ascii=False)
 
     @classmethod
     def from_row(cls, step: str | None, data: str | None) -> Flow | None:
@@ -49,4 +54,5 @@ class Flow:
             stance if isinstance(stance, str) else None,
             comment if isinstance(comment, str) else None,
             target if isinstance(target, int) and not isinstance(target, bool) else None,
+            fields.get("paused") is True,
         )

@@ -8,6 +8,8 @@ disk, before the bot confirms anything.
 from __future__ import annotations
 
 import json
+import math
+from datetime import datetime, timedelta
 
 from bot.model.answers import STANCES, Answer
 from bot.model.clock import stamp_before
@@ -164,6 +166,19 @@ class AnswerStore:
         RATE_MINUTES."""
         since = stamp_before(self.db.clock(), RATE_MINUTES)
         return self.submissions_since(user_id, since) >= RATE_COUNT
+
+    def wait_minutes(self, user_id: int) -> int:
+        """How many minutes until the reader may submit again under the rate limit (0: now)."""
+        now = self.db.clock()
+        rows = self.db.execute(
+            "SELECT created_at FROM submissions WHERE user_id = ? AND created_at > ?"
+            " ORDER BY created_at DESC LIMIT ?",
+            (user_id, stamp_before(now, RATE_MINUTES), RATE_COUNT),
+        ).fetchall()
+        if len(rows) < RATE_COUNT:
+            return 0
+        frees = datetime.fromisoformat(rows[-1][0]) + timedelta(minutes=RATE_MINUTES)
+        return max(1, math.ceil((frees - now).total_seconds() / 60))
 
     def submissions_since(self, user_id: int, since: str) -> int:
         """How many answers the reader submitted after the stamp ``since``."""

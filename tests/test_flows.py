@@ -1,0 +1,92 @@
+"""Flows never lose what the reader did: another command in the middle of an answer or a reply
+is served and the flow waits, kept, with one line and a button to resume it or drop it."""
+
+from __future__ import annotations
+
+from helpers import answer, datas, held, reply, say, text
+
+from bot.bootstrap import Services
+from bot.core.events import Command, Press, Reader, Text
+
+PAUSED = "La tua risposta (Integrarli) è a metà"
+
+
+def half_way(services: Services, reader: Reader) -> None:
+    say(services, reader, Command("answer"))
+    say(services, reader, Press("stance:integrate"))
+
+
+def test_help_in_the_middle_of_an_answer_is_served_and_the_answer_waits(
+    services: Services, anna: Reader
+) -> None:
+    half_way(services, anna)
+    helped = say(services, anna, Command("help"))
+    assert "/story" in text(helped) and PAUSED in text(helped)
+    assert datas(helped)[-2:] == ["resume", "cancel"]
+    flow = services.store.readers.flow(anna.user_id)
+    assert flow is not None and flow.stance == "integrate" and flow.paused
+
+
+def test_the_comment_written_after_a_command_is_the_comment_with_its_stance(
+    services: Services, anna: Reader
+) -> None:
+    half_way(services, anna)
+    say(services, anna, Command("help"))
+    asked = say(services, anna, Text("Secondo me vanno integrati, lo vedo ogni giorno."))
+    assert datas(asked) == ["show:name", "show:anonymous"]
+    say(services, anna, Press("show:name"))
+    saved = held(services, anna)
+    assert (saved.stance, saved.comment) == (
+        "integrate",
+        "Secondo me vanno integrati, lo vedo ogni giorno.",
+    )
+    assert services.store.questions.unanswered(10) == []  # not filed as a question
+
+
+def test_a_question_while_the_answer_waits_is_answered_and_the_answer_still_waits(
+    services: Services, anna: Reader
+) -> None:
+    half_way(services, anna)
+    say(services, anna, Command("story", "2"))
+    answered = text(say(services, anna, Text("chi è il CDO?")))
+    assert "Il CDO" in answered and PAUSED in answered
+    assert services.store.answers.of_reader(anna.user_id) is None
+
+
+def test_one_tap_resumes_the_answer_and_answer_resumes_it_too(
+    services: Services, anna: Reader
+) -> None:
+    half_way(services, anna)
+    say(services, anna, Command("topics"))
+    resumed = text(say(services, anna, Press("resume")))
+    assert "Hai scelto: Integrarli" in resumed
+    say(services, anna, Command("mydata"))
+    assert "Hai scelto: Integrarli" in text(say(services, anna, Command("answer")))
+    flow = services.store.readers.flow(anna.user_id)
+    assert flow is not None and not flow.paused
+
+
+def test_letting_it_go_drops_the_answer_and_says_so(services: Services, anna: Reader) -> None:
+    half_way(services, anna)
+    say(services, anna, Command("help"))
+    assert "annullato" in text(say(services, anna, Press("cancel")))
+    assert services.store.readers.flow(anna.user_id) is None
+    assert say(services, anna, Press("resume")).notice  # a stale resume button
+
+
+def test_a_reply_half_way_waits_too_and_resumes_with_its_prompt(
+    services: Services, anna: Reader
+) -> None:
+    ben = Reader(2002, "Ben", "it")
+    answer(services, anna, "separate", "Separati: ognuno fa il suo mestiere.")
+    say(services, ben, Press("reply:1"))
+    paused = text(say(services, ben, Command("answers")))
+    assert "La tua replica alla risposta n. 1 è a metà" in paused
+    assert "replica alla risposta n. 1" in text(say(services, ben, Press("resume")))
+    reply(services, ben, 1, "Eccola, finalmente.")
+    assert services.store.replies.written_by(ben.user_id)
+
+
+def test_no_reminder_when_nothing_waits(services: Services, anna: Reader) -> None:
+    assert "a metà" not in text(say(services, anna, Command("help")))
+    assert "resume" not in datas(say(services, anna, Command("help")))
