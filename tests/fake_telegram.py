@@ -60,6 +60,7 @@ PARAMETERS = {
         "setMyCommands": "commands scope language_code",
         "sendMessage": "chat_id text parse_mode reply_markup link_preview_options",
         "editMessageText": "chat_id message_id text parse_mode reply_markup link_preview_options",
+        "editMessageReplyMarkup": "chat_id message_id reply_markup",
         "sendDocument": "chat_id document caption parse_mode reply_markup",
         "sendPhoto": "chat_id photo caption parse_mode reply_markup",
         "answerCallbackQuery": "callback_query_id text show_alert",
@@ -503,12 +504,7 @@ class FakeBotAPI:
     def _editMessageText(self, params: Json) -> Json:
         text, entities = self._formatted(params, "text")
         markup = _inline_keyboard(params.get("reply_markup"))
-        chat = self._target_chat(params)
-        message = self._messages.get(chat["id"], {}).get(params.get("message_id", 0))
-        if message is None:
-            raise bad_request("message to edit not found")
-        if message["from"]["id"] != self.bot_user["id"]:
-            raise bad_request("message can't be edited")
+        chat, message = self._editable(params)
         if "text" not in message:  # a document or a photo
             raise bad_request("there is no text in the message to edit")
         if utf16_len(text) > 4096:
@@ -520,6 +516,27 @@ class FakeBotAPI:
         for key, value in {"text": text, "entities": entities, "reply_markup": markup}.items():
             message.pop(key, None)
             message |= {key: value} if value else {}
+        message["edit_date"] = int(time.time())
+        return copy.deepcopy(message)
+
+    def _editable(self, params: Json) -> tuple[Json, Json]:
+        """The chat and the bot's own message an edit names (400 if there is none)."""
+        chat = self._target_chat(params)
+        message = self._messages.get(chat["id"], {}).get(params.get("message_id", 0))
+        if message is None:
+            raise bad_request("message to edit not found")
+        if message["from"]["id"] != self.bot_user["id"]:
+            raise bad_request("message can't be edited")
+        return chat, message
+
+    def _editMessageReplyMarkup(self, params: Json) -> Json:
+        markup = _inline_keyboard(params.get("reply_markup"))
+        chat, message = self._editable(params)
+        if markup == message.get("reply_markup"):
+            raise ApiError(400, NOT_MODIFIED)
+        self._check_can_send(chat["id"])
+        message.pop("reply_markup", None)
+        message |= {"reply_markup": markup} if markup else {}
         message["edit_date"] = int(time.time())
         return copy.deepcopy(message)
 

@@ -251,8 +251,9 @@ def admin_chat(fake: FakeBotAPI, user_id: int = 42) -> dict[str, Any]:
 
 async def go_answer(
     fake: FakeBotAPI, user: dict[str, Any], comment: str, stance: str = "separate"
-) -> None:
-    """Answer through Telegram: /answer, a stance, the comment, shown by name if asked."""
+) -> dict[str, Any]:
+    """Answer through Telegram: /answer, a stance, the comment, shown by name if asked; the
+    confirmation (the message with "read other answers", before any notification question)."""
     fake.send_text(user, "/answer")
     question = await fake.await_reply(user["id"])
     await press(fake, user, question["message_id"], f"stance:{stance}")
@@ -261,6 +262,8 @@ async def go_answer(
     if "show:name" in (d for _, d in buttons(reply)):
         await press(fake, user, reply["message_id"], "show:name")
     await settled()
+    sent = fake.sent(user["id"])
+    return next((m for m in reversed(sent) if "answers:0" in (d for _, d in buttons(m))), sent[-1])
 
 
 async def go_forget(fake: FakeBotAPI, user: dict[str, Any]) -> None:

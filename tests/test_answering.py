@@ -54,18 +54,32 @@ def test_a_stance_and_a_comment_are_saved_then_confirmed_with_a_discussion(
     reply = text(outcome)
     assert reply.startswith("Grazie Anna! La tua risposta è salvata e pubblicata.")
     assert "Tenerli separati: 1 (50%)" in reply and "Integrarli: 1 (50%)" in reply
-    assert "Sul tema L'era digitale il saggio dice" in reply
-    assert "guardarsi in cagnesco" in reply
+    assert "Sul tema" not in reply  # no topic quotes drawn by single words of the comment
     assert "Un lettore la vede diversamente:" in reply
     assert "Meglio separati: ognuno fa il suo mestiere." in reply
-    assert datas(outcome) == [
+    confirmation, question = outcome.replies
+    assert len(confirmation.text) <= 600  # it fits a phone's screen
+    assert [b.data for row in confirmation.buttons for b in row] == [
         "vote:1:up:d",
         "vote:1:down:d",
         "answers:0",
         "tally:fin:new",
-        "notify:on",
-        "notify:off",
     ]
+    assert "Vuoi che ti avvisi" in question.text  # its own message, so its answer edits only it
+    assert [b.data for row in question.buttons for b in row] == ["notify:on", "notify:off"]
+
+
+def test_a_vote_on_the_confirmation_redraws_only_its_buttons(
+    services: Services, anna: Reader, ben: Reader
+) -> None:
+    answer(services, ben, "separate", "Meglio separati: ognuno fa il suo mestiere.")
+    answer(services, anna, "integrate", "Integrati, come mostra il CDO.")
+    voted = say(services, anna, Press("vote:1:down:d"))
+    (redrawn,) = voted.replies
+    assert redrawn.edit and redrawn.keyboard_only and voted.notice
+    labels = [b.label for row in redrawn.buttons for b in row]
+    assert labels[:2] == ["👍 0 · n. 1", "✅ 👎 1 · n. 1"]
+    assert [b.data for row in redrawn.buttons for b in row][2:] == ["answers:0", "tally:fin:new"]
 
 
 def test_a_comment_can_be_skipped_and_the_name_choice_is_asked_only_once(

@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import Build
+
 from bot.adapters.console import Console
 from bot.bootstrap import Services
-from bot.core.events import Reader
+from bot.core.events import Press, Reader, Text
 
 
 def chat(services: Services, lines: list[str], reader: Reader | None = None) -> str:
@@ -71,3 +73,32 @@ def test_the_console_command_reads_piped_stdin_and_ends_cleanly(tmp_path: Path) 
         timeout=60,
     )
     assert "1/7" in again.stdout
+
+
+def test_the_console_marks_edits_and_lets_every_message_s_buttons_be_pressed(
+    services: Services,
+) -> None:
+    anna = Reader(1001, "Anna", "it")
+    lines = ["/answer", "2", "Integrati, sempre e comunque.", "1"]
+    output = chat(services, [*lines, "3"], anna)  # 3: "Sì, avvisami", the second message's
+    assert "Vuoi che ti avvisi" in output
+    assert "[3] 🔔 Sì, avvisami" in output  # numbered after the confirmation's own buttons
+    assert "(✏️ modifica il messaggio del pulsante premuto)" in output
+    assert "ti avviso" in output
+
+
+def test_the_console_speaks_the_language_the_reader_chose(services: Services) -> None:
+    output = chat(services, ["/lang en", "/story", "99"], Reader(1001, "Anna", "it"))
+    assert output.rstrip().endswith("There is no button with that number; there are 6.")
+
+
+def test_a_readers_news_shows_in_the_console_when_it_is_due(build: Build) -> None:
+    services = build(admins={42})
+    anna = Reader(1001, "Anna", "it")
+    chat(services, ["/answer", "1", "Separati, e lo resteranno.", "1", "3"], anna)  # notify on
+    author = Reader(42, "Autore", "it")
+    chat(services, ["/start"], author)
+    services.dialogue.handle(author, Press("reply:1"))
+    services.dialogue.handle(author, Text("Grazie della risposta, Anna."))
+    output = chat(services, ["/help"], anna)
+    assert "Novità per te" in output and "L'autore ha risposto" in output

@@ -289,6 +289,23 @@ async def test_an_edit_must_change_a_bot_message(fake: FakeBotAPI, bot: Bot) -> 
     ]
 
 
+async def test_editing_only_the_buttons_keeps_the_text_and_must_change_them(
+    fake: FakeBotAPI, bot: Bot
+) -> None:
+    sent = await bot.send_message(ANNA, "<b>Ciao</b>", "HTML", reply_markup=keyboard("a"))
+    with pytest.raises(BadRequest, match="Message is not modified"):
+        await sent.edit_reply_markup(reply_markup=keyboard("a"))
+    await sent.edit_reply_markup(reply_markup=keyboard("b"))
+    shown = fake.message(ANNA, sent.message_id)
+    assert shown["text"] == "Ciao" and shown["entities"][0]["type"] == "bold"
+    assert shown["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "b"
+    await sent.edit_reply_markup(reply_markup=None)  # no keyboard at all
+    assert "reply_markup" not in fake.message(ANNA, sent.message_id)
+    with pytest.raises(BadRequest, match="not found"):
+        await bot.edit_message_reply_markup(chat_id=ANNA, message_id=999)
+    assert len(fake.clear_rejected()) == 2
+
+
 async def test_a_button_press_is_answered_only_once(fake: FakeBotAPI, bot: Bot) -> None:
     sent = await bot.send_message(ANNA, "Scegli", reply_markup=keyboard("a"))
     query_id = fake.press_button(fake.user(ANNA), sent.message_id, "a")

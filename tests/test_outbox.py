@@ -253,7 +253,7 @@ def test_the_console_shows_its_own_messages_and_leaves_the_admins_in_the_outbox(
     lines = "/answer\n1\nLa mia risposta dalla console.\n1\n"
     out = io.StringIO()
     Console(services.dialogue, ANNA, io.StringIO(lines), out, prompt=False).run()
-    assert "(1 messaggi per altre chat" in out.getvalue()
+    assert "(Messaggi per altre chat in coda, come le schede per gli admin: 1." in out.getvalue()
     assert services.store.outbox.waiting() == 1
 
 

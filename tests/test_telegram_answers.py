@@ -8,21 +8,9 @@ import json
 from typing import Any
 
 from fake_telegram import FakeBotAPI
-from helpers import buttons, press
+from helpers import buttons, go_answer, press
 
 from bot.bootstrap import Services
-
-
-async def go_answer(fake: FakeBotAPI, user: dict[str, Any], stance: str, comment: str) -> dict:
-    """/answer, a stance, a comment, shown by name: returns the confirmation message."""
-    fake.send_text(user, "/answer")
-    question = await fake.await_reply(user["id"])
-    await press(fake, user, question["message_id"], f"stance:{stance}")
-    fake.send_text(user, comment)
-    display = await fake.await_reply(user["id"])
-    if buttons(display)[:1] and buttons(display)[0][1] == "show:name":
-        await press(fake, user, display["message_id"], "show:name")
-    return fake.last_sent(user["id"])
 
 
 async def test_the_story_leads_to_answering_and_the_answer_is_confirmed_and_discussed(
@@ -31,7 +19,7 @@ async def test_the_story_leads_to_answering_and_the_answer_is_confirmed_and_disc
     fake.user(42, "Autore", "it")
     fake.open_private_chat({"id": 42, "first_name": "Autore", "is_bot": False})
     ben = fake.user(2002, "Ben", "it")
-    await go_answer(fake, ben, "separate", "Separati: ognuno il suo mestiere.")
+    await go_answer(fake, ben, stance="separate", comment="Separati: ognuno il suo mestiere.")
     anna = fake.user(1001, "Anna", "it")
     fake.send_text(anna, "/story 7")
     last = await fake.await_reply(anna["id"])
@@ -47,11 +35,16 @@ async def test_the_story_leads_to_answering_and_the_answer_is_confirmed_and_disc
     fake.send_text(anna, "<script>alert(1)</script> & <b> trasformazione digitale")
     display = await fake.await_reply(anna["id"])
     await press(fake, anna, display["message_id"], "show:name")
-    confirmation = fake.last_sent(anna["id"])
+    confirmation, question = fake.sent(anna["id"])[-2:]
     assert confirmation["text"].startswith("Grazie Anna! La tua risposta è salvata")
     assert "Integrarli: 1 (50%)" in confirmation["text"]
-    assert "guardarsi in cagnesco" in confirmation["text"]
     assert "Separati: ognuno il suo mestiere." in confirmation["text"]
+    await press(fake, anna, confirmation["message_id"], "vote:1:up:d")  # only its buttons change
+    voted = fake.message(anna["id"], confirmation["message_id"])
+    assert voted["text"] == confirmation["text"] and "✅ 👍 1 · n. 1" in str(buttons(voted))
+    await press(fake, anna, question["message_id"], "notify:on")  # edits only the question
+    assert fake.message(anna["id"], confirmation["message_id"])["text"] == confirmation["text"]
+    assert "ti avviso" in fake.message(anna["id"], question["message_id"])["text"]
     await press(fake, anna, confirmation["message_id"], "answers:0")
     listing = fake.last_sent(anna["id"])
     assert "<script>alert(1)</script> & <b> trasformazione digitale" in listing["text"]
@@ -67,10 +60,10 @@ async def test_too_short_and_duplicate_comments_are_refused_with_the_text_echoed
     question = await fake.await_reply(anna["id"])
     await press(fake, anna, question["message_id"], "stance:depends")
     fake.send_text(anna, "no")
-    await fake.await_until(lambda: "Ecco il tuo testo" in fake.last_sent(anna["id"])["text"])
-    texts = fake.texts(anna["id"])
-    assert "troppo corto" in texts[-2]
-    assert texts[-1].endswith("no")
+    refused = await fake.await_until(
+        lambda: next((m for m in fake.sent(anna["id"]) if "troppo corto" in m["text"]), None)
+    )
+    assert [d for _, d in buttons(refused)] == ["skip", "cancel"]  # one message, its buttons
     fake.send_text(anna, "x" * 2500)
     await fake.await_until(lambda: fake.last_sent(anna["id"])["text"].endswith("x" * 100))
     assert "troppo lungo" in fake.texts(anna["id"])[-2]
@@ -82,7 +75,7 @@ async def test_an_admin_approves_held_answers_and_a_forged_press_changes_nothing
     fake.open_private_chat({"id": 42, "first_name": "Autore", "is_bot": False})
     author = fake.user(42, "Autore", "it")
     anna = fake.user(1001, "Anna", "it")
-    confirmation = await go_answer(fake, anna, "depends", "Dipende dall'azienda.")
+    confirmation = await go_answer(fake, anna, stance="depends", comment="Dipende dall'azienda.")
     assert "quando l'autore l'avrà approvata" in confirmation["text"]
     card = await fake.await_until(
         lambda: next((m for m in fake.sent(42) if "Nuova risposta" in m["text"]), None)
@@ -109,7 +102,7 @@ async def test_export_mydata_and_forget_over_telegram(
     fake.open_private_chat({"id": 42, "first_name": "Autore", "is_bot": False})
     author = fake.user(42, "Autore", "it")
     anna = fake.user(1001, "Anna", "it")
-    await go_answer(fake, anna, "separate", "Da esportare, con l'accento: è.")
+    await go_answer(fake, anna, stance="separate", comment="Da esportare, con l'accento: è.")
     fake.send_text(author, "/export")
     export = await fake.await_request("sendDocument", lambda r: r.ok)
     stored = fake.file(export.result["document"]["file_id"])

@@ -8,8 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from fake_telegram import FakeBotAPI
-from helpers import buttons, press, settled
-from test_telegram_answers import go_answer
+from helpers import buttons, go_answer, press, settled
 
 from bot.bootstrap import Services
 
@@ -46,11 +45,13 @@ async def test_readers_agree_across_sides_the_author_replies_and_the_writer_hear
     first = await fake.await_reply(anna["id"])
     await press(fake, anna, first["message_id"], "before:separate:p1")
     assert not fake.message(anna["id"], first["message_id"])["text"].startswith("Prima")
-    confirmation = await go_answer(fake, anna, "integrate", "Integrarli: un solo team digitale.")
+    confirmation = await go_answer(
+        fake, anna, stance="integrate", comment="Integrarli: un solo team digitale."
+    )
     assert "Il saggio ti ha fatto cambiare idea" in confirmation["text"]
-    await go_answer(fake, ben, "separate", "Separati: ognuno il suo mestiere.")
-    await go_answer(fake, carla, "separate", "Separati, ma che si parlino.")
-    await go_answer(fake, dan, "integrate", "One team, one budget.")
+    await go_answer(fake, ben, stance="separate", comment="Separati: ognuno il suo mestiere.")
+    await go_answer(fake, carla, stance="separate", comment="Separati, ma che si parlino.")
+    await go_answer(fake, dan, stance="integrate", comment="One team, one budget.")
 
     agreed = await vote(fake, ben, 1, "up")  # a reader of the other side agrees with Anna
     assert "👍 1 · 👎 0" in agreed["text"]
@@ -95,7 +96,8 @@ async def test_a_readers_reply_is_moderated_like_an_answer_and_both_writers_are_
 ) -> None:
     author = author_chat(fake)
     anna, ben = fake.user(1001, "Anna", "it"), fake.user(2002, "Ben", "it")
-    asked = await go_answer(fake, anna, "depends", "Dipende da quanto è grande l'azienda.")
+    await go_answer(fake, anna, stance="depends", comment="Dipende da quanto è grande l'azienda.")
+    asked = fake.last_sent(anna["id"])  # the notification question, a message of its own
     assert ("🔔 Sì, avvisami", "notify:on") in buttons(asked)
     await press(fake, anna, asked["message_id"], "notify:on")
     card = await fake.await_until(
@@ -110,8 +112,8 @@ async def test_a_readers_reply_is_moderated_like_an_answer_and_both_writers_are_
     thread = fake.last_sent(ben["id"])
     await press(fake, ben, thread["message_id"], "reply:1")
     fake.send_text(ben, "ok")
-    await fake.await_until(lambda: fake.last_sent(ben["id"])["text"].endswith("ok"))
-    assert "troppo corta" in fake.texts(ben["id"])[-2]
+    await fake.await_until(lambda: "troppo corta" in fake.last_sent(ben["id"])["text"])
+    assert ("Annulla", "cancel") in buttons(fake.last_sent(ben["id"]))  # on the refusal
     fake.send_text(ben, "Anche in una piccola azienda <b>serve</b> parlarsi & capirsi.")
     display = await fake.await_reply(ben["id"])
     choice = next(d for _, d in buttons(display) if d.startswith("rshow:"))
@@ -146,8 +148,8 @@ async def test_mydata_and_forget_cover_votes_replies_before_and_notifications(
     fake.send_text(anna, "/story")
     first = await fake.await_reply(anna["id"])
     await press(fake, anna, first["message_id"], "before:depends:p1")
-    await go_answer(fake, anna, "separate", "Separati, ciascuno con il suo budget.")
-    await go_answer(fake, ben, "integrate", "Integrati, perché il cliente è uno.")
+    await go_answer(fake, anna, stance="separate", comment="Separati, ciascuno con il suo budget.")
+    await go_answer(fake, ben, stance="integrate", comment="Integrati, perché il cliente è uno.")
     await vote(fake, anna, 2, "down")
     await vote(fake, ben, 1, "up")
     fake.send_text(anna, "/answers")

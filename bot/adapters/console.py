@@ -44,18 +44,21 @@ class Console:
             event = self.parse(line.strip())
             if event is not None:
                 outcome = self.dialogue.handle(self.reader, event)
+                self.turn = self.dialogue.speaking(self.reader)  # /lang changes its lines too
                 self.show(outcome)
-                if outcome.posted:
-                    self.deliver()
+                self.deliver(told=outcome.posted > 0)
 
-    def deliver(self) -> None:
-        """Show what the outbox holds for this reader; what it holds for other chats (admins'
-        cards, say) stays there for the Telegram bot to deliver."""
-        for delivery in self.dialogue.outbox.due(chat_id=self.reader.user_id):
-            self.show(Outcome((delivery.reply,)))
+    def deliver(self, *, told: bool = True) -> None:
+        """Show what the outbox holds for this reader now (their cards, their notifications, as
+        Telegram would deliver them); what it holds for other chats stays there for the
+        Telegram bot to deliver (``told``: say how much, after an event that posted some)."""
+        deliveries = self.dialogue.outbox.due(chat_id=self.reader.user_id)
+        if deliveries:
+            self.show(Outcome(tuple(d.reply for d in deliveries)))
+        for delivery in deliveries:
             self.dialogue.outbox.delivered(delivery, None)
         waiting = self.dialogue.outbox.waiting()
-        if waiting:  # only after an event that posted something
+        if waiting and told:
             self.write(to_plain(self.turn.say("console_outbox", count=waiting)))
 
     def parse(self, line: str) -> Event | None:
@@ -76,14 +79,20 @@ class Console:
         return Text(line)
 
     def show(self, outcome: Outcome) -> None:
-        """Print the replies and, if any, the notice and the numbered buttons."""
+        """Print the replies (an edit marked as one) and, if any, the notice and the numbered
+        buttons: every button of the outcome's messages can be pressed, numbered in order."""
         if outcome.notice:
             self.write(f"({outcome.notice})")
+        presses: list[Button] = []
         for reply in outcome.replies:
             self.write(RULE)
             if reply.chat_id is not None and reply.chat_id != self.reader.user_id:
                 self.write(f"(→ {reply.chat_id})")
-            self.write(to_terminal(reply.text))
+            if reply.edit:
+                key = "console_keyboard" if reply.keyboard_only else "console_edited"
+                self.write(to_plain(self.turn.say(key)))
+            if not reply.keyboard_only:
+                self.write(to_terminal(reply.text))
             if reply.document is not None:
                 document = reply.document
                 if document.mime_type.startswith("image/"):  # a picture is not for a terminal
@@ -93,20 +102,21 @@ class Console:
                     self.write(f"[{document.filename}, {len(data)} bytes]")
                     self.write(data.decode("utf-8-sig", errors="replace").rstrip())
             buttons = [b for row in reply.buttons for b in row]
-            links = [b for b in buttons if b.url]
-            presses = [b for b in buttons if b.data]
-            for button in links:
+            for button in (b for b in buttons if b.url):
                 self.write(f"  {button.label}: {button.url}")
-            if presses:
-                self.choices = presses
-                numbers = {id(b): i for i, b in enumerate(presses, 1)}
+            if any(b.data for b in buttons):
                 self.write("")
                 for row in reply.buttons:
-                    labels = [f"[{numbers[id(b)]}] {b.label}" for b in row if b.data]
+                    labels = []
+                    for button in (b for b in row if b.data):
+                        presses.append(button)
+                        labels.append(f"[{len(presses)}] {button.label}")
                     if labels:
                         self.write("  " + "   ".join(labels))
-                if self.prompt:
-                    self.write(to_plain(self.turn.say("console_choose")))
+        if presses:
+            self.choices = presses
+            if self.prompt:
+                self.write(to_plain(self.turn.say("console_choose")))
 
     def write(self, text: str) -> None:
         self.stdout.write(text + "\n")

@@ -86,3 +86,11 @@ async def edit_text(
         }
         | FORMAT,
     )
+
+
+async def edit_keyboard(bot: Bot, chat_id: int, message_id: int, buttons: Keyboard) -> None:
+    """Show ``buttons`` under message ``message_id``, its text left as it is."""
+    await bot.do_api_request(
+        "editmessagereplymarkup",
+        {"chat_id": chat_id, "message_id": message_id, "reply_markup": keyboard_json(buttons)},
+    )

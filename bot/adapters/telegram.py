@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -52,7 +51,7 @@ from bot.adapters.heartbeat import beat
 from bot.adapters.incidents import incident_of, tell_admins_directly
 from bot.adapters.journaled import JournaledQueue
 from bot.adapters.menus import register_menus
-from bot.adapters.sending import edit_text, keyboard, send_text
+from bot.adapters.shown import Shown, edit, send
 from bot.adapters.updates import event_of, reader_of
 from bot.adapters.webhook_guard import install as install_webhook_guard
 from bot.config import Config
@@ -62,7 +61,6 @@ from bot.core.events import (
     Button,
     Command,
     Event,
-    Keyboard,
     Outcome,
     Press,
     Reader,
@@ -71,7 +69,6 @@ from bot.core.events import (
 
 log = logging.getLogger(__name__)
 CAPTION = MessageLimit.CAPTION_LENGTH
-REMEMBERED_MESSAGES = 2048
 #: Attempts at delivering one reply, and the pause after the first failure (seconds).
 SEND_ATTEMPTS = 3
 RETRY_PAUSE = 0.5
@@ -87,14 +84,7 @@ class BotData:
         self.courier_task: asyncio.Task[None] | None = None
         self.heartbeat_task: asyncio.Task[None] | None = None
         self.queue: JournaledQueue | None = None
-        self.shown: OrderedDict[tuple[int, int], tuple[str, Keyboard]] = OrderedDict()
-
-    def remember(self, chat_id: int, message_id: int, reply: Reply) -> None:
-        """Note what message ``message_id`` now shows, to skip edits that change nothing."""
-        self.shown[(chat_id, message_id)] = (reply.text, reply.buttons)
-        self.shown.move_to_end((chat_id, message_id))
-        while len(self.shown) > REMEMBERED_MESSAGES:
-            self.shown.popitem(last=False)
+        self.shown = Shown()
 
 
 class EssayContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]):
@@ -152,11 +142,11 @@ async def deliver(
     for attempt in range(1, SEND_ATTEMPTS + 1):
         try:
             if reply.edit and query is not None and isinstance(query.message, Message):
-                await edit(context, query.message, reply)
+                await edit(context.bot, context.bot_data.shown, query.message, reply)
             elif reply.document is not None:
                 await send_document(context, target, reply)
             else:
-                await send(context, target, reply)
+                await send(context.bot, context.bot_data.shown, target, reply)
             return
         except Forbidden as error:
             log.info("chat %s cannot be written to: %s", target, error.message)
@@ -183,42 +173,13 @@ async def send_document(context: EssayContext, chat_id: int, reply: Reply) -> No
             data = await asyncio.to_thread(document.render)
         except Exception:  # the messages after it still go; the admin hears why this did not
             log.exception("could not make %s", document.filename)
-            await send(context, chat_id, Reply(context.dialogue.phrase(Reader(chat_id), "error")))
+            error = Reply(context.dialogue.phrase(Reader(chat_id), "error"))
+            await send(context.bot, context.bot_data.shown, chat_id, error)
             return
     image = document.mime_type.startswith("image/")
     sending = context.bot.send_photo if image else context.bot.send_document
     file, caption = InputFile(data, filename=document.filename), fit(reply.text, CAPTION)
     await sending(chat_id, file, caption=caption)
-
-
-async def edit(context: EssayContext, message: Message, reply: Reply) -> None:
-    """Replace ``message`` with ``reply`` in place, unless it already shows exactly that."""
-    key = (message.chat.id, message.message_id)
-    shown = context.bot_data.shown.get(key)
-    unchanged = shown == (reply.text, reply.buttons) or (
-        shown is None
-        and message.text == to_plain(reply.text)
-        and message.reply_markup == keyboard(reply.buttons)
-    )
-    if unchanged:
-        return
-    try:
-        await edit_text(context.bot, key[0], key[1], reply.text, reply.buttons)
-    except BadRequest as error:
-        if "not modified" in error.message:
-            pass
-        elif "not found" in error.message or "can't be edited" in error.message:
-            await send(context, message.chat.id, reply)
-            return
-        else:
-            raise
-    context.bot_data.remember(key[0], key[1], reply)
-
-
-async def send(context: EssayContext, chat_id: int, reply: Reply) -> None:
-    """Send ``reply`` as a new message."""
-    message_id = await send_text(context.bot, chat_id, reply.text, reply.buttons)
-    context.bot_data.remember(chat_id, message_id, reply)
 
 
 async def acknowledge(query: CallbackQuery, notice: str) -> None:
@@ -345,7 +306,8 @@ async def on_startup(application: EssayApp) -> None:
     dialogue.outbox.reconcile()  # before the courier: what the last run left in flight
     if data.queue is not None:
         data.queue.replay(application.bot)
-    data.courier = Courier(dialogue.outbox, application.bot, data.shown, data.remember)
+    shown = data.shown
+    data.courier = Courier(dialogue.outbox, application.bot, shown.messages, shown.remember)
     loop = asyncio.get_running_loop()
     data.courier_task = loop.create_task(data.courier.run())
     data.heartbeat_task = loop.create_task(beat(config.heartbeat_path, alive=dialogue.alive))

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from bot.content.catalog import Content
 from bot.content.markup import Markup
-from bot.core.events import Button, Outcome, Reply
+from bot.core.events import Outcome, Reply
 from bot.core.notify import given_back, tell_edited
 from bot.core.registry import action, command
 from bot.core.turn import Turn
-from bot.core.understanding.matcher import Matcher
 from bot.core.views import (
     admin_cards,
     answer_item,
+    discussion_rows,
     echo,
     redrawn,
     says_button,
@@ -31,7 +31,6 @@ from bot.model.flow import Flow
 from bot.model.limits import (
     EXCERPT,
     MAX_COMMENT,
-    MAX_MENTIONS,
     MIN_COMMENT,
     OTHER_VIEWS,
 )
@@ -46,7 +45,6 @@ class Answering:
         self,
         content: Content,
         store: Store,
-        matcher: Matcher,
         *,
         admins: frozenset[int],
         pre_moderation: bool,
@@ -56,7 +54,6 @@ class Answering:
         self.readers = store.readers
         self.answers = store.answers
         self.outbox = store.outbox
-        self.matcher = matcher
         self.admins = admins
         self.pre_moderation = pre_moderation
         self.blocked = BlockedWords(content.blocked_words)
@@ -276,12 +273,13 @@ class Answering:
         key = "answer_saved_pending" if status == "pending" else "answer_saved"
         confirmation = turn.say(key, name=turn.name)
         discussion = self.discuss(turn, saved, confirmation)
-        return Outcome((discussion, *self._notify(turn, saved, edited=previous is not None)))
+        return Outcome((*discussion, *self._notify(turn, saved, edited=previous is not None)))
 
-    def discuss(self, turn: Turn, saved: Answer, confirmation: Markup) -> Reply:
-        """The confirmation (and whether the essay changed the reader's mind), the tally and
-        the minds changed, the essay on what the comment mentions, the answer from another
-        stance that readers on both sides agree with most (of the newest OTHER_VIEWS)."""
+    def discuss(self, turn: Turn, saved: Answer, confirmation: Markup) -> tuple[Reply, ...]:
+        """What fits a phone: the thanks, whether the reader's mind changed, the tally, and the
+        answer from another stance that readers on both sides agree with most (of the newest
+        OTHER_VIEWS), with its buttons; after a first answer, the notification question as a
+        message of its own (its answer edits only it)."""
         parts = [confirmation]
         before = self.readers.before(saved.user_id)
         if before in STANCES:
@@ -293,17 +291,9 @@ class Answering:
                     after=turn.say(f"stance_{saved.stance}"),
                 )
             )
-        counts = self.answers.tally(including=saved.user_id)
-        parts.append(tally(turn, counts, self.answers.moves(including=saved.user_id)))
-        for topic_id in self.matcher.mentions(saved.comment or "", limit=MAX_MENTIONS + 1):
-            topic = self.content.topic(topic_id)
-            if topic is None or topic.kind == "question" or len(parts) >= 3 + MAX_MENTIONS:
-                continue
-            name = topic.texts[turn.lang].name
-            quote = turn.quote(topic.quote, topic.translations)
-            parts.append(turn.say("essay_on_topic", name=name, quote=quote, part=topic.part))
+        parts.append(tally(turn, self.answers.tally(including=saved.user_id)))
+        votes = None
         others = self.answers.other_views(saved.user_id, saved.stance, OTHER_VIEWS)
-        rows: list[tuple[Button, ...]] = []
         if others:
             standings = self.store.votes.standings(others)
             best = ranked(standings, others)[0]
@@ -314,22 +304,19 @@ class Answering:
                 replies = self.store.replies.counts([best]).get(best, 0)
                 parts.append(answer_item(turn, other, EXCERPT, standing=standing, replies=replies))
                 mine = self.store.votes.mine(saved.user_id, [best]).get(best)
-                rows.append(vote_buttons(turn, other, standing, mine, "d"))
-        rows += [
-            (turn.button("button_more_answers", "answers", "0"),),
-            (turn.button("button_tally_fin", "tally", "fin", "new"),),
-        ]
+                votes = vote_buttons(turn, other, standing, mine, "d")
+        said = [Reply(Markup("\n\n".join(parts)), discussion_rows(turn, votes))]
         notices = self.store.notices
         if notices.settings(saved.user_id)[0] is None and not notices.asked(saved.user_id):
             notices.set_asked(saved.user_id)  # asked once, after the first answer
-            parts.append(turn.say("notify_ask"))
-            rows.append(
+            rows = (
                 (
                     turn.button("button_notify_yes", "notify", "on"),
                     turn.button("button_notify_no", "notify", "off"),
-                )
+                ),
             )
-        return Reply(Markup("\n\n".join(parts)), tuple(rows))
+            said.append(Reply(turn.say("notify_ask"), rows))
+        return tuple(said)
 
     def _notify(self, turn: Turn, answer: Answer, *, edited: bool) -> tuple[Reply, ...]:
         reader = self.readers.get(answer.user_id)

@@ -74,9 +74,7 @@ class Dialogue:
         self.replies = Replies(content, store, admins=admins, pre_moderation=pre_moderation)
         self.reply_moderation = ReplyModeration(content, store)
         self.notifications = Notifications(store)
-        self.answering = Answering(
-            content, store, matcher, admins=admins, pre_moderation=pre_moderation
-        )
+        self.answering = Answering(content, store, admins=admins, pre_moderation=pre_moderation)
         self.privacy = Privacy(content, store, clock)
         self.incidents = Incidents(content, store, admins, clock)
         notifier = Notifier(content, store, self._reader_turn)
@@ -133,6 +131,11 @@ class Dialogue:
         """A turn in the language of the reader's Telegram (for what adapters say on their
         own, outside an event: it reads nothing from the store)."""
         return Turn(reader, self.content.language_for(reader.language_code), self.content)
+
+    def speaking(self, reader: Reader) -> Turn:
+        """The reader's turn, in the language they chose with /lang if they did (for an
+        adapter's own lines after an event)."""
+        return self._turn(reader)
 
     def _turn(self, reader: Reader) -> Turn:
         """The reader's turn, in the language they chose with /lang if they did."""

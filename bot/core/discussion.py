@@ -11,7 +11,7 @@ from bot.content.markup import Markup
 from bot.core.events import Button, Outcome, Reply
 from bot.core.registry import action, command
 from bot.core.turn import Turn
-from bot.core.views import answer_item, response_item, tally, vote_buttons
+from bot.core.views import answer_item, discussion_rows, response_item, tally, vote_buttons
 from bot.model.agreement import Standing, ranked
 from bot.model.answers import STANCES, Answer
 from bot.model.limits import EXCERPT, PAGE_SIZE, REPLIES_PER_PAGE, REPLY_EXCERPT, parse_id
@@ -44,10 +44,11 @@ class Discussion:
 
     @action("answers", "page")
     def turn_page(self, turn: Turn, page: str) -> Outcome:
-        """ "Read other answers" after saving one's own (and ◀ ▶ of earlier versions)."""
+        """ "Read other answers" after saving one's own (and ◀ ▶ of earlier versions): the
+        list as a new message, so the confirmation it was pressed under stays."""
         if not page.isdecimal() or len(page) > MAX_PAGE_DIGITS:
             return turn.notice("notice_expired")
-        return self.page(turn, "n", "all", int(page), edit=True)
+        return self.page(turn, "n", "all", int(page))
 
     @action("list", "order", "stance", "page")
     def listing(self, turn: Turn, order: str, stance: str, page: str) -> Outcome:
@@ -238,8 +239,16 @@ class Discussion:
         return Outcome(shown.replies if shown else (), notice=notice)
 
     def _view(self, turn: Turn, answer_id: int, view: str) -> Outcome | None:
-        """The list or the answer the vote was cast under, redrawn in place (none for the
-        discussion after answering, view "d": the notice says what changed)."""
+        """The list or the answer the vote was cast under, redrawn in place (for the
+        discussion after answering, view "d", only its buttons: its text stays)."""
+        if view == "d":
+            answer = self.answers.get(answer_id)
+            if answer is None:
+                return None
+            standing = self.store.votes.standings([answer_id]).get(answer_id, Standing())
+            mine = self.store.votes.mine(turn.reader.user_id, [answer_id]).get(answer_id)
+            rows = discussion_rows(turn, vote_buttons(turn, answer, standing, mine, "d"))
+            return Outcome((Reply(Markup(""), rows, edit=True, keyboard_only=True),))
         kind, *rest = view.split(".")
         if kind == "t" and len(rest) == 1 and _page(rest[0]):
             return self.thread(turn, str(answer_id), rest[0], edit=True)

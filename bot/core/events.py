@@ -100,6 +100,8 @@ class Reply:
     card: int | None = None
     #: for a card: it reports that the reader changed the answer
     card_edited: bool = False
+    #: with ``edit``: change only the pressed message's buttons (its text stays as it is)
+    keyboard_only: bool = False
     #: for a card: send it anew at the chat's bottom (/pending); the message that showed it is
     #: left as a pointer, so no copy of a reader's words escapes later edits
     fresh: bool = False

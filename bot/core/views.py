@@ -125,7 +125,10 @@ def tally(
     *,
     finished: bool = False,
 ) -> Markup:
-    """The title and one line per stance; then whose minds the essay changed, and how."""
+    """The title and one line per stance; then whose minds the essay changed, and how. No
+    tally of zeros: nobody has answered yet."""
+    if not sum(counts.values()):
+        return turn.say("tally_empty_finished" if finished else "tally_empty")
     key = "tally_title_finished" if finished else "tally_title"
     lines = [turn.say(key, total=sum(counts.values())), *tally_lines(turn, counts)]
     if moves:
@@ -143,6 +146,19 @@ def tally(
         )
         lines.append(turn.say("minds_kept", count=kept))
     return Markup("\n".join(lines))
+
+
+def discussion_rows(
+    turn: Turn, votes: tuple[Button, ...] | None
+) -> tuple[tuple[Button, ...], ...]:
+    """The buttons under the discussion after answering: agree and disagree with the other
+    reader's answer shown (if any), other answers, the tally of readers who finished."""
+    rows: list[tuple[Button, ...]] = [votes] if votes else []
+    rows += [
+        (turn.button("button_more_answers", "answers", "0"),),
+        (turn.button("button_tally_fin", "tally", "fin", "new"),),
+    ]
+    return tuple(rows)
 
 
 def admin_card(turn: Turn, answer: Answer, author: str, *, edited: bool = False) -> Reply:
