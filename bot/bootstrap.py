@@ -58,11 +58,16 @@ def build_matcher(content: Content) -> Matcher:
 
 
 def bootstrap(
-    config: Config, content: Content | None = None, *, clock: Clock = system_clock
+    config: Config,
+    content: Content | None = None,
+    *,
+    clock: Clock = system_clock,
+    read_only: bool = False,
 ) -> Services:
-    """Build the services for ``config``; tests may pass ready ``content`` and a clock."""
+    """Build the services for ``config``; tests may pass ready ``content`` and a clock.
+    ``read_only``: for the author's reports, an existing database read as it is."""
     content = content or load(config)
-    store = Store(config.database, clock)
+    store = Store(config.database, clock, read_only=read_only)
     matcher = build_matcher(content)
     dialogue = Dialogue(
         content,

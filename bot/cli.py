@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.bootstrap import bootstrap, load
 from bot.config import Config, ConfigError, load_config, with_webhook
@@ -48,6 +50,7 @@ def parser() -> argparse.ArgumentParser:
     )
     stats = commands.add_parser("stats", help="readers, reading funnel, answers, questions")
     stats.add_argument("--chart", metavar="PATH", help="also draw the numbers as a PNG chart")
+    stats.add_argument("--lang", help="the report's language (default: the essay's)")
     export = commands.add_parser("export", help="every answer (or reply), as CSV or JSON")
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument("--replies", action="store_true", help="the replies instead of answers")
@@ -62,6 +65,10 @@ def parser() -> argparse.ArgumentParser:
     backup.add_argument("path", help="the file to write the copy to")
     commands.add_parser("health", help="exit 0 if the running bot beat in the last minute")
     commands.add_parser("doctor", help="check the token, webhook, database, content and admins")
+    for command in commands.choices.values():  # every command can name its database
+        command.add_argument(
+            "--database", metavar="PATH", help="the SQLite database (default: ESSAYBOT_DATABASE)"
+        )
     return cli
 
 
@@ -77,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "console"
     try:
         config = load_config()
+        if getattr(args, "database", None):
+            config = replace(config, database=args.database)
         if command == "check":
             return check(config, args.directory)
         if command == "run":
@@ -84,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "ask":
             return ask(config, args)
         if command == "stats":
-            return report(config, args.chart)
+            return report(config, args.chart, args.lang)
         if command == "export":
             return export(config, args)
         if command == "aliases":
@@ -202,14 +211,20 @@ def explain(understanding: Understanding, question: str) -> str:
     return "\n".join(lines)
 
 
-def report(config: Config, chart: str | None = None) -> int:
-    """Print the author's statistics, as /stats shows them; with ``chart``, write them there
-    as a PNG chart too."""
+def report(config: Config, chart: str | None = None, lang: str | None = None) -> int:
+    """Print the author's statistics, as /stats shows them (in ``lang``, else the language the
+    author wrote in), reading the database as it is; with ``chart``, write them there as a PNG
+    chart too."""
     from bot.content.markup import to_terminal
 
-    services = bootstrap(config)
+    if chart and not chart.lower().endswith(".png"):
+        return fail(f"the chart is a PNG image: name it .png, not {chart!r}", 2)
+    services = bootstrap(config, read_only=True)
     dialogue = services.dialogue
-    author = Reader(0, "", dialogue.content.default_language)  # the language the author wrote in
+    if lang is not None and lang not in dialogue.content.languages:
+        services.close()
+        return fail(f"--lang must be one of {', '.join(dialogue.content.languages)}", 2)
+    author = Reader(0, "", lang or dialogue.content.default_language)
     turn = dialogue.turn(author)
     text = to_terminal(dialogue.moderation.report(turn))
     data = dialogue.moderation.chart_data(turn) if chart else None
@@ -231,7 +246,7 @@ def export(config: Config, args: argparse.Namespace) -> int:
     or JSON."""
     from bot.core.exports import EXPORT_FIELDS, REPLY_EXPORT_FIELDS, export_csv, export_json
 
-    services = bootstrap(config)
+    services = bootstrap(config, read_only=True)
     fields: tuple[str, ...] = REPLY_EXPORT_FIELDS if args.replies else EXPORT_FIELDS
     if args.replies:
         rows = services.store.export_replies()
@@ -240,11 +255,15 @@ def export(config: Config, args: argparse.Namespace) -> int:
     services.close()
     data = export_json(rows) if args.format == "json" else export_csv(rows, fields)
     if args.output:
-        try:
-            with open(args.output, "wb") as file:
+        try:  # readers' names and words: readable by this user only, as back-ups are
+            descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as file:
                 file.write(data)
+            os.chmod(args.output, 0o600)
         except OSError as error:
             return fail(f"cannot write {args.output!r}: {error.strerror}", 1)
+        what = "replies" if args.replies else "answers"
+        print(f"wrote {len(rows):,} {what} to {args.output} ({len(data):,} bytes, mode 0600)")
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -259,7 +278,7 @@ def export_bank(config: Config) -> int:
 
     from bot.content.catalog import Example
 
-    services = bootstrap(config)
+    services = bootstrap(config, read_only=True)
     learned = services.store.questions.learned()
     services.close()
     examples = [Example(excerpt(a.phrase), a.lang, a.topic, a.aspect).as_yaml() for a in learned]
@@ -272,7 +291,7 @@ def export_aliases(config: Config) -> int:
     """Print the aliases taught with /unanswered as YAML to merge into content/topics.yaml."""
     import yaml
 
-    services = bootstrap(config)
+    services = bootstrap(config, read_only=True)
     learned = services.store.questions.learned()
     services.close()
     topics: dict[str, dict[str, dict[str, list[str]]]] = {}

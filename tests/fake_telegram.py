@@ -58,6 +58,8 @@ PARAMETERS = {
         "deleteWebhook": "drop_pending_updates",
         "setWebhook": "url secret_token allowed_updates max_connections drop_pending_updates",
         "setMyCommands": "commands scope language_code",
+        "setMyDescription": "description language_code",
+        "setMyShortDescription": "short_description language_code",
         "sendMessage": "chat_id text parse_mode reply_markup link_preview_options",
         "editMessageText": "chat_id message_id text parse_mode reply_markup link_preview_options",
         "editMessageReplyMarkup": "chat_id message_id reply_markup",
@@ -158,6 +160,7 @@ class FakeBotAPI:
         self._allowed_updates: frozenset[str] = frozenset()
         self._ids = itertools.count(10_001)  # update, callback query and file numbers
         self._commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self._descriptions: dict[tuple[str, str], str] = {}  # (kind, language) -> text
         self._queries: dict[str, Json | None] = {}  # callback query id -> its answer
         self._files: dict[str, StoredFile] = {}
         self._flood: tuple[Rate, Rate, float] = (None, None, 1.0)  # per chat, global, burst
@@ -442,14 +445,33 @@ class FakeBotAPI:
             {"type": "chat", "chat_id": scope.get("chat_id")},
         ):
             raise bad_request(f"FakeBotAPI does not implement the command scope {scope}")
-        language = params.get("language_code") or ""
-        if language and not re.fullmatch(r"[a-z]{2}", str(language)):
-            raise bad_request("invalid language code specified")
+        if scope["type"] == "chat" and scope.get("chat_id") not in self._chats:
+            raise bad_request("chat not found")  # a chat that never opened the bot
+        language = self._language(params)
         key = (scope["type"] + (f":{scope['chat_id']}" if "chat_id" in scope else ""), language)
         self._commands.pop(key, None)
         if commands:  # an empty list deletes them, as on Telegram
             self._commands[key] = commands
         return True
+
+    def _language(self, params: Json) -> str:
+        language = str(params.get("language_code") or "")
+        if language and not re.fullmatch(r"[a-z]{2}", language):
+            raise bad_request("invalid language code specified")
+        return language
+
+    def _describe(self, params: Json, kind: str, limit: int) -> bool:
+        text = str(params.get(kind) or "")
+        if len(text) > limit:
+            raise bad_request(f"{kind.upper()}_INVALID")  # Telegram's word for too long
+        self._descriptions[(kind, self._language(params))] = text
+        return True
+
+    def _setMyDescription(self, params: Json) -> bool:
+        return self._describe(params, "description", 512)
+
+    def _setMyShortDescription(self, params: Json) -> bool:
+        return self._describe(params, "short_description", 120)
 
     def _sendMessage(self, params: Json) -> Json:
         text, entities = self._formatted(params, "text")
@@ -879,6 +901,12 @@ class FakeBotAPI:
         """The command list set for a language and a scope (``"default"`` or ``"chat:ID"``)."""
         with self._lock:
             return copy.deepcopy(self._commands.get((scope, language_code), []))
+
+    def description(self, language_code: str = "", *, short: bool = False) -> str:
+        """The bot's description (or short description) set for a language ("" : default)."""
+        kind = "short_description" if short else "description"
+        with self._lock:
+            return self._descriptions.get((kind, language_code), "")
 
     def file(self, file_id: str) -> StoredFile:
         """A file the bot uploaded (or a user sent), with its bytes."""

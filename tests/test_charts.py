@@ -80,15 +80,26 @@ def test_the_bot_starts_without_loading_matplotlib() -> None:
     assert result.stdout.split() == ["True", "False"]
 
 
-def test_stats_chart_writes_a_png_and_prints_the_report(tmp_path: Path) -> None:
-    result = essaybot("stats", "--chart", "out.png", cwd=tmp_path)
+def empty_database(build: Build) -> str:
+    """A database the bot created, with nobody in it yet."""
+    services = build(on_disk=True)
+    services.close()
+    return services.config.database
+
+
+def test_stats_chart_writes_a_png_and_prints_the_report(build: Build, tmp_path: Path) -> None:
+    database = empty_database(build)
+    result = essaybot("stats", "--database", database, "--chart", "out.png", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Lettori: 0" in result.stdout
     assert png_size((tmp_path / "out.png").read_bytes()) == (1200, 900)
 
 
-def test_a_chart_that_cannot_be_written_is_one_clear_line(tmp_path: Path) -> None:
-    result = essaybot("stats", "--chart", str(tmp_path), cwd=tmp_path)
+def test_a_chart_that_cannot_be_written_is_one_clear_line(build: Build, tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder.png"
+    folder.mkdir()
+    database = empty_database(build)
+    result = essaybot("stats", "--database", database, "--chart", str(folder), cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("essaybot: cannot write")

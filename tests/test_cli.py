@@ -196,7 +196,37 @@ def test_a_database_that_cannot_be_opened_is_one_clear_line(tmp_path: Path, wher
     result = essaybot("stats", cwd=tmp_path, env={"ESSAYBOT_DATABASE": where})
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith("essaybot: cannot open the database")
+    assert result.stderr.startswith(
+        ("essaybot: cannot open the database", "essaybot: there is no database at")
+    )
+
+
+@pytest.mark.parametrize("command", [["stats"], ["export"], ["bank", "export"], ["doctor"]])
+def test_the_authors_tools_run_from_the_wrong_folder_say_there_is_no_database(
+    tmp_path: Path, command: list[str]
+) -> None:
+    result = essaybot(*command, cwd=tmp_path, env={"ESSAYBOT_DATABASE": ""})
+    said = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "essaybot.sqlite3" in said and "ESSAYBOT_DATABASE" in said and "--database" in said
+    assert not (tmp_path / "essaybot.sqlite3").exists()  # nothing created
+
+
+def test_stats_and_export_take_database_and_lang_and_export_writes_0600(
+    build: Build, tmp_path: Path
+) -> None:
+    services = build(on_disk=True)
+    answer(services, Reader(1, "Anna", "it"), "depends", "Dipende da chi guida il digitale.")
+    database = services.config.database
+    services.close()
+    stats = essaybot("stats", "--database", database, "--lang", "en", cwd=tmp_path)
+    assert stats.returncode == 0 and stats.stdout.startswith("Statistics")
+    wrong = essaybot("stats", "--database", database, "--chart", "x.jpg", cwd=tmp_path)
+    assert wrong.returncode == 2 and ".png" in wrong.stderr
+    out = tmp_path / "answers.csv"
+    written = essaybot("export", "--database", database, "--output", str(out), cwd=tmp_path)
+    assert written.returncode == 0 and "wrote 1 answers" in written.stdout
+    assert out.stat().st_mode & 0o777 == 0o600
 
 
 def test_content_that_is_not_utf8_is_named_in_one_line(content_copy: Path, tmp_path: Path) -> None:
@@ -207,8 +237,11 @@ def test_content_that_is_not_utf8_is_named_in_one_line(content_copy: Path, tmp_p
     assert "Traceback" not in result.stderr
 
 
-def test_export_to_a_folder_is_one_clear_line(tmp_path: Path) -> None:
-    result = essaybot("export", "--output", str(tmp_path), cwd=tmp_path)
+def test_export_to_a_folder_is_one_clear_line(build: Build, tmp_path: Path) -> None:
+    services = build(on_disk=True)
+    database = services.config.database
+    services.close()
+    result = essaybot("export", "--database", database, "--output", str(tmp_path), cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip().startswith("essaybot: cannot write")
     assert "Traceback" not in result.stderr

@@ -11,7 +11,7 @@ from bot.bootstrap import Services
 from bot.core.events import Command, Outcome, Press, Reader
 
 EXPIRED = "Questo pulsante è scaduto."
-LIST = "n.all.0"
+VIEW = "t.0"  # votes are cast inside an opened answer
 
 
 def reader(n: int) -> Reader:
@@ -19,7 +19,7 @@ def reader(n: int) -> Reader:
 
 
 def vote(
-    services: Services, voter: Reader, answer_id: int, way: str = "up", view: str = LIST
+    services: Services, voter: Reader, answer_id: int, way: str = "up", view: str = VIEW
 ) -> Outcome:
     return say(services, voter, Press(f"vote:{answer_id}:{way}:{view}"))
 
@@ -53,13 +53,17 @@ def answered(services: Services, n: int, stance: str) -> int:
 # --- votes ---------------------------------------------------------------------------------------
 
 
-def test_each_listed_answer_has_agree_and_disagree_with_counts(services: Services) -> None:
+def test_each_listed_answer_shows_its_counts_and_opens_to_its_votes(services: Services) -> None:
     first, second = answered(services, 1, "separate"), answered(services, 2, "integrate")
     listed = say(services, reader(3), Command("answers"))
-    for number in (first, second):
-        assert (f"👍 0 · n. {number}", f"vote:{number}:up:{LIST}") in pairs(listed)
-        assert (f"👎 0 · n. {number}", f"vote:{number}:down:{LIST}") in pairs(listed)
     assert text(listed).count("👍 0 · 👎 0 · 💬 0") == 2
+    rows = listed.replies[0].buttons
+    assert [b.data for b in rows[0]] == [f"thread:{second}:0", f"thread:{first}:0"]
+    assert [b.data for b in rows[1]] == ["lmenu:n:all:0", "tally:all:new"]  # fits a phone
+    for number in (first, second):
+        opened = say(services, reader(3), Press(f"thread:{number}:0"))
+        assert (f"👍 0 · n. {number}", f"vote:{number}:up:{VIEW}") in pairs(opened)
+        assert (f"👎 0 · n. {number}", f"vote:{number}:down:{VIEW}") in pairs(opened)
 
 
 def test_an_agree_is_counted_and_the_list_redrawn_in_place(services: Services) -> None:
@@ -67,7 +71,7 @@ def test_an_agree_is_counted_and_the_list_redrawn_in_place(services: Services) -
     voted = vote(services, reader(2), number)
     assert voted.notice.startswith("👍 Sei d'accordo.")
     assert voted.replies[0].edit
-    assert (f"✅ 👍 1 · n. {number}", f"vote:{number}:up:{LIST}") in pairs(voted)
+    assert (f"✅ 👍 1 · n. {number}", f"vote:{number}:up:{VIEW}") in pairs(voted)
     assert "👍 1 · 👎 0 · 💬 0" in text(voted)
     assert counts(services, number) == (1, 0)
 
@@ -77,7 +81,7 @@ def test_the_same_button_again_takes_the_vote_back(services: Services) -> None:
     vote(services, reader(2), number, "down")
     again = vote(services, reader(2), number, "down")
     assert again.notice == "Voto ritirato."
-    assert (f"👎 0 · n. {number}", f"vote:{number}:down:{LIST}") in pairs(again)
+    assert (f"👎 0 · n. {number}", f"vote:{number}:down:{VIEW}") in pairs(again)
     assert counts(services, number) == (0, 0)
 
 
@@ -87,7 +91,7 @@ def test_a_vote_can_be_changed_and_each_reader_counts_once(services: Services) -
     vote(services, reader(3), number, "up")
     changed = vote(services, reader(2), number, "down")
     assert changed.notice.startswith("👎 Non sei d'accordo.")
-    assert (f"✅ 👎 1 · n. {number}", f"vote:{number}:down:{LIST}") in pairs(changed)
+    assert (f"✅ 👎 1 · n. {number}", f"vote:{number}:down:{VIEW}") in pairs(changed)
     assert counts(services, number) == (1, 1)
 
 
@@ -147,9 +151,8 @@ def test_a_vote_keeps_the_order_filter_and_page_it_was_cast_under(services: Serv
     voted = vote(services, reader(9), ids[0], view="a.integrate.1")
     assert voted.replies[0].edit
     assert "prima quelle su cui concordano tutte le parti, pagina 2/2" in text(voted)
-    assert ("• Integrati", "list:a:integrate:0") in pairs(voted)
+    assert "lmenu:a:integrate:1" in datas(voted)
     assert shown(voted) == [ids[2], ids[1]]  # the voted one rose to page 1 (more votes)
-    assert f"vote:{ids[1]}:up:a.integrate.1" in datas(voted)
 
 
 def test_one_answer_opens_with_its_counts_and_votes(services: Services) -> None:
@@ -196,8 +199,11 @@ def test_answers_both_sides_agree_with_come_first(services: Services) -> None:
     assert shown(agreed) == [both, one_side, untouched]
     assert agreed.replies[0].edit
     assert "prima quelle su cui concordano tutte le parti" in text(agreed)
-    assert ("• 🤝 Condivise da tutti", "list:a:all:0") in pairs(agreed)
-    assert ("🆕 Recenti", "list:n:all:0") in pairs(agreed)
+    menu = say(services, reader(5), Press("lmenu:a:all:0"))  # sort / filter, in place
+    assert menu.replies[0].keyboard_only
+    assert ("• 🤝 Condivise da tutti", "list:a:all:0") in pairs(menu)
+    assert ("🆕 Recenti", "list:n:all:0") in pairs(menu)
+    assert ("⬅️ Indietro", "list:a:all:0") in pairs(menu)
 
 
 @pytest.mark.parametrize("stance", ["separate", "integrate", "depends"])
@@ -207,11 +213,13 @@ def test_a_stance_filter_shows_only_that_stances_answers(services: Services, sta
     assert shown(filtered) == [ids[stance]]
     assert filtered.replies[0].edit
     assert "(1)" in text(filtered)
-    assert [label for label, data in pairs(filtered) if label.startswith("•")] == [
+    menu = say(services, reader(9), Press(f"lmenu:n:{stance}:0"))
+    names = dict(separate="Tenerli separati", integrate="Integrarli", depends="Dipende")
+    assert [label for label, data in pairs(menu) if label.startswith("•")] == [
         "• 🆕 Recenti",
-        f"• {dict(separate='Separati', integrate='Integrati', depends='Dipende')[stance]}",
+        f"• {names[stance]}",  # named as the stances are
     ]
-    assert f"list:a:{stance}:0" in datas(filtered)
+    assert f"list:a:{stance}:0" in datas(menu)
 
 
 def test_a_stance_with_no_answers_says_so(services: Services) -> None:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import sqlite3
+import subprocess
+import sys
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
-from conftest import TOKEN
+from conftest import TOKEN, Build
 from fake_telegram import FakeBotAPI
 from helpers import answer, essaybot
 
@@ -327,3 +331,39 @@ def test_backup_of_a_file_that_is_not_a_database_says_so_and_leaves_no_copy(
     assert result.returncode == 1
     assert result.stderr == "essaybot: cannot back up 'notes.txt': file is not a database\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="needs root to act as another user (setpriv)",
+)
+def test_doctor_tells_an_unreadable_or_read_only_database_from_a_damaged_one(
+    build: Build,
+) -> None:
+    folder = Path(tempfile.mkdtemp(dir="/tmp"))
+    try:
+        folder.chmod(0o755)
+        services = build(on_disk=True)
+        database = folder / "bot.sqlite3"
+        services.close()  # its write-ahead log folded into the file
+        shutil.copy(services.config.database, database)
+
+        def as_nobody(*args: str) -> subprocess.CompletedProcess[str]:
+            nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+            command = [*nobody, sys.executable, "-m", "bot", *args, "--database", str(database)]
+            return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+        def doctor_as_nobody() -> str:
+            lines = as_nobody("doctor").stdout.splitlines()
+            return next(line for line in lines if "database" in line)
+
+        database.chmod(0o600)
+        unreadable = doctor_as_nobody()
+        assert "cannot be read by this user" in unreadable and "do not restore it" in unreadable
+        database.chmod(0o644)
+        read_only = doctor_as_nobody()
+        assert "is fine but read-only for this user" in read_only
+        stats = as_nobody("stats")
+        assert stats.returncode == 0 and stats.stdout.startswith("Statistiche")
+    finally:
+        shutil.rmtree(folder)

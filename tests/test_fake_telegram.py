@@ -369,6 +369,10 @@ async def test_fail_next_fails_the_next_call(fake: FakeBotAPI, bot: Bot) -> None
 
 async def test_commands_are_validated_and_stored(fake: FakeBotAPI, bot: Bot) -> None:
     assert await bot.set_my_commands([("start", "Inizia"), ("aiuto", "Aiuto")], language_code="it")
+    with pytest.raises(BadRequest, match="Chat not found"):  # 42 never opened the bot
+        await bot.set_my_commands([("admin", "Gestisci")], scope=BotCommandScopeChat(42))
+    fake.expect_rejection()
+    fake.open_private_chat(fake.user(42))
     assert await bot.set_my_commands([("admin", "Gestisci")], scope=BotCommandScopeChat(42))
     for commands, language, error in [
         ([("Start Now", "Inizia")], None, "BOT_COMMAND_INVALID"),

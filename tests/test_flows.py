@@ -6,6 +6,7 @@ from __future__ import annotations
 from helpers import answer, datas, held, reply, say, text
 
 from bot.bootstrap import Services
+from bot.content.markup import to_plain
 from bot.core.events import Command, Press, Reader, Text
 
 PAUSED = "La tua risposta (Integrarli) è a metà"
@@ -90,3 +91,28 @@ def test_a_reply_half_way_waits_too_and_resumes_with_its_prompt(
 def test_no_reminder_when_nothing_waits(services: Services, anna: Reader) -> None:
     assert "a metà" not in text(say(services, anna, Command("help")))
     assert "resume" not in datas(say(services, anna, Command("help")))
+
+
+def test_privacy_says_what_is_kept_and_why_and_points_to_mydata_and_forget(
+    services: Services, anna: Reader
+) -> None:
+    said = text(say(services, anna, Command("privacy")))
+    assert "Cosa tengo di te, e perché" in said
+    assert "/mydata" in said and "/forget" in said
+
+
+def test_a_returning_reader_s_start_says_where_they_stopped(
+    services: Services, anna: Reader
+) -> None:
+    assert "Bentornato" not in text(say(services, anna, Command("start")))  # a first visit
+    say(services, anna, Command("story", "3"))
+    again = text(say(services, anna, Command("start")))
+    assert "Bentornato: eri arrivato alla parte 3 di 7" in again
+    answer(services, anna, "depends", "Dipende, come sempre.")
+    assert "hai già risposto" in text(say(services, anna, Command("start")))
+
+
+def test_the_bots_descriptions_fit_telegrams_limits(services: Services) -> None:
+    for lang in services.content.languages:
+        assert len(to_plain(services.content.say("bot_description", lang))) <= 512
+        assert len(to_plain(services.content.say("bot_short_description", lang))) <= 120

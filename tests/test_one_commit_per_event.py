@@ -84,9 +84,11 @@ def test_the_ten_minute_window_of_the_rate_limit_expires(build: Build, anna: Rea
     for number in range(3):
         answer(services, anna, "depends", f"Risposta numero {number}.")
         clock.advance(minutes=1)
-    refused = answer(services, anna, "depends", "La quarta, troppo presto.")
-    assert "Hai già inviato 3 risposte" in text(refused)
+    refused = say(services, anna, Press("stance:depends"))  # told before writing
+    assert "Hai già inviato 3 tra risposte e repliche" in text(refused)
+    assert "tra 7 min" in text(refused)  # when the first answer, 3 minutes old, leaves it
     clock.advance(minutes=7, seconds=1)  # the first answer is now over 10 minutes old
+    say(services, anna, Press("stance:depends"))
     accepted = say(services, anna, Text("La quarta, troppo presto."))
     assert "Grazie Anna" in text(accepted)
     saved = services.store.answers.of_reader(anna.user_id)

@@ -133,10 +133,50 @@ async def test_english_readers_get_english_and_the_menu_is_registered_in_both_la
         "forget",
         "cancel",
         "start",
+        "privacy",
     ]
     assert fake.commands("en")[0]["description"] == "Read the essay, one part at a time"
     assert fake.commands()[0]["description"] == "Read the essay, one part at a time"  # others
     assert fake.commands("it")[0]["description"] == "Leggi il saggio, una parte alla volta"
+
+
+async def test_the_bot_introduces_itself_before_start_in_each_language(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    assert "una parte alla volta" in fake.description("it")
+    assert "one part at a time" in fake.description("en") == fake.description()
+    assert 0 < len(fake.description("it", short=True)) <= 120
+    assert "Marketing and IT" in fake.description("en", short=True)
+
+
+async def test_an_admin_who_opens_the_bot_after_it_started_gets_the_admin_menu_in_their_language(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    assert fake.commands(scope="chat:42") == []  # never wrote: Telegram would refuse the chat
+    author = fake.user(42, "Autore", "it")
+    fake.send_text(author, "/help")
+    helped = await fake.await_reply(42)
+    assert "/pending" in helped["text"] and "/unanswered" in helped["text"]  # /help lists them
+    assert "/lang" in helped["text"] and "/notify" in helped["text"]
+    await fake.await_until(lambda: fake.commands(scope="chat:42"))
+    menu = fake.commands(scope="chat:42")
+    assert "pending" in [c["command"] for c in menu]
+    assert "Autore: risposte in attesa di approvazione" in [c["description"] for c in menu]
+    fake.send_text(author, "/lang en")
+    await fake.await_reply(42)
+    await fake.await_until(
+        lambda: (
+            "Author: answers awaiting approval"
+            in [c["description"] for c in fake.commands(scope="chat:42")]
+        )
+    )
+
+
+async def test_a_reader_gets_no_admin_commands_in_help(fake: FakeBotAPI, bot: Services) -> None:
+    anna = fake.user(1001, "Anna", "it")
+    fake.send_text(anna, "/help")
+    helped = (await fake.await_reply(1001))["text"]
+    assert "/privacy" in helped and "/pending" not in helped and "/unban" not in helped
 
 
 async def test_in_a_group_the_bot_answers_only_start_with_a_private_link(
@@ -225,11 +265,15 @@ async def test_an_ex_admin_loses_the_admin_menu_at_the_next_start(
     from bot.config import Config
 
     database = str(Path(str(tmp_path)) / "menus.sqlite3")
+    author = fake.user(42, "Autore", "it")
     for admins, expected in ((frozenset({42}), True), (frozenset(), False)):
         config = Config(token=TOKEN, api_url=fake.base_url, database=database, admin_ids=admins)
         services = bootstrap(config, content)  # type: ignore[arg-type]
         async with polling(services):
-            pass
+            if admins:  # the admin writes: the admins' menu comes
+                fake.send_text(author, "/start")
+                await fake.await_reply(42)
+                await fake.await_until(lambda: fake.commands("", "chat:42"))
         services.close()
         admin_menu = [c["command"] for c in fake.commands("", "chat:42")]
         assert ("pending" in admin_menu) is expected, admin_menu

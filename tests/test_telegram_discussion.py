@@ -21,13 +21,15 @@ def author_chat(fake: FakeBotAPI) -> dict[str, Any]:
 
 
 async def vote(fake: FakeBotAPI, user: dict[str, Any], answer_id: int, way: str) -> dict:
-    """/answers, then agree ("up") or disagree ("down") with answer ``answer_id``: returns the
-    list message as the press left it."""
+    """/answers, open answer ``answer_id``, then agree ("up") or disagree ("down") with it:
+    returns the opened answer's message as the press left it."""
     fake.send_text(user, "/answers")
     listing = await fake.await_reply(user["id"])
-    data = next(d for _, d in buttons(listing) if d.startswith(f"vote:{answer_id}:{way}:"))
-    await press(fake, user, listing["message_id"], data)
-    return fake.message(user["id"], listing["message_id"])
+    await press(fake, user, listing["message_id"], f"thread:{answer_id}:0")
+    opened = fake.last_sent(user["id"])
+    data = next(d for _, d in buttons(opened) if d.startswith(f"vote:{answer_id}:{way}:"))
+    await press(fake, user, opened["message_id"], data)
+    return fake.message(user["id"], opened["message_id"])
 
 
 def news(fake: FakeBotAPI, user_id: int, words: str) -> list[str]:
@@ -55,7 +57,7 @@ async def test_readers_agree_across_sides_the_author_replies_and_the_writer_hear
 
     agreed = await vote(fake, ben, 1, "up")  # a reader of the other side agrees with Anna
     assert "👍 1 · 👎 0" in agreed["text"]
-    own = fake.press_button(ben, agreed["message_id"], "vote:2:up:n.all.0")
+    own = fake.press_button(ben, agreed["message_id"], "vote:2:up:t.0")
     await fake.await_until(lambda: own in fake.callback_answers)
     assert "tua" in fake.callback_answers[own]["text"]
     await vote(fake, dan, 1, "up")  # and one of her own side

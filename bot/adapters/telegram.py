@@ -50,7 +50,7 @@ from bot.adapters.flow_control import (
 from bot.adapters.heartbeat import beat
 from bot.adapters.incidents import incident_of, tell_admins_directly
 from bot.adapters.journaled import JournaledQueue
-from bot.adapters.menus import register_menus
+from bot.adapters.menus import follow_admin, introduce, register_menus
 from bot.adapters.shown import Shown, edit, send
 from bot.adapters.updates import event_of, reader_of
 from bot.adapters.webhook_guard import install as install_webhook_guard
@@ -85,6 +85,8 @@ class BotData:
         self.heartbeat_task: asyncio.Task[None] | None = None
         self.queue: JournaledQueue | None = None
         self.shown = Shown()
+        #: the admins who have the admins' menu, and in which language
+        self.admin_menus: dict[int, str] = {}
 
 
 class EssayContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]):
@@ -120,6 +122,11 @@ async def handle(update: Update, context: EssayContext, event: Event) -> None:
     if outcome.posted and context.bot_data.courier is not None:
         context.bot_data.courier.wake()
     await render(context, chat.id, update.callback_query, outcome)
+    if dialogue.is_admin(reader):  # the admins' menu, in their language, once they write
+        lang, given = dialogue.speaking(reader).lang, context.bot_data.admin_menus
+        await follow_admin(
+            context.bot, dialogue.content, reader.user_id, lang, given, dialogue.menus_given
+        )
 
 
 async def render(
@@ -299,10 +306,18 @@ async def on_startup(application: EssayApp) -> None:
     """Once connected: register the command menus, per language, and the admins' own."""
     dialogue, config = application.bot_data.dialogue, application.bot_data.config
     assert dialogue is not None and config is not None
-    former = dialogue.former_admins()
-    given = await register_menus(application.bot, dialogue.content, config.admin_ids, former)
-    dialogue.menus_given(given)
     data = application.bot_data
+    former = dialogue.former_admins()
+    await introduce(application.bot, dialogue.content)
+
+    def lang_of(admin: int) -> str | None:
+        return dialogue.speaking(Reader(admin)).lang if dialogue.has_met(admin) else None
+
+    menus = await register_menus(
+        application.bot, dialogue.content, config.admin_ids, former, lang_of
+    )
+    data.admin_menus = {admin: lang for admin, lang in menus.items() if lang}
+    dialogue.menus_given(set(menus))
     dialogue.outbox.reconcile()  # before the courier: what the last run left in flight
     if data.queue is not None:
         data.queue.replay(application.bot)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.content.catalog import Content
-from bot.content.markup import Markup, to_plain
+from bot.content.markup import Markup, escape, to_plain
 from bot.core import registry
 from bot.core.answering import Answering
 from bot.core.asking import Asking, Lookup
@@ -164,6 +164,10 @@ class Dialogue:
         """Readers who were given the admins' menu and are admins no longer."""
         return self.store.admin_menus() - set(self.admins)
 
+    def has_met(self, user_id: int) -> bool:
+        """Whether the person ever wrote to the bot (so Telegram lets it reach their chat)."""
+        return self.store.readers.get(user_id) is not None
+
     def menus_given(self, user_ids: set[int]) -> None:
         """Remember who has the admins' menu now."""
         self.store.set_admin_menus(user_ids)
@@ -304,7 +308,21 @@ class Dialogue:
             (turn.button("button_read", "read"), turn.button("button_topics", "topics")),
             (turn.button("button_answer", "answer"),),
         )
+        back = self._where(turn)
+        if back is not None:  # a returning reader hears where they stopped
+            text = Markup(f"{text}\n\n{back}")
         return Outcome((Reply(text, buttons),))
+
+    def _where(self, turn: Turn) -> Markup | None:
+        """Where a returning reader stopped reading, and whether they answered."""
+        stored = self.store.readers.get(turn.reader.user_id)
+        part = self.content.essay.part_by_id(stored.part_id) if stored and stored.part_id else None
+        if part is None:
+            return None
+        total = self.content.essay.total
+        answered = self.store.answers.of_reader(turn.reader.user_id) is not None
+        key = "welcome_back_answered" if answered else "welcome_back"
+        return turn.say(key, number=part.number, total=total)
 
     @command("lang", menu=8, argument=True)
     def lang(self, turn: Turn, argument: str = "") -> Outcome:
@@ -333,5 +351,10 @@ class Dialogue:
 
     @command("help", menu=6)
     def help(self, turn: Turn, argument: str) -> Outcome:
-        """What the bot can do."""
-        return turn.reply("help", title=self.content.essay.title_in(turn.lang))
+        """What the bot can do: every command the person may use (an admin's too)."""
+        admin = self.is_admin(turn.reader)
+        names = registry.listed(admin=admin)
+        lines = [f"/{name}: {self.content.commands[name][turn.lang]}" for name in names]
+        commands = Markup(escape("\n".join(lines)))
+        title = self.content.essay.title_in(turn.lang)
+        return turn.reply("help", title=title, commands=commands)

@@ -57,6 +57,15 @@ class Discussion:
             return turn.notice("notice_expired")
         return self.page(turn, order, stance, int(page), edit=True)
 
+    @action("lmenu", "order", "stance", "page")
+    def sort_menu(self, turn: Turn, order: str, stance: str, page: str) -> Outcome:
+        """ "Sort / filter" under the list: the orders and the stances in place of its buttons."""
+        if order not in ORDERS or stance not in FILTERS or not _page(page):
+            return turn.notice("notice_expired")
+        back = (turn.button("button_back", "list", order, stance, page),)
+        rows = (*self._order_rows(turn, order, stance), back)
+        return Outcome((Reply(Markup(""), rows, edit=True, keyboard_only=True),))
+
     def page(
         self, turn: Turn, order: str, stance: str, page: int, *, edit: bool = False
     ) -> Outcome:
@@ -71,7 +80,6 @@ class Discussion:
         pages = math.ceil(len(ids) / PAGE_SIZE)
         page = min(max(page, 0), pages - 1)
         shown = self.answers.by_ids(ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
-        view = f"{order}.{stance}.{page}"
         title = turn.say(
             "answers_title_view",
             total=len(ids),
@@ -79,30 +87,27 @@ class Discussion:
             pages=pages,
             order=turn.say(f"order_{order}"),
         )
-        items, rows = self._items(turn, shown, view)
-        arrows: list[Button] = []
+        items, opens = self._items(turn, shown)
+        # a phone's keyboard: one row opening each answer (its votes and replies are inside),
+        # one row with ◀, sort / filter, the tally, ▶
+        nav: list[Button] = []
         if page > 0:
-            arrows.append(turn.button("button_previous", "list", order, stance, str(page - 1)))
+            nav.append(turn.button("button_previous", "list", order, stance, str(page - 1)))
+        nav.append(turn.button("button_sort", "lmenu", order, stance, str(page)))
+        nav.append(turn.button("button_tally_short", "tally", "all", "new"))
         if page < pages - 1:
-            arrows.append(turn.button("button_next", "list", order, stance, str(page + 1)))
-        rows += self._order_rows(turn, order, stance)
-        rows += ((tuple(arrows),) if arrows else ()) + (
-            (turn.button("button_tally", "tally", "all", "new"),),
-        )
+            nav.append(turn.button("button_next", "list", order, stance, str(page + 1)))
+        rows = (opens, tuple(nav))
         return Outcome((Reply(Markup("\n\n".join([title, *items])), rows, edit=edit),))
 
-    def _items(
-        self, turn: Turn, answers: list[Answer], view: str
-    ) -> tuple[list[Markup], tuple[tuple[Button, ...], ...]]:
-        """Each answer with its counts, and under the list its buttons: agree, disagree (not
-        on one's own), replies."""
+    def _items(self, turn: Turn, answers: list[Answer]) -> tuple[list[Markup], tuple[Button, ...]]:
+        """Each answer with its counts, and a button opening each."""
         ids = [a.id for a in answers]
         standings = self.store.votes.standings(ids)
         replies = self.store.replies.counts(ids)
         finished = self.answers.finished([a.user_id for a in answers], self.parts)
-        mine = self.store.votes.mine(turn.reader.user_id, ids)
         items: list[Markup] = []
-        rows: list[tuple[Button, ...]] = []
+        opens: list[Button] = []
         for a in answers:
             standing = standings.get(a.id, Standing())
             items.append(
@@ -115,12 +120,8 @@ class Discussion:
                     finished=a.user_id in finished,
                 )
             )
-            thread = turn.button("button_thread", "thread", str(a.id), "0", number=a.id)
-            if a.user_id == turn.reader.user_id:
-                rows.append((thread,))
-            else:
-                rows.append((*vote_buttons(turn, a, standing, mine.get(a.id), view), thread))
-        return items, tuple(rows)
+            opens.append(turn.button("button_open", "thread", str(a.id), "0", number=a.id))
+        return items, tuple(opens)
 
     def _order_rows(self, turn: Turn, order: str, stance: str) -> tuple[tuple[Button, ...], ...]:
         """The order buttons and the stance buttons, the current ones marked."""

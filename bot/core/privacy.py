@@ -1,4 +1,5 @@
-"""The reader's data: /mydata sends all of it, /forget deletes all of it after a confirmation."""
+"""The reader's data: /privacy says what is kept and why, /mydata sends all of it, /forget
+deletes all of it after a confirmation."""
 
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ class Privacy:
         self.content = content
         self.store = store
         self.clock = clock
+
+    @command("privacy", menu=12)
+    def policy(self, turn: Turn, argument: str = "") -> Outcome:
+        """/privacy: what is stored about a reader and why, in a few lines; /mydata, /forget."""
+        return turn.reply("privacy")
 
     @command("mydata", menu=7)
     def mydata(self, turn: Turn, argument: str = "") -> Outcome:

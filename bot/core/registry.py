@@ -80,6 +80,16 @@ def command(
     )
 
 
+def listed(*, admin: bool) -> tuple[str, ...]:
+    """Every command a person may use, for /help: the menu's, then those outside it (such as
+    /unban), the admins' after the readers'."""
+    shown = [c for c in COMMANDS.values() if admin or not c.admin]
+    order = {name: n for n, name in enumerate(menu(admin=admin))}
+    return tuple(
+        c.name for c in sorted(shown, key=lambda c: (c.admin, order.get(c.name, len(order))))
+    )
+
+
 def declared_by(method: object) -> list[ActionSpec | CommandSpec]:
     """The actions and commands ``method`` handles."""
     found: list[ActionSpec | CommandSpec] = getattr(method, "_declares", [])

@@ -14,6 +14,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from bot.model.clock import Clock, stamp, system_clock
@@ -25,20 +26,52 @@ class StoreError(Exception):
     """The database cannot be opened or used; the message is one line a person can act on."""
 
 
+def open_read_only(path: str | Path, **options: Any) -> sqlite3.Connection:
+    """A read-only connection to the existing database file at ``path`` (never creates it).
+    Where this user may not write beside it (a WAL database's ``-shm``), it is read as
+    immutable: as the file stands, which is what a report or a check needs."""
+    uri = Path(path).resolve().as_uri()
+    connection: sqlite3.Connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, **options)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return connection
+    except sqlite3.OperationalError:
+        connection.close()
+    immutable: sqlite3.Connection = sqlite3.connect(
+        f"{uri}?mode=ro&immutable=1", uri=True, **options
+    )
+    return immutable
+
+
 class Database:
     """One SQLite connection, used from one thread at a time. WAL with ``synchronous=NORMAL``:
     every commit survives the process being killed; one that holds what a reader wrote (see
     :meth:`durable`) is also synced to the disk, as ``synchronous=FULL`` would, so it survives
     a power cut too, while page turns and questions do not wait for the disk."""
 
-    def __init__(self, path: str, clock: Clock = system_clock) -> None:
+    def __init__(self, path: str, clock: Clock = system_clock, *, read_only: bool = False) -> None:
+        """``read_only``: open an existing file only to read it (the author's reports), never
+        creating it nor writing to it."""
         self.owed_checkpoint = False  # a checkpoint held up by another connection
         self.path = path
         self.clock = clock
+        self.read_only = read_only
         try:
-            self.connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            if read_only:
+                if not os.path.isfile(path):
+                    raise StoreError(
+                        f"there is no database at {path!r}: set ESSAYBOT_DATABASE or pass"
+                        " --database (essaybot run creates it)"
+                    )
+                self.connection = open_read_only(
+                    path, check_same_thread=False, isolation_level=None
+                )
+            else:
+                self.connection = sqlite3.connect(
+                    path, check_same_thread=False, isolation_level=None
+                )
             self.connection.row_factory = sqlite3.Row
-            if path != ":memory:":
+            if path != ":memory:" and not read_only:
                 self.connection.execute("PRAGMA journal_mode=WAL")
             pragmas = ("synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000")
             for pragma in (*pragmas, "secure_delete=ON"):

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from bot.model.checks import Check
+from bot.storage.database import open_read_only
 from bot.storage.migrations import MIGRATIONS
 
 #: Milliseconds a read waits for a writer holding a lock it needs (a checkpoint, say).
@@ -25,7 +26,7 @@ class BackupError(Exception):
 
 def _read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection to the database file at ``path`` (never creates it)."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    connection = open_read_only(path)
     connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT}")
     return connection
 
@@ -98,7 +99,14 @@ def check_database(database: str) -> Check:
         what = "is not a file" if file.exists() else "does not exist"
         return Check.fail(
             "database",
-            f"{database} {what}: check ESSAYBOT_DATABASE (essaybot run creates the file)",
+            f"{database} {what}: check ESSAYBOT_DATABASE or --database (essaybot run creates"
+            " the file)",
+        )
+    if not os.access(file, os.R_OK):  # the file is fine: this user may not read it
+        return Check.fail(
+            "database",
+            f"{database} cannot be read by this user (permissions, owner {_owner(file)}): run"
+            " as the bot's user, or fix the permissions; do not restore it, it is not damaged",
         )
     try:
         connection = _read_only(file)
@@ -124,7 +132,23 @@ def check_database(database: str) -> Check:
         return Check.fail(
             "database", f"{database} cannot be read as SQLite ({error}): restore it from a backup"
         )
-    return _migrations_check(database, file, applied)
+    checked = _migrations_check(database, file, applied)
+    writable = os.access(file, os.W_OK) and os.access(file.parent, os.W_OK)
+    if not checked.failed and not writable:  # the bot must write it (and its -wal beside it)
+        return Check.fail(
+            "database",
+            f"{database} is fine but read-only for this user (the file or its folder): the bot"
+            " needs to write it; stats and export can read it as it is",
+        )
+    return checked
+
+
+def _owner(file: Path) -> str:
+    """The file's owner, by name when the system knows it."""
+    try:
+        return file.owner()
+    except (KeyError, NotImplementedError, OSError):
+        return f"uid {file.stat().st_uid}"
 
 
 def _migrations_check(database: str, file: Path, applied: list[str]) -> Check:

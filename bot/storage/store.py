@@ -21,7 +21,7 @@ from bot.storage import statistics
 from bot.storage.answers import AnswerStore
 from bot.storage.database import Database, StoreError
 from bot.storage.journal import UpdateJournal
-from bot.storage.migrations import migrate
+from bot.storage.migrations import MIGRATIONS, migrate
 from bot.storage.notices import NoticeStore
 from bot.storage.outbox import OutboxStore
 from bot.storage.questions import QuestionStore
@@ -36,10 +36,14 @@ Export = tuple[list[dict[str, object]], list[dict[str, object]]]
 class Store:
     """The bot's SQLite database."""
 
-    def __init__(self, path: str, clock: Clock = system_clock) -> None:
-        self.db = Database(path, clock)
+    def __init__(self, path: str, clock: Clock = system_clock, *, read_only: bool = False) -> None:
+        """``read_only``: the author's reports read an existing database as it is."""
+        self.db = Database(path, clock, read_only=read_only)
         try:
-            migrate(self.db)
+            if read_only:
+                self._check_current(path)
+            else:
+                migrate(self.db)
         except sqlite3.Error as error:
             self.db.close()
             raise StoreError(
@@ -54,6 +58,19 @@ class Store:
         self.replies = ReplyStore(self.db)
         self.notices = NoticeStore(self.db)
         self.journal = UpdateJournal(self.db)
+
+    def _check_current(self, path: str) -> None:
+        """A database read as it is must have every migration this code knows."""
+        rows = self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_migrations'"
+        ).fetchall()
+        done = {r[0] for r in self.db.execute("SELECT name FROM _migrations")} if rows else set()
+        if missing := [name for name, _ in MIGRATIONS if name not in done]:
+            self.db.close()
+            raise StoreError(
+                f"the database {path!r} lacks {len(missing)} migration(s): start the bot once"
+                " (essaybot run applies them), then run this again"
+            )
 
     def close(self) -> None:
         self.db.close()
