@@ -36,10 +36,16 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--listen", metavar="ADDR", help="the webhook server's address (127.0.0.1)")
     run.add_argument("--port", type=int, metavar="N", help="the webhook server's port (8443)")
     console = commands.add_parser("console", help="chat with the bot in this terminal")
-    console.add_argument("--lang", default="it", help="the reader's language (default: it)")
+    console.add_argument(
+        "--lang", default="it", choices=["it", "en"], help="the reader's language (default: it)"
+    )
     console.add_argument("--name", default="", help="the reader's first name")
     console.add_argument(
-        "--user-id", type=int, default=0, help="the reader's id in the database (default: 0)"
+        "--user-id",
+        type=int,
+        default=0,
+        help="the reader's id in the database (default: 0); an id in ESSAYBOT_ADMIN_IDS gives"
+        " the author's side (/pending, /stats, the cards)",
     )
     ask = commands.add_parser("ask", help="show what the bot answers to questions")
     ask.add_argument("question", nargs="*", help="questions (default: one per line on stdin)")

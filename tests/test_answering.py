@@ -345,7 +345,7 @@ def test_stats_show_readers_funnel_stances_topics_and_unanswered_questions(
     say(moderated, ben, Text("ricetta della carbonara"))
     answer(moderated, anna, "depends", "Dipende dal settore.")
     report = text(say(moderated, author, Command("stats")))
-    assert "Lettori: 3" in report
+    assert "Lettori: 2" in report  # the author, who asked for the report, is not a reader
     assert "parte 1: 2" in report and "parte 3: 1" in report and "parte 4: 0" in report
     assert "Dipende: 1 (100%)" in report
     assert "Il CDO: 1" in report

@@ -75,7 +75,8 @@ def test_the_story_resumes_where_the_reader_left_off(services: Services, anna: R
 def test_a_part_out_of_range_gets_a_clear_message(services: Services, anna: Reader) -> None:
     outcome = say(services, anna, Command("story", "9"))
     assert to_plain(outcome.replies[0].text) == (
-        "Il saggio ha 7 parti: la parte 9 non c'è. Prova con /story 1."
+        "Il saggio ha 7 parti: la parte 9 non c'è."
+        " Prova con /story 1, o con /story 7 per l'ultima."
     )
     assert "1/7" in to_plain(say(services, anna, Command("story")).replies[0].text)
 

@@ -5,7 +5,7 @@ changing how one is shown cannot flood the admins."""
 from __future__ import annotations
 
 from conftest import Build
-from helpers import AUTHOR, answer, held, listed, posted, say, text
+from helpers import AUTHOR, Clock, answer, held, listed, posted, say, text
 
 from bot.bootstrap import Services, bootstrap
 from bot.config import Config
@@ -304,14 +304,29 @@ def test_a_banned_readers_words_cannot_be_approved(build: Build) -> None:
     services = build(admins={42}, moderation="pre")
     answer(services, ANNA, "separate", "Parole di chi verrà bloccato.")
     say(services, AUTHOR, Press(card_press(services, "ban")))
-    answer_id = held(services, ANNA).id
-    card = services.dialogue.card_for(answer_id, 42, False)
-    approve = next(
-        b.data for row in card.buttons for b in row if b.data and b.data.startswith("mod:approve")
-    )
-    refused = say(services, AUTHOR, Press(approve))
+    shown = held(services, ANNA)
+    card = services.dialogue.card_for(shown.id, 42, False)
+    assert "chi l'ha scritta è bloccato" in card.text and f"/unban {ANNA.user_id}" in card.text
+    data = [b.data or "" for row in card.buttons for b in row]
+    assert data == ["reply:1"]  # no approve, no hide, no second ban: they no longer apply
+    forged = f"mod:approve:{shown.id}:{shown.revision}-hidden"
+    refused = say(services, AUTHOR, Press(forged))  # an older card's, or a forged, approve
     assert "è bloccato" in (refused.notice or "")
     assert held(services, ANNA).status != "published"
+
+
+def test_a_decided_card_says_what_was_decided_and_keeps_the_other_verdict(
+    build: Build,
+) -> None:
+    clock = Clock()
+    services = build(admins={42}, moderation="pre", clock=clock)
+    answer(services, ANNA, "separate", "Da approvare.")
+    clock.advance(minutes=1)
+    say(services, AUTHOR, Press(card_press(services, "approve")))
+    card = services.dialogue.card_for(held(services, ANNA).id, 42, False)
+    assert card.text.startswith("✅") and "Nuova" not in card.text
+    data = [b.data or "" for row in card.buttons for b in row]
+    assert [d.split(":")[1] for d in data[:2]] == ["hide", "ban"] and data[2] == "reply:1"
 
 
 def test_news_of_an_approval_is_not_told_once_the_answer_was_hidden(build: Build) -> None:

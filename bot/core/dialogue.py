@@ -70,7 +70,7 @@ class Dialogue:
         self.asking = Asking(content, store, understanding, clock)
         self.learning = Learning(content, store, understanding)
         self.discussion = Discussion(content, store, admins)
-        self.moderation = Moderation(content, store)
+        self.moderation = Moderation(content, store, admins)
         self.replies = Replies(content, store, admins=admins, pre_moderation=pre_moderation)
         self.reply_moderation = ReplyModeration(content, store)
         self.notifications = Notifications(store)

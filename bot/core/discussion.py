@@ -172,7 +172,10 @@ class Discussion:
         parts = [head]
         if total:
             first, last = at * REPLIES_PER_PAGE + 1, at * REPLIES_PER_PAGE + len(replies)
-            parts.append(turn.say("replies_title", first=first, last=last, total=total))
+            if first == 1 and last == total:  # all of them on one page: no range to read
+                parts.append(turn.say("replies_title_all", total=total))
+            else:
+                parts.append(turn.say("replies_title", first=first, last=last, total=total))
             parts.extend(response_item(turn, r, excerpt=REPLY_EXCERPT) for r in replies)
         rows: list[tuple[Button, ...]] = []
         view = f"t.{at}"

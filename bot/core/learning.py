@@ -10,7 +10,7 @@ from __future__ import annotations
 from rapidfuzz import fuzz, process
 
 from bot.content.catalog import ASPECTS, Content, Topic
-from bot.content.markup import Markup, to_plain
+from bot.content.markup import Markup
 from bot.core.events import Outcome, Reply
 from bot.core.notify import reader_turn, tell
 from bot.core.registry import action, command
@@ -73,7 +73,8 @@ class Learning:
         groups = group(self.questions.unanswered(RECENT))
         if not groups:
             return turn.reply("unanswered_empty")
-        title = Reply(turn.say("unanswered_title", groups=len(groups), shown=MAX_GROUPS))
+        more = turn.say("unanswered_shown", shown=MAX_GROUPS) if len(groups) > MAX_GROUPS else ""
+        title = Reply(turn.say("unanswered_title", groups=len(groups), shown=more))
         # each group is a card, sent anew below and drawn again if a reader /forgets: no copy
         # of a forgotten question stays in the admin's chat
         here = turn.reader.user_id
@@ -174,7 +175,7 @@ class Learning:
             if a in topic.aspects
         )
         asking = Markup(f"{done}\n{turn.say('teach_aspect')}") if aspects else done
-        return Outcome((Reply(asking, aspects, edit=True),), notice=to_plain(done))
+        return Outcome((Reply(asking, aspects, edit=True),), notice="✓")
 
     @action("teach_aspect", "question_id", "aspect", admin=True)
     def teach_aspect(self, turn: Turn, question_id: str, aspect: str) -> Outcome:
@@ -190,7 +191,7 @@ class Learning:
         self.understanding.learn_aspect(found[0].text, aspect)
         name, label = topic.texts[turn.lang].name, turn.say(f"aspect_{aspect}")
         done = turn.say("notice_taught_aspect", name=name, label=label)
-        return Outcome((Reply(done, edit=True),), notice=to_plain(done))
+        return Outcome((Reply(done, edit=True),), notice="✓")
 
     def _hear_back(self, question: Question, topic: Topic) -> bool:
         """The reader hears that their question finally has an answer (a notice, bundled with
@@ -211,4 +212,4 @@ class Learning:
         self.understanding.learn([(OUT, first.text)])
         self.questions.resolve([q.id for q in members], UNCOVERED)
         done = turn.say("notice_uncovered", count=len(members))
-        return Outcome((Reply(done, edit=True),), notice=to_plain(done))
+        return Outcome((Reply(done, edit=True),), notice="✓")

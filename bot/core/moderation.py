@@ -31,10 +31,14 @@ from bot.storage.store import Store
 class Moderation:
     """Verdicts, /pending, /stats and /export."""
 
-    def __init__(self, content: Content, store: Store) -> None:
+    def __init__(
+        self, content: Content, store: Store, admins: frozenset[int] = frozenset()
+    ) -> None:
+        """``admins``: left out of the readers /stats counts (they test the bot, not read it)."""
         self.content = content
         self.store = store
         self.answers = store.answers
+        self.admins = admins
 
     def card_for(self, answer_id: int, chat_id: int, edited: bool) -> Reply:
         """Answer ``answer_id``'s card as it is now, for the admin of ``chat_id``, in their
@@ -44,7 +48,11 @@ class Moderation:
         answer = self.answers.get(answer_id)
         if answer is not None:
             reader = self.store.readers.get(answer.user_id)
-            card = admin_card(turn, answer, reader.first_name if reader else "", edited=edited)
+            name, banned = (
+                reader.first_name if reader else "",
+                self.answers.is_banned(answer.user_id),
+            )
+            card = admin_card(turn, answer, name, edited=edited, banned=banned)
             return Reply(card.text, card.buttons, chat_id=chat_id, card=answer_id)
         author = self.answers.author(answer_id)
         key = "card_withdrawn"
@@ -63,7 +71,8 @@ class Moderation:
         if answer is None:
             return None
         reader = self.store.readers.get(answer.user_id)
-        return admin_card(turn, answer, reader.first_name if reader else "")
+        name, banned = reader.first_name if reader else "", self.answers.is_banned(answer.user_id)
+        return admin_card(turn, answer, name, banned=banned)
 
     @action("mod", "verb", "answer_id", "revision", admin=True)
     def verdict(self, turn: Turn, verb: str, answer_id: str, seen: str) -> Outcome:
@@ -180,7 +189,7 @@ class Moderation:
 
     def report(self, turn: Turn) -> Markup:
         """Readers, reading funnel, stances, most asked topics, unanswered questions."""
-        numbers = self.store.stats(self.content.essay.total)
+        numbers = self.store.stats(self.content.essay.total, self.admins)
         none = turn.say("stats_none")
 
         def lines(items: list[Markup]) -> Markup:
@@ -224,7 +233,7 @@ class Moderation:
 
     def chart_data(self, turn: Turn) -> ChartData:
         """The numbers of /stats for the chart, labelled in the admin's language."""
-        numbers = self.store.stats(self.content.essay.total)
+        numbers = self.store.stats(self.content.essay.total, self.admins)
         finished = numbers.tally_finished
         label = {s: to_plain(turn.say(f"stance_{s}")) for s in numbers.tally}
         return ChartData(

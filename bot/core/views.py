@@ -161,10 +161,22 @@ def discussion_rows(
     return tuple(rows)
 
 
-def admin_card(turn: Turn, answer: Answer, author: str, *, edited: bool = False) -> Reply:
-    """An answer as an admin sees it, with approve / hide / ban buttons. The buttons carry the
-    answer's revision, so a card whose answer changed since is refreshed instead of acted on."""
+#: The card's title once an answer was decided.
+DECIDED = {"published": "admin_published_answer", "hidden": "admin_hidden_answer"}
+
+
+def admin_card(
+    turn: Turn, answer: Answer, author: str, *, edited: bool = False, banned: bool = False
+) -> Reply:
+    """An answer as an admin sees it, saying what became of it (awaiting, approved, hidden,
+    its writer banned), with the buttons that still apply: approve / hide, ban (not for a
+    banned writer), reply. The buttons carry the answer's revision and status, so a card whose
+    answer changed since is refreshed instead of acted on."""
     key = "admin_edited_answer" if edited else "admin_new_answer"
+    if banned:
+        key = "admin_banned_answer"
+    elif answer.updated_at != answer.created_at and answer.status in DECIDED and not edited:
+        key = DECIDED[answer.status]  # decided (or changed) since: no longer "new"
     text = turn.say(
         key,
         number=answer.id,
@@ -177,11 +189,11 @@ def admin_card(turn: Turn, answer: Answer, author: str, *, edited: bool = False)
     verdicts = [
         turn.button(f"button_{verb}", "mod", verb, *tag)
         for verb, status in VERDICTS.items()
-        if answer.status != status
+        if answer.status != status and not banned  # a banned writer's words stay hidden
     ]
     rows = (
-        tuple(verdicts),
-        (turn.button("button_ban", "mod", "ban", *tag),),
+        *((tuple(verdicts),) if verdicts else ()),
+        *(() if banned else ((turn.button("button_ban", "mod", "ban", *tag),),)),
         (turn.button("button_reply_as_author", "reply", str(answer.id)),),
     )
     return Reply(text, rows)

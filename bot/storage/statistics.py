@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from bot.model.agreement import Standing
@@ -27,8 +28,9 @@ class Stats:
     minds_by_part: list[tuple[int, int, int]] = field(default_factory=list)
 
 
-def stats(db: Database, parts: int) -> Stats:
-    """Readers, how far they read, answers per stance, most asked topics, unanswered questions."""
+def stats(db: Database, parts: int, admins: Collection[int] = ()) -> Stats:
+    """Readers (not the ``admins``), how far they read, answers per stance, most asked topics,
+    unanswered questions."""
 
     def count(sql: str, *args: object) -> int:
         return int(db.execute(sql, args).fetchone()[0])
@@ -36,7 +38,9 @@ def stats(db: Database, parts: int) -> Stats:
     # one pass over the readers: how many stopped at each part; the funnel sums them up
     stopped = dict.fromkeys(range(parts + 1), 0)
     for part, number in db.execute(
-        "SELECT min(max(furthest_part, 0), ?), COUNT(*) FROM readers GROUP BY 1", (parts,)
+        "SELECT min(max(furthest_part, 0), ?), COUNT(*) FROM readers"
+        " WHERE user_id NOT IN (SELECT value FROM json_each(?)) GROUP BY 1",
+        (parts, json.dumps(sorted(admins))),
     ):
         stopped[int(part)] += int(number)
     readers = sum(stopped.values())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
@@ -91,9 +91,10 @@ class Store:
             for user_id in sorted(user_ids):
                 self.db.execute("INSERT INTO admin_menus (user_id) VALUES (?)", (user_id,))
 
-    def stats(self, parts: int) -> statistics.Stats:
-        """The numbers behind /stats, for an essay of ``parts`` parts."""
-        return statistics.stats(self.db, parts)
+    def stats(self, parts: int, admins: Collection[int] = ()) -> statistics.Stats:
+        """The numbers behind /stats, for an essay of ``parts`` parts (``admins`` are not
+        counted as readers)."""
+        return statistics.stats(self.db, parts, admins)
 
     def export_rows(self, parts: int) -> list[dict[str, object]]:
         """Every answer, whatever its status, as plain rows, with its votes, replies and its
