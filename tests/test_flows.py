@@ -116,3 +116,16 @@ def test_the_bots_descriptions_fit_telegrams_limits(services: Services) -> None:
     for lang in services.content.languages:
         assert len(to_plain(services.content.say("bot_description", lang))) <= 512
         assert len(to_plain(services.content.say("bot_short_description", lang))) <= 120
+
+
+def test_mydata_says_in_words_what_is_kept_before_the_file(
+    services: Services, anna: Reader
+) -> None:
+    say(services, anna, Command("story", "2"))
+    say(services, anna, Text("chi è il CDO?"))
+    answer(services, anna, "depends", "Dipende, come sempre.")
+    (sent,) = say(services, anna, Command("mydata")).replies
+    caption = to_plain(sent.text)
+    assert "fin dove hai letto: parte 2" in caption and "domande che mi hai fatto: 1" in caption
+    assert "una risposta alla domanda del titolo: sì" in caption
+    assert len(caption) <= 1024 and sent.document is not None

@@ -168,3 +168,25 @@ async def test_a_written_answer_is_synced_to_the_disk_off_the_event_loop_before_
     await fake.await_reply(anna["id"])
     assert syncs and syncs[0] == (False, before)  # on another thread, before the reply went
     assert len(fake.sent(7)) == before + 1
+
+
+async def test_help_in_the_middle_of_an_answer_waits_and_one_tap_picks_it_up(
+    fake: FakeBotAPI, bot: Services
+) -> None:
+    fake.open_private_chat(fake.user(42, "Autore", "it"))  # the author's cards can arrive
+    anna = fake.user(1001, "Anna", "it")
+    fake.send_text(anna, "/answer")
+    question = await fake.await_reply(anna["id"])
+    await press(fake, anna, question["message_id"], "stance:integrate")
+    fake.send_text(anna, "/help")
+    paused = await fake.await_until(
+        lambda: next((m for m in fake.sent(1001) if "è a metà" in m["text"]), None)
+    )
+    assert [d for _, d in buttons(paused)] == ["resume", "cancel"]
+    await press(fake, anna, paused["message_id"], "resume")
+    assert "Hai scelto: Integrarli" in fake.last_sent(1001)["text"]
+    fake.send_text(anna, "salta")  # the button's word, typed
+    display = await fake.await_reply(1001)
+    await press(fake, anna, display["message_id"], "show:name")
+    saved = bot.store.answers.of_reader(1001)
+    assert saved is not None and (saved.stance, saved.comment) == ("integrate", None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from bot.content.catalog import Content
+from bot.content.markup import Markup
 from bot.core.events import Document, Outcome, Reply
 from bot.core.notify import given_back
 from bot.core.registry import action, command
@@ -36,7 +37,17 @@ class Privacy:
         data = self.store.personal_data(turn.reader.user_id)
         body = json.dumps(data, ensure_ascii=False, indent=2).encode()
         document = Document("essaybot-mydata.json", body + b"\n", "application/json")
-        return Outcome((Reply(turn.say("mydata_caption"), document=document),))
+        reader = data["reader"] or {}
+        summary = turn.say(  # in words first: the file is for whoever wants every detail
+            "mydata_summary",
+            part=reader.get("furthest_part") or 0,
+            questions=len(data["questions"]),
+            answer=turn.say("mydata_yes" if data["answer"] else "mydata_no"),
+            votes=len(data["votes"]),
+            replies=len(data["replies"]),
+        )
+        caption = Markup(f"{summary}\n\n{turn.say('mydata_caption')}")  # within 1,024
+        return Outcome((Reply(caption, document=document),))
 
     @command("forget", menu=9)
     def ask_forget(self, turn: Turn, argument: str = "") -> Outcome:
