@@ -129,3 +129,10 @@ def test_mydata_says_in_words_what_is_kept_before_the_file(
     assert "fin dove hai letto: parte 2" in caption and "domande che mi hai fatto: 1" in caption
     assert "una risposta alla domanda del titolo: sì" in caption
     assert len(caption) <= 1024 and sent.document is not None
+
+
+def test_the_title_s_question_as_a_topic_offers_to_answer_it(
+    services: Services, anna: Reader
+) -> None:
+    shown = say(services, anna, Press("topic:the-question"))
+    assert "answer" in datas(shown)

@@ -67,7 +67,8 @@ def yesno(
 def buttons(
     turn: Turn, content: Content, topic: Topic, shown: tuple[str, ...], part: int | None = None
 ) -> Keyboard:
-    """Read the part; up to two aspects not yet shown; up to two related topics."""
+    """Read the part; up to two aspects not yet shown; up to two related topics; for the
+    title's question, answer it."""
     rows: list[tuple[Button, ...]] = []
     number = part or topic.part
     found = content.essay.part(number)
@@ -79,6 +80,8 @@ def buttons(
     related = [content.topic(other) for other in topic.related[:MAX_RELATED]]
     if any(related):
         rows.append(tuple(topic_button(turn, t) for t in related if t is not None))
+    if topic.kind == "question":  # the title's question: the reader can answer it from here
+        rows.append((turn.button("button_answer", "answer"),))
     return tuple(rows)
 
 
