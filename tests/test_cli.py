@@ -245,3 +245,9 @@ def test_export_to_a_folder_is_one_clear_line(build: Build, tmp_path: Path) -> N
     assert result.returncode == 1
     assert result.stderr.strip().startswith("essaybot: cannot write")
     assert "Traceback" not in result.stderr
+
+
+def test_check_on_a_folder_that_does_not_exist_names_it_in_one_line(tmp_path: Path) -> None:
+    result = essaybot("check", str(tmp_path / "nowhere"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "nowhere: no such content folder" in result.stderr

@@ -238,6 +238,8 @@ def _load_messages(
 def load_content(directory: Path, command_names: tuple[str, ...]) -> Content:
     """Load and validate every content file in ``directory``; raise ContentError on problems.
     ``command_names`` are the commands whose menu descriptions the content must give."""
+    if not directory.is_dir():  # one line naming the folder, not four about its files
+        raise ContentError([f"{directory}: no such content folder (essay.yaml, messages.yaml…)"])
     problems = Problems()
     raw_essay = read_yaml(directory / "essay.yaml", problems)
     raw_messages = read_yaml(directory / "messages.yaml", problems)
