@@ -28,12 +28,15 @@ def test_help_in_the_middle_of_an_answer_is_served_and_the_answer_waits(
     assert flow is not None and flow.stance == "integrate" and flow.paused
 
 
-def test_the_comment_written_after_a_command_is_the_comment_with_its_stance(
+def test_text_written_after_a_command_becomes_the_comment_once_the_reader_says_so(
     services: Services, anna: Reader
 ) -> None:
     half_way(services, anna)
     say(services, anna, Command("help"))
-    asked = say(services, anna, Text("Secondo me vanno integrati, lo vedo ogni giorno."))
+    which = say(services, anna, Text("Secondo me vanno integrati, lo vedo ogni giorno."))
+    assert datas(which) == ["use_text", "as_question", "cancel"]  # never saved on a guess
+    assert services.store.answers.of_reader(anna.user_id) is None
+    asked = say(services, anna, Press("use_text"))
     assert datas(asked) == ["show:name", "show:anonymous"]
     say(services, anna, Press("show:name"))
     saved = held(services, anna)
@@ -136,3 +139,21 @@ def test_the_title_s_question_as_a_topic_offers_to_answer_it(
 ) -> None:
     shown = say(services, anna, Press("topic:the-question"))
     assert "answer" in datas(shown)
+
+
+def test_a_published_answer_is_never_overwritten_by_text_typed_while_a_new_one_waits(
+    services: Services, anna: Reader
+) -> None:
+    answer(services, anna, "separate", "Separati, e lo resto.")
+    say(services, anna, Press("replace"))
+    say(services, anna, Press("stance:integrate"))
+    say(services, anna, Command("story", "2"))
+    say(services, anna, Press("read"))
+    which = say(services, anna, Text("chi è il CDO"))  # no "?": a question, or the comment?
+    assert held(services, anna).comment == "Separati, e lo resto."
+    assert "as_question" in datas(which)
+    asked = text(say(services, anna, Press("as_question")))
+    assert "Il CDO" in asked and PAUSED in asked
+    assert held(services, anna).comment == "Separati, e lo resto."
+    say(services, anna, Text("Integrati, ci ho ripensato."))
+    assert "Integrati, ci ho ripensato." in text(say(services, anna, Press("cancel")))  # back

@@ -266,3 +266,20 @@ def unanswered_id(services: Services, word: str) -> str:
     cards = listed(services).replies
     group = next(r for r in cards if word in r.text)
     return (group.buttons[-1][0].data or "").split(":")[1]
+
+
+def test_forgetting_a_question_listed_under_anothers_redraws_that_card(build: Build) -> None:
+    services = build(admins={42})
+    ben, anna = Reader(2, "Ben", "it"), Reader(1, "Anna", "it")
+    say(services, ben, Text(QUESTION + " segreto di ben"))
+    say(services, anna, Text(QUESTION))
+    deliveries = services.dialogue.outbox.due(limit=100)
+    for delivery in deliveries:
+        services.dialogue.outbox.delivered(delivery, 900)
+    say(services, AUTHOR, Command("unanswered"))
+    for n, delivery in enumerate(services.dialogue.outbox.due(limit=100, chat_id=42)):
+        services.dialogue.outbox.delivered(delivery, 900 + n)  # the cards are shown
+    say(services, ben, Command("forget"))
+    say(services, ben, Press("forget_yes"))
+    redrawn = [r for r in posted(services) if r.chat_id == 42]
+    assert redrawn and all("segreto di ben" not in r.text for r in redrawn)

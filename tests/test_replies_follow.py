@@ -165,3 +165,17 @@ def test_a_reader_with_neither_answer_nor_replies_gets_a_notice_for_a_stale_disp
 ) -> None:
     outcome = say(services, BEN, Press("redisplay"))
     assert outcome.notice and not outcome.replies
+
+
+def test_news_of_a_reply_names_its_writer_as_they_show_themselves_when_it_goes(
+    build: Build, anna: Reader
+) -> None:
+    services = build(admins={42})
+    answer(services, anna, "separate", ANSWER)
+    say(services, anna, Press("notify:on"))
+    posted(services)
+    reply(services, BEN, 1, BENS)  # the news waits to be bundled
+    say(services, BEN, Press("redisplay"))
+    say(services, BEN, Press("show:anonymous"))  # before it goes
+    (news,) = to(anna.user_id, posted(services))
+    assert "Ben" not in news and "anonimo ha risposto" in news

@@ -65,7 +65,8 @@ async def edit(bot: Bot, shown: Shown, message: Message, reply: Reply) -> None:
         if "not modified" in error.message:
             pass
         elif "not found" in error.message or "can't be edited" in error.message:
-            await send(bot, shown, message.chat.id, reply)
+            if reply.text:  # a keyboard-only change of a message that is gone: nothing to send
+                await send(bot, shown, message.chat.id, reply)
             return
         else:
             raise

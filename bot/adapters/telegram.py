@@ -150,6 +150,8 @@ async def deliver(
         try:
             if reply.edit and query is not None and isinstance(query.message, Message):
                 await edit(context.bot, context.bot_data.shown, query.message, reply)
+            elif reply.keyboard_only:  # buttons for a message Telegram no longer gives
+                return
             elif reply.document is not None:
                 await send_document(context, target, reply)
             else:

@@ -214,7 +214,8 @@ class Answering:
             return turn.notice("notice_expired")
         name = self._shown_name(turn)
         changes = current is not None and name != current.display_name
-        wait = self.answers.wait_minutes(user) if changes else 0
+        # going anonymous is never held back by the rate limit
+        wait = self.answers.wait_minutes(user) if changes and name is not None else 0
         if wait:
             return self.refuse(turn, too_fast(wait), None)
         renamed = self.store.replies.rename(user, name)

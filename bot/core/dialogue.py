@@ -246,9 +246,8 @@ class Dialogue:
                 if flow is not None and flow.step in WRITING:
                     if flow.paused and is_question(text):  # a question, while the answer waits
                         return self._reminded(turn, self.asking.ask(turn, text))
-                    if flow.paused:  # the comment (or reply) itself: the flow goes on
-                        flow = replace(flow, paused=False)
-                        readers.set_flow(reader.user_id, flow)
+                    if flow.paused:  # the comment, or a question? kept, and the reader says
+                        return self._which(turn, flow, text)
                     return self._written(turn, text, flow)
                 return self.asking.ask(turn, text)
             case _:
@@ -267,6 +266,36 @@ class Dialogue:
             line = turn.say("flow_paused_reply", number=flow.target or "")
         rows = ((turn.button("button_resume", "resume"), turn.button("button_drop", "cancel")),)
         return replace(served, replies=(*served.replies, Reply(line, rows)))
+
+    def _which(self, turn: Turn, flow: Flow, text: str) -> Outcome:
+        """Text while an answer or reply waits half way: never saved on a guess. It is kept
+        with the flow, and the reader says whether it is what they were writing."""
+        self.store.readers.set_flow(turn.reader.user_id, replace(flow, comment=text))
+        rows = (
+            (turn.button("button_use_text", "use_text"),),
+            (turn.button("button_as_question", "as_question"),),
+            (turn.button("button_drop", "cancel"),),
+        )
+        return Outcome((Reply(turn.say("flow_which"), rows),))
+
+    @action("use_text")
+    def use_text(self, turn: Turn) -> Outcome:
+        """ "Yes, it's my comment / reply": the text kept goes on as the flow's."""
+        flow = self.store.readers.flow(turn.reader.user_id)
+        if flow is None or flow.step not in WRITING or not flow.paused or not flow.comment:
+            return turn.notice("notice_expired")
+        going = replace(flow, paused=False, comment=None)
+        self.store.readers.set_flow(turn.reader.user_id, going)
+        return self._written(turn, flow.comment, going)
+
+    @action("as_question")
+    def as_question(self, turn: Turn) -> Outcome:
+        """ "No, it's a question": answered as one; the answer keeps waiting."""
+        flow = self.store.readers.flow(turn.reader.user_id)
+        if flow is None or flow.step not in WRITING or not flow.paused or not flow.comment:
+            return turn.notice("notice_expired")
+        self.store.readers.set_flow(turn.reader.user_id, replace(flow, comment=None))
+        return self._reminded(turn, self.asking.ask(turn, flow.comment))
 
     @action("resume")
     def resume(self, turn: Turn) -> Outcome:

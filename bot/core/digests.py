@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.content.catalog import Content
 from bot.content.markup import Markup
@@ -70,6 +71,9 @@ class Notifier:
             reply = self.store.replies.get(reply_id) if isinstance(reply_id, int) else None
             if reply is None or reply.status != "published":
                 return None
+            if notice.key == "news_reply":  # the name as its writer shows it now (anonymous?)
+                name = reply.display_name or turn.say("anonymous_author")
+                notice = replace(notice, params={**notice.params, "name": str(name)})
         still = VERDICT_NEWS.get(notice.key)
         if still is not None:  # "approved and public" only while it is (a later verdict wins)
             answer_id = notice.params.get("answer")

@@ -89,9 +89,11 @@ class Learning:
         ``chat_id``: with its verdict buttons, or a line if nothing of it waits any more."""
         turn = reader_turn(self.store, self.content, chat_id)
         members = self._members(str(question_id))
+        card = question_card(question_id)
         if not members:
-            return Reply(turn.say("unanswered_card_gone"))
-        return self._card(turn, members)
+            return Reply(turn.say("unanswered_card_gone"), chat_id=chat_id, card=card)
+        drawn = self._card(turn, members)
+        return Reply(drawn.text, drawn.buttons, chat_id=chat_id, card=card)
 
     def shows_words(self, question_id: int) -> bool:
         """Whether the group headed by ``question_id`` still has a question to show."""

@@ -14,7 +14,7 @@ from bot.core.turn import Turn
 from bot.core.views import redrawn, withdrawn_cards
 from bot.model.clock import Clock, stamp_before
 from bot.model.limits import RATE_MINUTES
-from bot.model.replies import card_id, question_card
+from bot.model.replies import QUESTION_CARDS, card_id
 from bot.storage.store import Store
 
 
@@ -67,10 +67,8 @@ class Privacy:
         answered = self.store.answers.numbers_of(user)
         replies = self.store.replies.numbers_of(user) + self.store.replies.under(answered)
         reply_chats = {card_id(n): self.store.outbox.card_chats(card_id(n)) for n in replies}
-        for question in self.store.questions.ids_of(user):  # the /unanswered groups they head
-            reply_chats[question_card(question)] = self.store.outbox.card_chats(
-                question_card(question)
-            )
+        # every /unanswered group shown: theirs may head one or be listed under another's
+        reply_chats.update(self.store.outbox.shown_from(QUESTION_CARDS))
         # whoever replied to their answer gets the text of their reply back
         back = [
             given_back(self.store, self.content, n, user, self.store.replies.of_answer(n))

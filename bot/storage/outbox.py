@@ -138,6 +138,18 @@ class OutboxStore:
         )
         return [int(row[0]) for row in rows]
 
+    def shown_from(self, first: int) -> dict[int, list[int]]:
+        """The cards numbered from ``first`` on that some chat shows or is about to be sent:
+        card -> its chats."""
+        found: dict[int, list[int]] = {}
+        for card, chat in self.db.execute(
+            "SELECT answer_id, chat_id FROM cards WHERE answer_id >= ?"
+            " UNION SELECT card, chat_id FROM outbox WHERE card >= ? ORDER BY 1, 2",
+            (first, first),
+        ):
+            found.setdefault(int(card), []).append(int(chat))
+        return found
+
     def discard(self, chat_id: int, cards: list[int]) -> None:
         """Drop the messages still waiting for ``chat_id`` (cards of other readers' answers
         stay, for an admin) and every waiting version of ``cards`` (a reader who asks to be

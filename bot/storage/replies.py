@@ -116,12 +116,15 @@ class ReplyStore:
     def rename(self, user_id: int, display_name: str | None) -> list[int]:
         """Show the reader's replies (not those they wrote as the author) under
         ``display_name`` (None: anonymous): the ids of those that changed."""
-        with self.db.transaction():
+        where = "user_id = ? AND by_author = 0 AND display_name IS NOT ?"
+        with self.db.transaction():  # no RETURNING: SQLite before 3.35 lacks it
             rows = self.db.execute(
-                "UPDATE replies SET display_name = ? WHERE user_id = ? AND by_author = 0"
-                " AND display_name IS NOT ? RETURNING id",
-                (display_name, user_id, display_name),
+                f"SELECT id FROM replies WHERE {where}", (user_id, display_name)
             ).fetchall()
+            self.db.execute(
+                f"UPDATE replies SET display_name = ? WHERE {where}",
+                (display_name, user_id, display_name),
+            )
         return sorted(int(row[0]) for row in rows)
 
     def delete(self, reply_id: int) -> bool:
