@@ -98,7 +98,10 @@ def test_showing_the_name_again_notifies_nobody_and_toggling_is_rate_limited(
     for choice in ("anonymous", "name", "anonymous", "name"):
         say(services, ANNA, Press("redisplay"))
         cards += say(services, ANNA, Press(f"show:{choice}")).posted
-    assert cards == 2  # then the rate limit (3 in 10 minutes, the answer included) says wait
+    # the answer and two changes fill the limit (3 in 10 minutes): showing the name again must
+    # wait, while going anonymous is never held back, so toggling stays bounded
+    assert cards == 3
+    assert held(services, ANNA).display_name is None
 
 
 def test_admins_list_the_banned_and_unban_them(build: Build) -> None:
@@ -396,3 +399,19 @@ def test_forget_does_not_reset_the_question_rate_limit(build: Build) -> None:
     rows = services.store.db.execute("SELECT text FROM questions WHERE user_id = ?", (1001,))
     assert {tuple(r) for r in rows} <= {("",)}  # their words are gone, only the times stay
     assert "Nessuna domanda" in text(listed(services))
+
+
+def test_an_unban_redraws_the_readers_card_with_its_buttons(build: Build) -> None:
+    clock = Clock()
+    services = build(admins={42}, moderation="pre", clock=clock)
+    answer(services, ANNA, "separate", "Parole da rimettere in attesa.")
+    (delivery,) = services.dialogue.outbox.due(limit=100)
+    services.dialogue.outbox.delivered(delivery, 700)  # the card is shown
+    ban = next(b.data for row in delivery.reply.buttons for b in row if "ban" in (b.data or ""))
+    say(services, AUTHOR, Press(str(ban)))
+    posted(services)
+    say(services, AUTHOR, Command("unban", str(ANNA.user_id)))
+    clock.advance(minutes=1)  # the acting admin's own card waits a moment, then goes
+    (card,) = [r for r in posted(services) if r.chat_id == 42]
+    assert "bloccat" not in card.text
+    assert any((b.data or "").startswith("mod:approve") for row in card.buttons for b in row)

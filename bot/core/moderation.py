@@ -19,6 +19,7 @@ from bot.core.turn import Turn
 from bot.core.views import (
     VERDICTS,
     admin_card,
+    redrawn,
     seen_token,
     tally_lines,
     withdrawn_cards,
@@ -160,7 +161,9 @@ class Moderation:
     def _unban(self, turn: Turn, user_id: int) -> Outcome:
         if not self.answers.unban(user_id):
             return turn.reply("unban_not_banned", user_id=user_id)
-        return turn.reply("unbanned", user_id=user_id)
+        # the cards of their answer no longer say "banned", and get their buttons back
+        shown = {n: self.store.outbox.card_chats(n) for n in self.answers.numbers_of(user_id)}
+        return Outcome((*turn.reply("unbanned", user_id=user_id).replies, *redrawn(shown)))
 
     @command("pending", menu=1, admin=True)
     def pending(self, turn: Turn, argument: str = "") -> Outcome:
