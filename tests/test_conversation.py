@@ -201,3 +201,12 @@ def test_any_conversation_gets_valid_replies_within_telegram_limits(
                 for button in row:
                     assert button.label
                     assert len((button.data or "").encode()) <= MAX_DATA_BYTES
+
+
+def test_an_acknowledgement_gets_a_next_step_and_a_thank_you_a_you_are_welcome(
+    services: Services, anna: Reader
+) -> None:
+    for said in ("ok", "interessante", "cool", "va bene"):
+        reply = text(say(services, anna, Text(said)))
+        assert "Figurati" not in reply and "/answer" in reply, said
+    assert "Figurati" in text(say(services, anna, Text("grazie")))

@@ -50,7 +50,7 @@ async def test_readers_agree_across_sides_the_author_replies_and_the_writer_hear
     confirmation = await go_answer(
         fake, anna, stance="integrate", comment="Integrarli: un solo team digitale."
     )
-    assert "Il saggio ti ha fatto cambiare idea" in confirmation["text"]
+    assert "dopo la lettura hai cambiato idea" in confirmation["text"]
     await go_answer(fake, ben, stance="separate", comment="Separati: ognuno il suo mestiere.")
     await go_answer(fake, carla, stance="separate", comment="Separati, ma che si parlino.")
     await go_answer(fake, dan, stance="integrate", comment="One team, one budget.")

@@ -13,7 +13,7 @@ TOPIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ANSWER = 600
 MAX_NAME = 40
 MAX_ASPECT = 400
-SMALLTALK = ("hello", "thanks", "bye")
+SMALLTALK = ("hello", "thanks", "bye", "ack")
 
 
 def _words(raw: Any) -> list[str] | None:

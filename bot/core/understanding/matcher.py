@@ -329,7 +329,9 @@ class Matcher:
         ranking = tuple(self.rank(tokens, covers))
         if not ranking:
             if folded and all(w in self.smalltalk_words for w in folded.split()):
-                return Match(smalltalk=self.smalltalk_words[folded.split()[0]])
+                kinds = [self.smalltalk_words[w] for w in folded.split()]
+                # "ok grazie" thanks: an acknowledgement gives way to what else is said
+                return Match(smalltalk=next((k for k in kinds if k != "ack"), kinds[0]))
             return Match()
         top = ranking[0]
         runner_up = ranking[1].score if len(ranking) > 1 else 0
