@@ -335,10 +335,12 @@ def test_the_tally_shows_how_many_readers_changed_their_mind(services: Services)
     assert "Non hanno cambiato idea: 1" in tallied
 
 
-def test_the_reader_is_told_whether_the_essay_changed_their_mind(services: Services) -> None:
+def test_the_reader_is_told_whether_they_changed_their_mind_after_reading(
+    services: Services,
+) -> None:
     before(services, reader(1), "separate")
     changed = text(answer(services, reader(1), "integrate", "Ho cambiato idea leggendo."))
-    assert "Prima di leggere avevi scelto «Tenerli separati»; ora «Integrarli»." in changed
+    assert "Prima di leggere avevi scelto «Tenerli separati»; ora «Integrarli»: dopo" in changed
     before(services, reader(2), "depends")
     kept = text(answer(services, reader(2), "depends", "Resto della mia idea."))
     assert "Prima di leggere avevi scelto «Dipende», e la pensi ancora così." in kept

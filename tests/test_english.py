@@ -125,7 +125,7 @@ async def test_an_english_reader_reads_in_english_sees_the_original_and_keeps_la
         assert "Marketing and IT" in (await fake.await_reply(bob["id"]))["text"]
         fake.send_text(bob, "/story")
         page = await fake.await_reply(bob["id"])
-        assert page["text"].startswith("Before you read, if you like: should Marketing and IT")
+        assert page["text"].startswith("Before you read, if you like, the title's question:")
         assert "\n\nMarketing and IT: does it still make sense" in page["text"]
         assert "Once upon a time" in page["text"] and "Translated from the Italian" in page["text"]
         assert ("🇮🇹 Italian original", "original:p1") in buttons(page)
