@@ -157,3 +157,16 @@ def test_a_published_answer_is_never_overwritten_by_text_typed_while_a_new_one_w
     assert held(services, anna).comment == "Separati, e lo resto."
     say(services, anna, Text("Integrati, ci ho ripensato."))
     assert "Integrati, ci ho ripensato." in text(say(services, anna, Press("cancel")))  # back
+
+
+def test_a_second_text_while_the_answer_waits_gives_the_first_one_back(
+    services: Services, anna: Reader
+) -> None:
+    half_way(services, anna)
+    say(services, anna, Command("help"))
+    say(services, anna, Text("Prima stesura del commento."))
+    second = text(say(services, anna, Text("Seconda stesura, migliore.")))
+    assert "Prima stesura del commento." in second  # never lost
+    say(services, anna, Press("use_text"))
+    say(services, anna, Press("show:name"))
+    assert held(services, anna).comment == "Seconda stesura, migliore."

@@ -276,7 +276,9 @@ class Dialogue:
             (turn.button("button_as_question", "as_question"),),
             (turn.button("button_drop", "cancel"),),
         )
-        return Outcome((Reply(turn.say("flow_which"), rows),))
+        # a text kept before this one is replaced by it: it comes back first
+        older = echo(turn, flow.comment) if flow.comment and flow.comment != text else ()
+        return Outcome((*older, Reply(turn.say("flow_which"), rows)))
 
     @action("use_text")
     def use_text(self, turn: Turn) -> Outcome:
