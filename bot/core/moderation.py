@@ -46,14 +46,8 @@ class Moderation:
         language: the answer with its buttons, or what became of it (withdrawn, forgotten,
         its author banned), keeping the Ban button."""
         turn = self._admin_turn(chat_id)
-        answer = self.answers.get(answer_id)
-        if answer is not None:
-            reader = self.store.readers.get(answer.user_id)
-            name, banned = (
-                reader.first_name if reader else "",
-                self.answers.is_banned(answer.user_id),
-            )
-            card = admin_card(turn, answer, name, edited=edited, banned=banned)
+        card = self._card(turn, answer_id, edited=edited)
+        if card is not None:
             return Reply(card.text, card.buttons, chat_id=chat_id, card=answer_id)
         author = self.answers.author(answer_id)
         key = "card_withdrawn"
@@ -67,13 +61,14 @@ class Moderation:
         """A turn in the admin's language."""
         return reader_turn(self.store, self.content, user_id)
 
-    def _card(self, turn: Turn, answer_id: int) -> Reply | None:
+    def _card(self, turn: Turn, answer_id: int, *, edited: bool = False) -> Reply | None:
+        """Answer ``answer_id``'s card as it is now (None once the answer is gone)."""
         answer = self.answers.get(answer_id)
         if answer is None:
             return None
         reader = self.store.readers.get(answer.user_id)
         name, banned = reader.first_name if reader else "", self.answers.is_banned(answer.user_id)
-        return admin_card(turn, answer, name, banned=banned)
+        return admin_card(turn, answer, name, edited=edited, banned=banned)
 
     @action("mod", "verb", "answer_id", "revision", admin=True)
     def verdict(self, turn: Turn, verb: str, answer_id: str, seen: str) -> Outcome:

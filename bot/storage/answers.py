@@ -161,14 +161,9 @@ class AnswerStore:
         row = self.db.execute("SELECT 1 FROM reviews WHERE user_id = ?", (user_id,))
         return row.fetchone() is not None
 
-    def too_fast(self, user_id: int) -> bool:
-        """The rate limit, shared by answers and replies: at most RATE_COUNT submissions in
-        RATE_MINUTES."""
-        since = stamp_before(self.db.clock(), RATE_MINUTES)
-        return self.submissions_since(user_id, since) >= RATE_COUNT
-
     def wait_minutes(self, user_id: int) -> int:
-        """How many minutes until the reader may submit again under the rate limit (0: now)."""
+        """How many minutes until the reader may submit again under the rate limit, shared by
+        answers and replies: RATE_COUNT submissions in RATE_MINUTES (0: now)."""
         now = self.db.clock()
         rows = self.db.execute(
             "SELECT created_at FROM submissions WHERE user_id = ? AND created_at > ?"
