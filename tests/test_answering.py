@@ -52,7 +52,7 @@ def test_a_stance_and_a_comment_are_saved_then_confirmed_with_a_discussion(
     assert saved is not None
     assert (saved.stance, saved.display_name, saved.status) == ("integrate", "Anna", "published")
     reply = text(outcome)
-    assert reply.startswith("Grazie Anna! La tua risposta è salvata e pubblicata.")
+    assert reply.startswith("Grazie Anna! La tua risposta è stata salvata e pubblicata.")
     assert "Tenerli separati: 1 (50%)" in reply and "Integrarli: 1 (50%)" in reply
     assert "Sul tema" not in reply  # no topic quotes drawn by single words of the comment
     assert "Un lettore la vede diversamente:" in reply

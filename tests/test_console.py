@@ -39,7 +39,7 @@ def test_the_whole_essay_can_be_read_part_by_part_with_numbered_buttons(
 
 def test_a_button_number_that_does_not_exist_is_explained(services: Services) -> None:
     output = chat(services, ["/story", "9"])
-    assert "i pulsanti sono 5" in output
+    assert "(pulsanti: 5)" in output
 
 
 def test_links_show_their_address_in_the_terminal(services: Services) -> None:
@@ -89,7 +89,7 @@ def test_the_console_marks_edits_and_lets_every_message_s_buttons_be_pressed(
 
 def test_the_console_speaks_the_language_the_reader_chose(services: Services) -> None:
     output = chat(services, ["/lang en", "/story", "99"], Reader(1001, "Anna", "it"))
-    assert output.rstrip().endswith("There is no button with that number; there are 6.")
+    assert output.rstrip().endswith("There is no button with that number (buttons: 6).")
 
 
 def test_a_readers_news_shows_in_the_console_when_it_is_due(build: Build) -> None:
@@ -101,4 +101,4 @@ def test_a_readers_news_shows_in_the_console_when_it_is_due(build: Build) -> Non
     services.dialogue.handle(author, Press("reply:1"))
     services.dialogue.handle(author, Text("Grazie della risposta, Anna."))
     output = chat(services, ["/help"], anna)
-    assert "Novità per te" in output and "L'autore ha risposto" in output
+    assert "Novità per te" in output and "L'autore ha replicato" in output

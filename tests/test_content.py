@@ -75,7 +75,7 @@ def test_a_missing_language_names_the_entry(content_copy: Path) -> None:
 def test_an_unquoted_hash_that_swallows_a_placeholder_is_reported(content_copy: Path) -> None:
     path = content_copy / "messages.yaml"
     text = path.read_text(encoding="utf-8")
-    quoted = '    en: "Thank you! Your reply to answer #{number} is published."\n'
+    quoted = '    en: "Thank you! Your reply to answer #{number} has been published."\n'
     assert quoted in text
     path.write_text(text.replace(quoted, quoted.replace('"', "")), encoding="utf-8")
     assert problems_of(content_copy) == [

@@ -59,7 +59,7 @@ def test_the_last_part_has_no_next_button_and_ends_with_the_question(
 ) -> None:
     outcome = say(services, anna, Command("story", "7"))
     text = to_plain(outcome.replies[0].text)
-    assert text.rstrip().endswith("Marketing e IT: ha ancora senso che siano separati?")
+    assert text.rstrip().endswith("«Marketing e IT: ha ancora senso che siano separati?»")
     assert "▶" not in labels(outcome)
     assert "◀" in labels(outcome)
 

@@ -150,7 +150,7 @@ def test_a_vote_keeps_the_order_filter_and_page_it_was_cast_under(services: Serv
     answered(services, 8, "separate")
     voted = vote(services, reader(9), ids[0], view="a.integrate.1")
     assert voted.replies[0].edit
-    assert "prima quelle su cui concordano tutte le parti, pagina 2/2" in text(voted)
+    assert "prima quelle apprezzate da chi ha posizioni diverse, pagina 2/2" in text(voted)
     assert "lmenu:a:integrate:1" in datas(voted)
     assert shown(voted) == [ids[2], ids[1]]  # the voted one rose to page 1 (more votes)
 
@@ -198,7 +198,7 @@ def test_answers_both_sides_agree_with_come_first(services: Services) -> None:
     agreed = say(services, reader(5), Press("list:a:all:0"))
     assert shown(agreed) == [both, one_side, untouched]
     assert agreed.replies[0].edit
-    assert "prima quelle su cui concordano tutte le parti" in text(agreed)
+    assert "prima quelle apprezzate da chi ha posizioni diverse" in text(agreed)
     menu = say(services, reader(5), Press("lmenu:a:all:0"))  # sort / filter, in place
     assert menu.replies[0].keyboard_only
     assert ("• 🤝 Condivise da tutti", "list:a:all:0") in pairs(menu)
@@ -317,7 +317,7 @@ def test_the_stance_before_reading_is_noted_once(services: Services) -> None:
     assert noted.replies[0].edit and "Prima di leggere" not in text(noted)
     assert "part:p2" in datas(noted) and starting(noted, "before:") == []
     again = say(services, reader(1), Press("before:separate:p1"))
-    assert again == Outcome(notice="Ce l'hai già detto, grazie.")
+    assert again == Outcome(notice="Me l'hai già detto, grazie.")
     assert services.store.readers.before(reader(1).user_id) == "integrate"
 
 

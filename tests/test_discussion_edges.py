@@ -94,7 +94,7 @@ def test_pending_counts_every_held_reply_not_just_those_shown(build: Build) -> N
         writer = Reader(5000 + n, f"R{n}", "it")
         reply(services, writer, 1, f"Replica numero {n:02d}, in attesa.")
     title = say(services, AUTHOR, Command("pending")).replies[0]
-    assert "12 repliche" in to_plain(title.text)
+    assert "repliche: 12" in to_plain(title.text)
 
 
 def test_a_banned_readers_votes_stop_counting(build: Build) -> None:
@@ -113,5 +113,5 @@ def test_a_notice_that_cannot_be_drawn_is_dropped_and_the_rest_still_go(build: B
     services.store.notices.add(ANNA.user_id, "news_no_longer_in_the_catalogue", answer=1)
     reply(services, BEN, 1, "Ben risponde ad Anna.")
     delivered = [r for r in posted(services) if r.chat_id == ANNA.user_id]
-    assert len(delivered) == 1 and "Ben ha risposto" in to_plain(delivered[0].text)
+    assert len(delivered) == 1 and "Ben ha replicato" in to_plain(delivered[0].text)
     assert services.store.notices.waiting(ANNA.user_id) == []

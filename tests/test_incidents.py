@@ -46,7 +46,7 @@ def test_the_same_error_is_told_once_a_minute_then_with_how_often_it_happened(
     clock.advance(seconds=31)
     services.dialogue.report_error(incident)
     again = [to_plain(r.text) for r in posted(services) if "ValueError" in r.text]
-    assert len(again) == 2 and all("altre 2 volte" in t for t in again)
+    assert len(again) == 2 and all("Ripetizioni dall'avviso precedente: 2." in t for t in again)
 
 
 def test_a_report_is_valid_html_in_the_admins_language_whatever_the_error_says(

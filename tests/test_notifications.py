@@ -114,7 +114,7 @@ def test_a_reply_reaches_the_answers_writer_once_as_a_digest(services: Services)
     reply(services, BEN, number, "Non sono d'accordo, ecco perché.")
     news = only(news_for(services, ANNA))
     assert "Novità per te" in news
-    assert f"Ben ha risposto alla tua risposta n. {number}." in news
+    assert f"Ben ha replicato alla tua risposta n. {number}." in news
     assert "/notify" in news
     assert posted(services) == []  # once
     reply(services, ANNA, number, "Grazie Ben, ci penso.")  # her own reply tells her nothing
@@ -135,7 +135,7 @@ def test_replies_within_ten_minutes_are_bundled_into_the_next_single_digest(
     services = build(clock=clock)
     number = answered(services, ANNA, "separate", "on")
     reply(services, BEN, number, "La prima replica.")
-    assert "Ben ha risposto" in only(news_for(services, ANNA))
+    assert "Ben ha replicato" in only(news_for(services, ANNA))
     clock.advance(minutes=1)
     reply(services, CLEO, number, "La seconda replica.")
     clock.advance(minutes=2)
@@ -146,8 +146,8 @@ def test_replies_within_ten_minutes_are_bundled_into_the_next_single_digest(
     assert services.store.outbox.waiting() == 1  # one parcel carries both
     clock.advance(seconds=1)
     bundle = only(news_for(services, ANNA))
-    assert "Cleo ha risposto" in bundle and "Dan ha risposto" in bundle
-    assert "Ben ha risposto" not in bundle
+    assert "Cleo ha replicato" in bundle and "Dan ha replicato" in bundle
+    assert "Ben ha replicato" not in bundle
     assert bundle.count("Novità per te") == 1
     assert posted(services) == []
 
@@ -160,7 +160,7 @@ def test_the_first_news_after_a_quiet_spell_goes_at_once(build: Build) -> None:
     news_for(services, ANNA)
     clock.advance(minutes=30)
     reply(services, CLEO, number, "Molto più tardi.")
-    assert "Cleo ha risposto" in only(news_for(services, ANNA))
+    assert "Cleo ha replicato" in only(news_for(services, ANNA))
 
 
 def test_a_reader_who_said_no_gets_nothing(moderated: Services) -> None:
@@ -219,7 +219,7 @@ def test_the_writer_of_a_held_reply_hears_its_fate_and_the_answers_writer_of_it(
     say(services, AUTHOR, Press(f"rmod:approve:{reply_id}:{held_reply.revision}:t"))
     delivered = {r.chat_id: to_plain(r.text) for r in posted(services)}
     assert f"La tua replica n. {reply_id} (alla risposta n. {number})" in delivered[BEN.user_id]
-    assert "Ben ha risposto" in delivered[ANNA.user_id]
+    assert "Ben ha replicato" in delivered[ANNA.user_id]
 
 
 @pytest.mark.parametrize(
@@ -303,7 +303,7 @@ def test_a_reader_who_blocked_the_bot_is_skipped_until_they_write_again(
     say(services, ANNA, Command("start"))  # she is back
     assert services.store.notices.settings(ANNA.user_id) == (True, True)
     reply(services, DAN, number, "E questa le arriva.")
-    assert "Dan ha risposto" in only(news_for(services, ANNA))
+    assert "Dan ha replicato" in only(news_for(services, ANNA))
 
 
 # --- language and size ---------------------------------------------------------------------------
@@ -316,7 +316,7 @@ def test_each_digest_is_in_its_readers_language(services: Services) -> None:
     reply(services, ANNA, english, "Rispondo in italiano, va bene lo stesso.")
     delivered = {r.chat_id: to_plain(r.text) for r in posted(services)}
     assert "Novità per te" in delivered[ANNA.user_id]
-    assert f"Bob ha risposto alla tua risposta n. {italian}." in delivered[ANNA.user_id]
+    assert f"Bob ha replicato alla tua risposta n. {italian}." in delivered[ANNA.user_id]
     assert "News for you" in delivered[BOB.user_id]
     assert f"Anna replied to your answer #{english}." in delivered[BOB.user_id]
 
@@ -365,4 +365,4 @@ def test_many_news_make_valid_digests_under_telegrams_limit_and_none_is_lost(
         assert "<b>Lettore" not in digest.text.replace("&lt;b&gt;Lettore", "")
     told = "".join(to_plain(d.text) for d in digests)
     assert [f"<b>Lettore & {n:02d}</b>" in told for n in range(repliers)] == [True] * repliers
-    assert told.count("ha risposto alla tua risposta") == repliers
+    assert told.count("ha replicato alla tua risposta") == repliers

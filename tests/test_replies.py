@@ -36,12 +36,12 @@ def test_the_author_replies_from_an_answers_card_and_is_marked_as_the_author(
     prompt = say(services, AUTHOR, Press("reply:1"))
     assert "replica alla risposta n. 1" in text(prompt) and datas(prompt) == ["cancel"]
     saved = say(services, AUTHOR, Text("Grazie: chi scrive il saggio vi legge."))
-    assert "è pubblicata" in text(saved)
+    assert "è stata pubblicata" in text(saved)
     assert datas(saved) == ["thread:1:0", "redit:1", "rdel:1"]
     sent = posted(services)
     assert all(r.card is None for r in sent)  # the author's own reply needs no card
     (news,) = [r for r in sent if r.chat_id == anna.user_id]
-    assert "L'autore ha risposto alla tua risposta n. 1." in to_plain(news.text)
+    assert "L'autore ha replicato alla tua risposta n. 1." in to_plain(news.text)
     shown = page(services, BEN)
     assert "✍️ l'autore Autore" in shown and "Grazie: chi scrive il saggio vi legge." in shown
     assert "💬 1" in shown
@@ -62,7 +62,7 @@ def test_the_author_is_not_held_to_the_rate_limit(build: Build) -> None:
     services = build(admins={42})
     answer(services, BEN, "depends", ANSWER)
     for n in range(5):
-        assert "è pubblicata" in text(reply(services, AUTHOR, 1, f"Nota numero {n}."))
+        assert "è stata pubblicata" in text(reply(services, AUTHOR, 1, f"Nota numero {n}."))
 
 
 def test_a_readers_reply_in_post_moderation_is_published_and_the_answers_writer_hears_of_it(
@@ -76,9 +76,9 @@ def test_a_readers_reply_in_post_moderation_is_published_and_the_answers_writer_
     asked = say(services, BEN, Text("Ma il cliente non vede i reparti."))
     assert datas(asked) == ["rshow:name", "rshow:anonymous"]
     saved = say(services, BEN, Press("rshow:name"))
-    assert "Grazie! La tua replica alla risposta n. 1 è pubblicata." in text(saved)
+    assert "Grazie! La tua replica alla risposta n. 1 è stata pubblicata." in text(saved)
     (news,) = [r for r in posted(services) if r.chat_id == anna.user_id]
-    assert "Ben ha risposto alla tua risposta n. 1." in to_plain(news.text)
+    assert "Ben ha replicato alla tua risposta n. 1." in to_plain(news.text)
     assert [b.data for row in news.buttons for b in row] == ["thread:1:0"]
     shown = page(services, CARLA)
     assert "Ben" in shown and "Ma il cliente non vede i reparti." in shown
@@ -174,7 +174,7 @@ def test_replies_and_answers_share_the_limit_of_three_in_ten_minutes(
     assert len(services.store.replies.of_reader(BEN.user_id)) == 1
     clock.advance(minutes=11)
     say(services, BEN, Press("reply:1"))
-    assert "è pubblicata" in text(say(services, BEN, Text("La quarta in pochi minuti.")))
+    assert "è stata pubblicata" in text(say(services, BEN, Text("La quarta in pochi minuti.")))
 
 
 def test_html_in_a_reply_and_in_a_name_is_shown_literally(

@@ -83,8 +83,8 @@ def test_deleting_an_answer_with_replies_says_first_what_becomes_of_them(
     reply(services, CARLA, 1, CARLAS)
     reply(services, anna, 1, "Una mia aggiunta.")
     asked = text(say(services, anna, Press("delete")))
-    assert "Sotto ci sono delle repliche (3, di 2 altri lettori)" in asked
-    assert "il bot rimanderà il testo" in asked
+    assert "Le repliche che ha sotto (in tutto: 3; altri lettori che le hanno scritte: 2)" in asked
+    assert "a ciascuno rimanderò il testo" in asked
 
 
 def test_deleting_an_answer_without_others_replies_asks_as_before(
@@ -178,4 +178,4 @@ def test_news_of_a_reply_names_its_writer_as_they_show_themselves_when_it_goes(
     say(services, BEN, Press("redisplay"))
     say(services, BEN, Press("show:anonymous"))  # before it goes
     (news,) = to(anna.user_id, posted(services))
-    assert "Ben" not in news and "anonimo ha risposto" in news
+    assert "Ben" not in news and "anonimo ha replicato" in news

@@ -81,7 +81,7 @@ def test_pending_lists_held_replies_each_with_its_buttons(build: Build, anna: Re
     clock.advance(minutes=1)  # the approved card's edit, waiting behind the press, goes
     posted(moderated)
     listed = say(moderated, AUTHOR, Command("pending"))
-    assert "0 risposte, 1 repliche" in text(listed)
+    assert "risposte: 0 · repliche: 1" in text(listed)
     (card,) = posted(moderated)
     assert card.chat_id == AUTHOR.user_id and "Una replica in coda." in to_plain(card.text)
     rev = revision(moderated)
@@ -102,7 +102,7 @@ def test_an_admin_approves_a_held_reply_from_its_card_and_both_writers_are_told(
     assert status(moderated) == "published"
     sent = posted(moderated)
     assert "La tua replica n. 1 (alla risposta n. 1) è stata approvata" in news(sent, BEN)
-    assert "Ben ha risposto alla tua risposta n. 1." in news(sent, anna)
+    assert "Ben ha replicato alla tua risposta n. 1." in news(sent, anna)
     assert "Una replica da approvare." in text(say(moderated, CARLA, Press("thread:1:0")))
 
 

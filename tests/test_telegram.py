@@ -47,7 +47,7 @@ async def test_the_story_pages_in_place_with_arrows_and_a_progress_mark(
         await press(fake, anna, first["message_id"], f"part:p{number}")
     last = fake.message(anna["id"], first["message_id"])
     assert "7/7" in last["text"]
-    assert last["text"].endswith("Marketing e IT: ha ancora senso che siano separati?")
+    assert last["text"].endswith("«Marketing e IT: ha ancora senso che siano separati?»")
     assert [text for text, _ in buttons(last)] == [
         "◀",
         "💬 Rispondi alla domanda",

@@ -36,7 +36,7 @@ async def test_the_story_leads_to_answering_and_the_answer_is_confirmed_and_disc
     display = await fake.await_reply(anna["id"])
     await press(fake, anna, display["message_id"], "show:name")
     confirmation, question = fake.sent(anna["id"])[-2:]
-    assert confirmation["text"].startswith("Grazie Anna! La tua risposta è salvata")
+    assert confirmation["text"].startswith("Grazie Anna! La tua risposta è stata salvata")
     assert "Integrarli: 1 (50%)" in confirmation["text"]
     assert "Separati: ognuno il suo mestiere." in confirmation["text"]
     await press(fake, anna, confirmation["message_id"], "vote:1:up:d")  # only its buttons change

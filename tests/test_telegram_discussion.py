@@ -78,9 +78,9 @@ async def test_readers_agree_across_sides_the_author_replies_and_the_writer_hear
     assert ("↩️ Rispondi", "reply:1") in [(t[:11], d) for t, d in buttons(card)]
     await press(fake, author, card["message_id"], "reply:1")
     fake.send_text(author, "Grazie Anna: è la domanda che mi pongo anch'io.")
-    await fake.await_until(lambda: news(fake, anna["id"], "L'autore ha risposto"))
+    await fake.await_until(lambda: news(fake, anna["id"], "L'autore ha replicato"))
     await settled(1.0)
-    assert len(news(fake, anna["id"], "L'autore ha risposto")) == 1
+    assert len(news(fake, anna["id"], "L'autore ha replicato")) == 1
     fake.send_text(ben, "/answers")
     await fake.await_reply(ben["id"])
     await press(fake, ben, fake.last_sent(ben["id"])["message_id"], "thread:1:0")
@@ -132,7 +132,7 @@ async def test_a_readers_reply_is_moderated_like_an_answer_and_both_writers_are_
     await fake.await_until(lambda: news(fake, ben["id"], "approvata"))
     store = moderated_bot.store  # Anna heard of her answer a moment ago: the reply news waits
     await fake.await_until(lambda: [n.key for n in store.notices.waiting(1001)] == ["news_reply"])
-    assert not news(fake, anna["id"], "Ben ha risposto")
+    assert not news(fake, anna["id"], "Ben ha replicato")
     digest = store.db.execute("SELECT due_at FROM outbox WHERE chat_id = 1001 AND digest = 1")
     last = store.db.execute("SELECT notified_at FROM readers WHERE user_id = 1001")
     gap = datetime.fromisoformat(digest.fetchone()[0]) - datetime.fromisoformat(last.fetchone()[0])

@@ -62,7 +62,7 @@ def test_an_idiom_gets_its_meaning_labelled_then_how_the_essay_uses_it(
             "Internet",
             "Il Millennium Bug",
         ),
-        ("viene prima il ritorno del marketing o i social?", "La rivincita", "Social media"),
+        ("viene prima il ritorno del marketing o i social?", "La risalita", "Social media"),
     ],
 )
 def test_which_comes_first_is_answered_from_the_essays_order(
@@ -82,7 +82,7 @@ def test_a_reader_at_a_part_hears_what_the_next_one_is_about_with_its_button(
 ) -> None:
     outcome = say(services, ANNA, Text(question))
     assert text(outcome).startswith("Dopo la parte 4 viene la parte 5, che parla di:")
-    assert "La rivincita del Marketing" in text(outcome)
+    assert "La risalita del Marketing" in text(outcome)
     assert datas(outcome) == ["open:p5"]
 
 

@@ -12,7 +12,6 @@ from bot.content.phrases import PHRASES
 #: The phrases that take a topic's name as {name} (others take a reader's).
 TOPIC_NAMED = (
     "already_told",
-    "aspect_silent",
     "topic_aspect",
     "topic_answer",
     "order_last",

@@ -82,6 +82,8 @@ class Part:
     paragraphs: tuple[str, ...]
     #: the part translated, per language other than the essay's
     translations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: a note shown under the part, outside the essay's text, per language
+    notes: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def text(self) -> str:

@@ -41,6 +41,19 @@ def flat(text: str) -> str:
     return " ".join(text.replace("’", "'").split())
 
 
+def check_quotes(file: str, where: str, text: str, essay: Essay, problems: Problems) -> None:
+    """What ``text`` quotes (between « » or “ ”) must be the essay's words, in the original or
+    a translation: quotation marks tell the reader the words are the essay's."""
+    whole = [
+        flat(" ".join((essay.title_in(lang), *(p.text_in(lang) for p in essay.parts)))).lower()
+        for lang in (essay.language, *essay.titles)
+    ]
+    for opening, closing in _QUOTED.items():
+        for quoted in re.findall(f"{opening}(.+?){closing}", text):
+            if not any(flat(quoted).lower() in essay_text for essay_text in whole):
+                problems.add(file, where, f"{quoted!r} is not in the essay")
+
+
 def passage(
     file: str, where: str, raw: dict[str, Any], essay: Essay, problems: Problems
 ) -> Passage | None:
@@ -107,6 +120,7 @@ def load_terms(
             if not all(fields.values()) or any(len(v or "") > MAX_TEXT for v in fields.values()):
                 p.add(file, f"{term_id} ({lang})", "needs term, meaning and use (≤ 600 chars)")
             texts[lang] = {k: v for k, v in fields.items() if v}
+            check_quotes(file, f"{term_id} ({lang})", fields["use"] or "", essay, p)
         if term_id and where:
             terms[term_id] = Term(term_id, str(entry["topic"]), where, texts)
     return terms
@@ -125,6 +139,7 @@ def load_premises(
             file, premise_id or "entry", {k: entry.get(k) for k in languages}, languages, p
         )
         for lang, text in texts.items():
+            check_quotes(file, f"{premise_id} ({lang})", text, essay, p)
             if len(text) > MAX_TEXT:
                 p.add(file, f"{premise_id} ({lang})", f"over {MAX_TEXT} characters")
         if premise_id and where and len(texts) == len(languages):
@@ -151,16 +166,11 @@ def load_texts(
     for extra in sorted(set(entries) - set(kinds), key=str):
         problems.add(file, f"{key}.{extra}", "unknown kind")
     texts: dict[str, dict[str, str]] = {}
-    whole = {lang: flat(" ".join(p.text_in(lang) for p in essay.parts)) for lang in languages}
     for kind in kinds:
         found = localized(file, f"{key}.{kind}", entries.get(kind), languages, problems)
-        for lang, text in found.items():  # a quote may be of the original or a translation
-            for opening, closing in _QUOTED.items() if quotes else ():
-                for quoted in re.findall(f"{opening}(.+?){closing}", text):
-                    if not any(flat(quoted) in essay_text for essay_text in whole.values()):
-                        problems.add(
-                            file, f"{key}.{kind} ({lang})", f"{quoted!r} is not in the essay"
-                        )
+        for lang, text in found.items():
+            if quotes:
+                check_quotes(file, f"{key}.{kind} ({lang})", text, essay, problems)
             if len(text) > MAX_TEXT:
                 problems.add(file, f"{key}.{kind} ({lang})", "over 600 characters")
         texts[kind] = found

@@ -15,16 +15,26 @@ from typing import Any
 from bot.content import markup
 from bot.content.bank import intents, load_bank
 from bot.content.catalog import Content, Essay, Guide, MatchingWords, Part, Topic, no_wording
-from bot.content.guide import HELP, OVERVIEW, load_premises, load_terms, load_texts
+from bot.content.guide import (
+    HELP,
+    OVERVIEW,
+    check_quotes,
+    load_premises,
+    load_terms,
+    load_texts,
+)
 from bot.content.phrases import BUTTONS, MAX_BUTTON_LABEL, NOTICES, PHRASES, RETIRED
 from bot.content.schema import UNREADABLE, Problems, localized, read_yaml, text_of
 from bot.content.topics import load_matching, load_topics
 from bot.content.wording import load_wording
+from bot.model.text import sentences
 
 MAX_PART = 1000
+MAX_NOTE = 200
 COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 PART_ID = re.compile(r"^[a-z0-9-]{1,16}$")
+TOPICS = "content/topics.yaml"
 TRANSLATED_TITLE = re.compile(r"title_[a-z]{2}")
 
 
@@ -92,7 +102,7 @@ def _load_parts(raw: Any, problems: Problems) -> list[Part]:
             problems.add(file, label, "duplicate id")
             continue
         seen.add(part_id)
-        for key in sorted(set(entry) - {"id", "paragraphs"}):
+        for key in sorted(set(entry) - {"id", "paragraphs", "note"}):
             if not LANGUAGE_CODE.fullmatch(str(key)):
                 problems.add(file, label, f"unknown key {key!r}")
         paragraphs: list[str] = entry.get("paragraphs") or []
@@ -106,13 +116,28 @@ def _load_parts(raw: Any, problems: Problems) -> list[Part]:
                 problems.add(file, f"{label}.{lang}", "must list the part's paragraphs translated")
                 continue
             translations[lang] = tuple(p.strip() for p in translated)
-        part = Part(part_id, len(parts) + 1, tuple(p.strip() for p in paragraphs), translations)
+        notes = _note(entry.get("note", {}), label, problems)
+        part = Part(
+            part_id, len(parts) + 1, tuple(p.strip() for p in paragraphs), translations, notes
+        )
         longest = max([len(part.text), *(len(part.text_in(lang)) for lang in translations)])
         if longest > MAX_PART:
             problems.add(file, label, f"too long: {longest} characters (at most {MAX_PART})")
             continue
         parts.append(part)
     return parts
+
+
+def _note(raw: Any, label: str, problems: Problems) -> dict[str, str]:
+    """A part's note, outside the essay's text: a short text per language code."""
+    notes = {str(k): text_of(v) for k, v in raw.items()} if isinstance(raw, dict) else None
+    if notes is None or not all(LANGUAGE_CODE.fullmatch(k) for k in notes):
+        problems.add("content/essay.yaml", f"{label}.note", "must map language codes to texts")
+        return {}
+    for lang, text in notes.items():
+        if text is None or len(text) > MAX_NOTE:
+            problems.add("content/essay.yaml", f"{label}.note.{lang}", f"empty or over {MAX_NOTE}")
+    return {k: v for k, v in notes.items() if v is not None and len(v) <= MAX_NOTE}
 
 
 def _paragraphs(raw: Any) -> bool:
@@ -129,8 +154,32 @@ def _check_translations(essay: Essay, languages: tuple[str, ...], problems: Prob
         if lang not in essay.titles:
             problems.add(file, f"title_{lang}", f"missing: the title in {lang!r}")
         for part in essay.parts:
+            if part.notes and lang not in part.notes:
+                problems.add(file, f"part {part.id}.note", f"missing the {lang!r} text")
             if lang not in part.translations:
                 problems.add(file, f"part {part.id}", f"missing the {lang!r} translation")
+                continue
+            pairs = zip(part.paragraphs, part.translations[lang], strict=False)
+            for original, translated in pairs:
+                have, want = len(sentences(translated)), len(sentences(original))
+                if have != want:
+                    problems.add(
+                        file,
+                        f"part {part.id} ({lang})",
+                        f"{have} sentences where the original has {want}: "
+                        "end them where the original does (. ; : ! ?)",
+                    )
+
+
+def _check_topic_quotes(topics: tuple[Topic, ...], essay: Essay, problems: Problems) -> None:
+    """What a topic's answer or aspect puts in quotation marks is the essay's own words."""
+    for topic in topics:
+        for lang, text in topic.texts.items():
+            check_quotes(TOPICS, f"topic {topic.id} ({lang})", text.answer, essay, problems)
+        for name, aspect in topic.aspects.items():
+            for lang, said in aspect.texts.items():
+                where = f"topic {topic.id} aspect {name} ({lang})"
+                check_quotes(TOPICS, where, said, essay, problems)
 
 
 def _placeholders(template: str) -> set[str] | None:
@@ -261,6 +310,7 @@ def load_content(directory: Path, command_names: tuple[str, ...]) -> Content:
         raw_topics = read_yaml(directory / "topics.yaml", problems)
         if raw_topics is not UNREADABLE:
             topics = load_topics(raw_topics, languages, whole, problems)
+            _check_topic_quotes(topics, whole, problems)
         raw_matching = read_yaml(directory / "matching.yaml", problems)
         if raw_matching is not UNREADABLE:
             matching = load_matching(raw_matching, languages, problems)

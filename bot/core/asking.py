@@ -106,6 +106,7 @@ class Asking:
         # an expression's meaning, a premise corrected, the story's order: the topic, not its card
         whole = not (decision.term or decision.premise or decision.about)
         whole = whole and decision.kind != "sequence" and not decision.repeated
+        whole = whole and decision.sentence is None  # a yes/no shows a sentence, not the card
         part = decision.aspect or ("card" if whole else None)
         self.readers.set_conversation(
             user, decision.topic, tuple(dict.fromkeys((*seen, *([part] if part else []))))
@@ -154,7 +155,8 @@ class Asking:
         self, turn: Turn, topic: Topic, decision: Decision, shown: tuple[str, ...]
     ) -> Outcome:
         """The essay's answer on ``topic``: the aspect asked, a yes/no, or the card."""
-        now_shown = (*shown, decision.aspect or "card")
+        yesno_only = decision.sentence is not None and decision.aspect is None
+        now_shown = (*shown, decision.aspect or ("yesno" if yesno_only else "card"))
         part = topic.aspects[decision.aspect].part if decision.aspect else topic.part
         if decision.repeated and decision.aspect is None:
             body = turn.say("already_told", name=topic.texts[turn.lang].name)

@@ -128,6 +128,9 @@ class Reading:
             source = link(essay.source_url, essay.source_name)
             header = turn.say("part_first_header", title=title, source=source)
             text = Markup(f"{header}\n\n{text}")
+        if part.notes:
+            note = part.notes.get(turn.lang) or next(iter(part.notes.values()))
+            text = Markup(f"{text}\n{turn.say('part_note', note=note)}")
         if essay.is_translated(lang):
             text = Markup(f"{text}\n{turn.say('part_translated')}")
         if part.number == essay.total:

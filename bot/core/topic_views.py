@@ -45,30 +45,28 @@ def aspect_text(turn: Turn, topic: Topic, aspect: str) -> Markup:
 
 def silent(turn: Turn, topic: Topic, asked: str) -> Markup:
     """The essay does not say what was asked: say so, then give what it does say."""
-    name = topic.texts[turn.lang].name
-    intro = turn.say("aspect_silent", asked=turn.say(f"aspect_{asked}"), name=name)
+    intro = turn.say("aspect_silent", asked=turn.say(f"aspect_{asked}"))
     return Markup(f"{intro}\n\n{card(turn, topic)}")
 
 
 def yesno(
     turn: Turn, topic: Topic, sentence: str, translations: Mapping[str, str], part: int
 ) -> Markup:
-    """A yes/no question: the essay's closest sentence for the reader to judge, and the topic."""
-    text = topic.texts[turn.lang]
+    """A yes/no question: the essay's closest sentence for the reader to judge, and the way to
+    the topic's card (a button: the card would make the reply too long for a phone)."""
     return turn.say(
         "topic_yesno_open",
         sentence=turn.quote(sentence, translations),
         part=part,
-        name=text.name,
-        answer=text.answer,
+        name=topic.texts[turn.lang].name,
     )
 
 
 def buttons(
     turn: Turn, content: Content, topic: Topic, shown: tuple[str, ...], part: int | None = None
 ) -> Keyboard:
-    """Read the part; up to two aspects not yet shown; up to two related topics; for the
-    title's question, answer it."""
+    """Read the part; up to two aspects not yet shown; after a yes/no, the topic's card; up to
+    two related topics; for the title's question, answer it."""
     rows: list[tuple[Button, ...]] = []
     number = part or topic.part
     found = content.essay.part(number)
@@ -77,6 +75,8 @@ def buttons(
     more = [a for a in ASPECTS if a in topic.aspects and a not in shown][:MAX_ASPECT_BUTTONS]
     if more:
         rows.append(tuple(turn.button(f"button_aspect_{a}", "aspect", topic.id, a) for a in more))
+    if "yesno" in shown and "card" not in shown:  # the yes/no reply points to the card
+        rows.append((topic_button(turn, topic),))
     related = [content.topic(other) for other in topic.related[:MAX_RELATED]]
     if any(related):
         rows.append(tuple(topic_button(turn, t) for t in related if t is not None))

@@ -80,3 +80,12 @@ def normalized(text: str) -> str:
     each emoji or symbol a word of its own ("👍" is "u1f44d")."""
     marked = _NOT_PLAIN.sub(_symbol_word, text)
     return unrepeated(fold(marked).lower())
+
+
+_SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+")
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` cut after each . ; : ! ? that white space follows: how the essay and its
+    translations are paired sentence by sentence."""
+    return [s for s in _SENTENCE_END.split(text) if s.strip()]

@@ -8,9 +8,8 @@ import re
 from collections.abc import Mapping
 
 from bot.content.catalog import MAX_QUESTION, Content, Topic
-from bot.model.text import fold
+from bot.model.text import fold, sentences
 
-_SENTENCE = re.compile(r"(?<=[.;:!?])\s+")
 #: Messages longer than this many words are read for their last question too.
 LONG = 25
 #: Letters of a word that make its stem, for finding a question's words in a sentence.
@@ -70,10 +69,10 @@ def essay_sentences(content: Content) -> list[tuple[int, str, Mapping[str, str]]
     found: list[tuple[int, str, Mapping[str, str]]] = []
     for part in content.essay.parts:
         for index, paragraph in enumerate(part.paragraphs):
-            originals = [s for s in _SENTENCE.split(paragraph) if s.strip()]
+            originals = sentences(paragraph)
             twins: dict[str, list[str]] = {}
             for lang, paragraphs in part.translations.items():
-                translated = [s for s in _SENTENCE.split(paragraphs[index]) if s.strip()]
+                translated = sentences(paragraphs[index])
                 if len(translated) == len(originals):
                     twins[lang] = translated
             for n, sentence in enumerate(originals):
