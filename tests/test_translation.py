@@ -70,10 +70,10 @@ def test_words_in_quotation_marks_that_the_essay_does_not_say_are_reported(
 ) -> None:
     path = content_copy / "topics.yaml"
     source = path.read_text()
-    assert "“separate, parallel lives”" in source
-    path.write_text(source.replace("“separate, parallel lives”", "“separate, parallel worlds”"))
+    assert "“high voltage, touch the wires and you die”" in source
+    path.write_text(source.replace("touch the wires and you die”", "touch the wires and die”"))
     assert problems_of(content_copy) == [
-        "content/topics.yaml: topic separate-worlds (en): 'separate, parallel worlds' "
+        "content/topics.yaml: topic separate-worlds (en): 'high voltage, touch the wires and die' "
         "is not in the essay"
     ]
 
@@ -81,8 +81,11 @@ def test_words_in_quotation_marks_that_the_essay_does_not_say_are_reported(
 def test_a_quote_of_the_original_inside_an_english_text_is_accepted(content_copy: Path) -> None:
     path = content_copy / "topics.yaml"
     source = path.read_text()
-    path.write_text(source.replace("“separate, parallel lives”", "“vite separate e parallele”", 1))
-    assert load(Config(), content_copy).topics[0].texts["en"].answer.count("vite separate") == 1
+    english = "“high voltage, touch the wires and you die”"
+    assert english in source
+    path.write_text(source.replace(english, "“alta tensione, chi tocca i fili muore”", 1))
+    answer = load(Config(), content_copy).topics[0].texts["en"].answer
+    assert answer.endswith("its territory was “alta tensione, chi tocca i fili muore”.")
 
 
 def test_a_part_note_must_be_given_in_every_language(content_copy: Path) -> None:

@@ -5,6 +5,7 @@ yes/no question."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 
 from bot.content.catalog import MAX_QUESTION, Content, Topic
@@ -43,11 +44,14 @@ class Sentences:
             {w[:STEM] for text in (s, *t.values()) for w in fold(text).lower().split()}
             for _, s, t in self.all
         ]
+        # a word in few sentences says more than one in many ("cenerentola" vs "marketing")
+        counts = Counter(stem for stems in self._stems for stem in stems)
+        self._weight = {stem: 1 / n for stem, n in counts.items()}
 
     def closest(self, question: str, topic: Topic) -> tuple[int, str | None, Mapping[str, str]]:
         """The essay's sentence, in the topic's parts, that shares the most words with the
         question (its part, the original, its translations), for the reader to judge; never a
-        yes put in the essay's mouth."""
+        yes put in the essay's mouth. A shared word counts less the more sentences have it."""
         parts = {topic.part, *(a.part for a in topic.aspects.values())}
         words = {
             w[:STEM]
@@ -55,9 +59,9 @@ class Sentences:
             if len(w) >= 4 and w not in self.ignored
         }
         best: tuple[int, str | None, Mapping[str, str]] = (0, None, {})
-        best_shared = 0
+        best_shared = 0.0
         for sentence, have in zip(self.all, self._stems, strict=True):
-            shared = len(words & have) if sentence[0] in parts else 0
+            shared = sum(self._weight[w] for w in words & have) if sentence[0] in parts else 0
             if shared > best_shared:
                 best, best_shared = sentence, shared
         return best
