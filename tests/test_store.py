@@ -60,6 +60,12 @@ EFFECTS: dict[str, dict[str, set[str]]] = {
     "m015_outbox_sending": {"outbox": {"sending_at"}},
     "m016_heartbeat": {"heartbeat": {"id", "at"}},
     "m017_answer_edited_at": {"answers": {"edited_at"}},
+    "m018_maintained_counts": {
+        "answers": {"rank_score", "rank_votes"},
+        "votes": {"voter_stance", "counted"},
+        "standings": {"answer_id", "agree", "disagree", "separate_votes", "depends_agree"},
+        "tally_counts": {"status", "stance", "before_stance", "furthest_part", "n"},
+    },
 }
 
 

@@ -12,7 +12,7 @@ from bot.core.events import Button, Outcome, Reply
 from bot.core.registry import action, command
 from bot.core.turn import Turn
 from bot.core.views import answer_item, discussion_rows, response_item, tally, vote_buttons
-from bot.model.agreement import Standing, ranked
+from bot.model.agreement import Standing
 from bot.model.answers import STANCES, Answer
 from bot.model.limits import EXCERPT, PAGE_SIZE, REPLIES_PER_PAGE, REPLY_EXCERPT, parse_id
 from bot.model.replies import Response
@@ -70,19 +70,18 @@ class Discussion:
         self, turn: Turn, order: str, stance: str, page: int, *, edit: bool = False
     ) -> Outcome:
         """Page ``page`` (0-based) of published answers in ``order``, of ``stance`` (or all)."""
-        ids = self.answers.published_ids(FILTERS[stance])
-        if not ids:
+        total = self.answers.count_published(FILTERS[stance])
+        if not total:
             key = "answers_empty" if stance == "all" else "answers_empty_stance"
             rows = self._order_rows(turn, order, stance) if stance != "all" else ()
             return Outcome((Reply(turn.say(key), rows, edit=edit),))
-        if order == "a":
-            ids = ranked(self.store.votes.standings(ids), ids)
-        pages = math.ceil(len(ids) / PAGE_SIZE)
+        pages = math.ceil(total / PAGE_SIZE)
         page = min(max(page, 0), pages - 1)
-        shown = self.answers.by_ids(ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
+        ids = self.answers.page_ids(order, FILTERS[stance], page, PAGE_SIZE)
+        shown = self.answers.by_ids(ids)
         title = turn.say(
             "answers_title_view",
-            total=len(ids),
+            total=total,
             page=page + 1,
             pages=pages,
             order=turn.say(f"order_{order}"),

@@ -204,8 +204,31 @@ class AnswerStore:
         )
 
     def count(self, status: str = "published") -> int:
-        row = self.db.execute("SELECT COUNT(*) FROM answers WHERE status = ?", (status,))
-        return int(row.fetchone()[0])
+        """Answers with ``status``, from the kept counts."""
+        row = self.db.execute("SELECT SUM(n) FROM tally_counts WHERE status = ?", (status,))
+        return int(row.fetchone()[0] or 0)
+
+    def count_published(self, stance: str | None = None) -> int:
+        """Published answers (of one stance, if given), from the kept counts."""
+        row = self.db.execute(
+            "SELECT SUM(n) FROM tally_counts WHERE status = 'published'"
+            " AND coalesce(?, stance) = stance",
+            (stance,),
+        )
+        return int(row.fetchone()[0] or 0)
+
+    def page_ids(self, order: str, stance: str | None, page: int, size: int) -> list[int]:
+        """One page of published answer ids (of one stance, if given), newest first (order
+        "n") or by the kept cross-side rank (order "a"), read through an index."""
+        by = "created_at DESC, id DESC"
+        if order == "a":
+            by = f"rank_score DESC, rank_votes DESC, {by}"
+        where = "status = 'published'" + (" AND stance = ?" if stance else "")
+        rows = self.db.execute(
+            f"SELECT id FROM answers WHERE {where} ORDER BY {by} LIMIT ? OFFSET ?",
+            (*([stance] if stance else []), size, page * size),
+        )
+        return [int(row[0]) for row in rows]
 
     def published_ids(self, stance: str | None = None) -> list[int]:
         """The ids of published answers (of one stance, if given), newest first."""
@@ -236,20 +259,39 @@ class AnswerStore:
         """(before, after, readers): readers who gave a stance before reading and whose answer
         is published (plus reader ``including``'s own, whatever its status, as in the tally),
         by what they thought before and after (the same stance twice: they kept it); with
-        ``finished_parts``, only readers who reached that part."""
+        ``finished_parts``, only readers who reached that part. From the kept counts."""
+        found: dict[tuple[str, str], int] = {}
         rows = self.db.execute(
-            "SELECT r.before_stance, a.stance, COUNT(*) FROM readers AS r"
-            " JOIN answers AS a ON a.user_id = r.user_id"
-            " WHERE (a.status = 'published' OR (a.user_id = ? AND a.status != 'hidden'))"
-            " AND r.before_stance IN (SELECT value FROM json_each(?))"
-            " AND r.furthest_part >= ? GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2",
-            (
-                including if including is not None else -1,
-                json.dumps(STANCES),
-                finished_parts or 0,
-            ),
+            "SELECT before_stance, stance, SUM(n) FROM tally_counts WHERE status = 'published'"
+            " AND before_stance IN (SELECT value FROM json_each(?)) AND furthest_part >= ?"
+            " GROUP BY 1, 2",
+            (json.dumps(STANCES), finished_parts or 0),
         )
-        return [(str(b), str(a), int(n)) for b, a, n in rows]
+        for before, after, n in rows:
+            if n:
+                found[(str(before), str(after))] = int(n)
+        own = self._own_unpublished(including, finished_parts)
+        if own is not None and own[1] in STANCES:
+            key = (own[1], own[0])
+            found[key] = found.get(key, 0) + 1
+        return sorted(
+            ((b, a, n) for (b, a), n in found.items()), key=lambda m: (-m[2], m[0], m[1])
+        )
+
+    def _own_unpublished(
+        self, user_id: int | None, finished_parts: int | None
+    ) -> tuple[str, str | None] | None:
+        """Reader ``user_id``'s answer when it counts for them though not yet published (it
+        waits for an admin): its stance and their stance before reading."""
+        if user_id is None:
+            return None
+        row = self.db.execute(
+            "SELECT a.stance, r.before_stance FROM answers AS a"
+            " LEFT JOIN readers AS r ON r.user_id = a.user_id WHERE a.user_id = ?"
+            " AND a.status NOT IN ('published', 'hidden') AND coalesce(r.furthest_part, 0) >= ?",
+            (user_id, finished_parts or 0),
+        ).fetchone()
+        return (str(row[0]), row[1]) if row else None
 
     def pending(self, limit: int) -> list[Answer]:
         return self._many("status = 'pending' ORDER BY created_at LIMIT ?", limit)
@@ -257,17 +299,20 @@ class AnswerStore:
     def tally(
         self, including: int | None = None, finished_parts: int | None = None
     ) -> dict[str, int]:
-        """Published answers per stance (plus reader ``including``'s own, whatever its status);
-        with ``finished_parts``, only of readers who reached that part."""
+        """Published answers per stance (plus reader ``including``'s own, whatever its status
+        but hidden); with ``finished_parts``, only of readers who reached that part. From the
+        kept counts."""
         counts = dict.fromkeys(STANCES, 0)
         rows = self.db.execute(
-            "SELECT stance, COUNT(*) FROM answers WHERE (status = 'published'"
-            " OR (user_id = ? AND status != 'hidden')) AND (? = 0 OR user_id IN"
-            " (SELECT user_id FROM readers WHERE furthest_part >= ?)) GROUP BY stance",
-            (including if including is not None else -1, finished_parts or 0, finished_parts or 0),
+            "SELECT stance, SUM(n) FROM tally_counts WHERE status = 'published'"
+            " AND furthest_part >= ? GROUP BY stance",
+            (finished_parts or 0,),
         )
         for stance, count in rows:
             counts[stance] = int(count)
+        own = self._own_unpublished(including, finished_parts)
+        if own is not None:
+            counts[own[0]] = counts.get(own[0], 0) + 1
         return counts
 
     def other_views(self, user_id: int, stance: str, limit: int) -> list[int]:

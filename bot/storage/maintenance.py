@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from bot.model.checks import Check
+from bot.storage.counts import recount_problems
 from bot.storage.database import open_read_only
 from bot.storage.migrations import MIGRATIONS
 
@@ -133,6 +134,12 @@ def check_database(database: str) -> Check:
             "database", f"{database} cannot be read as SQLite ({error}): restore it from a backup"
         )
     checked = _migrations_check(database, file, applied)
+    if not checked.failed and (wrong := _recount(file)):
+        return Check.fail(
+            "database",
+            f"{database}: the kept counts disagree with a recount ({len(wrong)}: {wrong[0]}):"
+            " report it; readers may see wrong tallies or order",
+        )
     writable = os.access(file, os.W_OK) and os.access(file.parent, os.W_OK)
     if not checked.failed and not writable:  # the bot must write it (and its -wal beside it)
         return Check.fail(
@@ -141,6 +148,15 @@ def check_database(database: str) -> Check:
             " needs to write it; stats and export can read it as it is",
         )
     return checked
+
+
+def _recount(file: Path) -> list[str]:
+    """What the counts kept by triggers say that a recount of the rows does not."""
+    connection = _read_only(file)
+    try:
+        return recount_problems(connection)
+    finally:
+        connection.close()
 
 
 def _owner(file: Path) -> str:
@@ -169,5 +185,7 @@ def _migrations_check(database: str, file: Path, applied: list[str]) -> Check:
         )
     size = file.stat().st_size
     return Check.ok(
-        "database", f"{database}, integrity ok, all {len(known)} migrations, {size:,} bytes"
+        "database",
+        f"{database}, integrity ok, all {len(known)} migrations, counts agree with a recount,"
+        f" {size:,} bytes",
     )

@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Callable
 
 from bot.model.fingerprints import fingerprint
+from bot.storage import counts
 from bot.storage.database import Database
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -336,6 +337,15 @@ def m017_answer_edited_at(db: sqlite3.Connection) -> None:
     """When the writer last changed an answer's words or stance (NULL: never), apart from
     verdicts and how it is shown: replies under it show it was edited."""
     db.execute("ALTER TABLE answers ADD COLUMN edited_at TEXT")
+
+
+@migration
+def m018_maintained_counts(db: sqlite3.Connection) -> None:
+    """Votes per answer and answers per stance kept up to date by triggers as they change, and
+    indexes on the ranking: no reader action scans every answer (see bot/storage/counts.py)."""
+    for statement in counts.statements():
+        db.execute(statement)
+    counts.fill(db)
 
 
 def applied(db: Database) -> list[str]:
