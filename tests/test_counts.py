@@ -36,6 +36,7 @@ step = st.one_of(
         st.just("verdict"), st.sampled_from(USERS), st.sampled_from(("published", "hidden"))
     ),
     st.tuples(st.just("forget"), st.sampled_from(USERS)),
+    st.tuples(st.just("ask"), st.sampled_from(USERS), st.sampled_from((None, "cio", "cdo"))),
 )
 
 
@@ -66,8 +67,12 @@ def apply(store: Store, action: tuple[object, ...]) -> None:
         store.answers.unban(user)
     elif kind == "verdict" and answer is not None:
         store.answers.set_status(answer.id, str(action[2]))
-    elif kind == "forget":
-        store.forget(user, "2000-01-01T00:00:00+00:00")
+    elif kind == "forget":  # recent questions stay, their topic gone; older ones go
+        store.forget(user, "2026-01-01T00:00:00+00:00")
+    elif kind == "ask":
+        store.readers.touch(user, f"R{user}", "it")
+        topic = action[2] if isinstance(action[2], str) else None
+        store.questions.record(user, "chi è?", "it", topic, 90, "answer")
 
 
 @settings(max_examples=300, deadline=None)
@@ -103,7 +108,8 @@ def test_a_database_with_votes_before_the_migration_is_counted_by_it() -> None:
     db.execute("DELETE FROM tally_counts")
     assert recount_problems(db) != []
     db.execute("UPDATE votes SET counted = 0, voter_stance = NULL")
-    db.execute("DELETE FROM standings")
+    for table in ("standings", "reader_parts", "topic_counts"):
+        db.execute(f"DELETE FROM {table}")
     fill(db)
     assert recount_problems(db) == []
     assert store.answers.tally() == {"separate": 1, "integrate": 1, "depends": 1}

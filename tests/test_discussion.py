@@ -283,18 +283,15 @@ def test_the_discussion_shows_the_other_view_agreed_across_sides(services: Servi
     assert "numero 2" not in other
 
 
-def test_the_discussion_ranks_only_the_newest_other_views(
-    services: Services, monkeypatch: pytest.MonkeyPatch
+def test_the_discussion_finds_the_best_across_sides_among_all_answers_not_only_the_newest(
+    services: Services,
 ) -> None:
-    from bot.core import answering
-
-    monkeypatch.setattr(answering, "OTHER_VIEWS", 2)
-    agreed = answered(services, 1, "integrate")  # agreed across sides, but the oldest
-    answered(services, 2, "depends")
-    answered(services, 3, "integrate")
+    agreed = answered(services, 1, "integrate")  # agreed across sides, and the oldest
+    for user in (2, 3, 5, 6, 7):  # newer, nobody voted on them (reader 4 answers last)
+        answered(services, user, "integrate" if user % 2 else "depends")
     other = other_view_after_votes_across_sides(services, agreed)
-    assert "Il parere numero 3: integrate" in other  # the newest of the two, none voted on
-    assert "numero 1" not in other
+    assert "Il parere numero 1: integrate" in other  # read through the rank's index
+    assert "numero 7" not in other
 
 
 # --- before and after reading --------------------------------------------------------------------

@@ -24,7 +24,7 @@ from bot.core.views import (
     vote_buttons,
     withdrawn_cards,
 )
-from bot.model.agreement import Standing, ranked
+from bot.model.agreement import Standing
 from bot.model.answers import DISPLAYS, STANCES, Answer, next_status
 from bot.model.comments import BlockedWords, Problem, comment_problem, shown_name, too_fast
 from bot.model.flow import Flow
@@ -32,7 +32,6 @@ from bot.model.limits import (
     EXCERPT,
     MAX_COMMENT,
     MIN_COMMENT,
-    OTHER_VIEWS,
 )
 from bot.model.replies import card_id
 from bot.storage.store import Store
@@ -278,8 +277,8 @@ class Answering:
 
     def discuss(self, turn: Turn, saved: Answer, confirmation: Markup) -> tuple[Reply, ...]:
         """What fits a phone: the thanks, whether the reader's mind changed, the tally, and the
-        answer from another stance that readers on both sides agree with most (of the newest
-        OTHER_VIEWS), with its buttons; after a first answer, the notification question as a
+        answer from another stance that readers on both sides agree with most, with its
+        buttons; after a first answer, the notification question as a
         message of its own (its answer edits only it)."""
         parts = [confirmation]
         before = self.readers.before(saved.user_id)
@@ -294,13 +293,11 @@ class Answering:
             )
         parts.append(tally(turn, self.answers.tally(including=saved.user_id)))
         votes = None
-        others = self.answers.other_views(saved.user_id, saved.stance, OTHER_VIEWS)
-        if others:
-            standings = self.store.votes.standings(others)
-            best = ranked(standings, others)[0]
+        best = self.answers.best_other_view(saved.user_id, saved.stance)
+        if best is not None:
             other = self.answers.get(best)
             if other is not None:
-                standing = standings.get(best, Standing())
+                standing = self.store.votes.standings([best]).get(best, Standing())
                 parts.append(turn.say("other_view"))
                 replies = self.store.replies.counts([best]).get(best, 0)
                 parts.append(answer_item(turn, other, EXCERPT, standing=standing, replies=replies))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 
 EXPORT_FIELDS = (
     "id",
@@ -50,7 +51,9 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def export_csv(rows: list[dict[str, object]], fields: tuple[str, ...] = EXPORT_FIELDS) -> bytes:
+def export_csv(
+    rows: Iterable[dict[str, object]], fields: tuple[str, ...] = EXPORT_FIELDS
+) -> bytes:
     """Rows as CSV a spreadsheet opens correctly and safely: UTF-8 with a BOM, a header row of
     ``fields``, no cell a spreadsheet would run as a formula."""
     buffer = io.StringIO()

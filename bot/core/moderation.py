@@ -262,17 +262,16 @@ class Moderation:
         """/export: every answer as a CSV document, and every reply as a second one; both are
         read and written when they are sent, on their own connection, so a long export keeps
         no other reader waiting."""
-        rows = self.store.exporter(self.content.essay.total)
+        files = self.store.exporter(
+            self.content.essay.total,
+            lambda answers, replies: (
+                export_csv(answers),
+                export_csv(replies, REPLY_EXPORT_FIELDS),
+            ),
+        )
         answers, replies = self.store.export_counts()
-        document = Document(
-            "essaybot-answers.csv", b"", "text/csv", render=lambda: export_csv(rows()[0])
-        )
-        second = Document(
-            "essaybot-replies.csv",
-            b"",
-            "text/csv",
-            render=lambda: export_csv(rows()[1], REPLY_EXPORT_FIELDS),
-        )
+        document = Document("essaybot-answers.csv", b"", "text/csv", render=lambda: files()[0])
+        second = Document("essaybot-replies.csv", b"", "text/csv", render=lambda: files()[1])
         return Outcome(
             (
                 Reply(turn.say("export_caption", count=answers), document=document),

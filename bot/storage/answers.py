@@ -315,15 +315,24 @@ class AnswerStore:
             counts[own[0]] = counts.get(own[0], 0) + 1
         return counts
 
-    def other_views(self, user_id: int, stance: str, limit: int) -> list[int]:
-        """The newest ``limit`` published answers, with a comment, from readers of a different
-        stance, newest first (ids)."""
-        rows = self.db.execute(
-            "SELECT id FROM answers WHERE status = 'published' AND user_id != ? AND stance != ?"
-            " AND comment IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT ?",
-            (user_id, stance, limit),
-        )
-        return [int(row[0]) for row in rows]
+    def best_other_view(self, user_id: int, stance: str) -> int | None:
+        """The published answer, with a comment, from a reader of another stance that ranks
+        highest across sides (then by votes, then the newest), read through the rank's index
+        once per other stance."""
+        best: tuple[float, int, str, int] | None = None
+        for other in STANCES:
+            if other == stance:
+                continue
+            row = self.db.execute(
+                "SELECT rank_score, rank_votes, created_at, id FROM answers"
+                " WHERE status = 'published' AND stance = ? AND user_id != ?"
+                " AND comment IS NOT NULL"
+                " ORDER BY rank_score DESC, rank_votes DESC, created_at DESC, id DESC LIMIT 1",
+                (other, user_id),
+            ).fetchone()
+            if row is not None and (best is None or tuple(row) > best):
+                best = (float(row[0]), int(row[1]), str(row[2]), int(row[3]))
+        return best[3] if best else None
 
     def all(self) -> list[Answer]:
         return self._many("1 ORDER BY id")

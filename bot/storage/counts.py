@@ -10,6 +10,8 @@ SQLite triggers that run inside the transaction of the write that changes them.
 - ``tally_counts``: answers per status, stance, the writer's stance before reading ('' for none)
   and how far the writer read: the tally, the before/after moves and the counts by status are
   sums over at most a few hundred rows, whatever the number of answers.
+- ``reader_parts`` and ``topic_counts``: readers per furthest part read (the funnel) and
+  questions per topic, for /stats.
 
 :func:`recount_problems` recounts both from the rows and names what disagrees (``essaybot
 doctor`` runs it).
@@ -165,6 +167,7 @@ def statements() -> list[str]:
         f" WHEN ({has_answer}) AND (OLD.before_stance IS NOT NEW.before_stance"
         f" OR OLD.furthest_part IS NOT NEW.furthest_part) BEGIN"
         f" {_tally_move(reader_old, -1)} {_tally_move(reader_new, 1)} END",
+        *_simple_counts(),
         f"CREATE TRIGGER readers_tally_new AFTER INSERT ON readers WHEN {has_answer} BEGIN"
         f" {_tally_move(unread, -1)} {_tally_move(reader_new, 1)} END",
         f"CREATE TRIGGER readers_tally_gone AFTER DELETE ON readers"
@@ -174,12 +177,56 @@ def statements() -> list[str]:
     ]
 
 
+def _step(table: str, column: str, value: str, step: int) -> str:
+    """Statements adding ``step`` to ``table``'s count for ``column`` = ``value``."""
+    return (
+        f"INSERT INTO {table} ({column}, n) SELECT {value}, 0 WHERE NOT EXISTS"
+        f" (SELECT 1 FROM {table} WHERE {column} = {value});"
+        f" UPDATE {table} SET n = n + ({step}) WHERE {column} = {value};"
+    )
+
+
+def _simple_counts() -> list[str]:
+    """Readers per furthest part read (the funnel) and questions per topic (/stats)."""
+    parts, topics = "reader_parts", "topic_counts"
+    return [
+        f"CREATE TABLE {parts} (furthest_part INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+        f"CREATE TABLE {topics} (topic TEXT PRIMARY KEY, n INTEGER NOT NULL)",
+        f"CREATE TRIGGER readers_part_new AFTER INSERT ON readers BEGIN"
+        f" {_step(parts, 'furthest_part', 'NEW.furthest_part', 1)} END",
+        f"CREATE TRIGGER readers_part_moved AFTER UPDATE OF furthest_part ON readers"
+        f" WHEN OLD.furthest_part IS NOT NEW.furthest_part BEGIN"
+        f" {_step(parts, 'furthest_part', 'OLD.furthest_part', -1)}"
+        f" {_step(parts, 'furthest_part', 'NEW.furthest_part', 1)} END",
+        f"CREATE TRIGGER readers_part_gone AFTER DELETE ON readers BEGIN"
+        f" {_step(parts, 'furthest_part', 'OLD.furthest_part', -1)} END",
+        f"CREATE TRIGGER questions_topic_new AFTER INSERT ON questions"
+        f" WHEN NEW.topic IS NOT NULL BEGIN {_step(topics, 'topic', 'NEW.topic', 1)} END",
+        f"CREATE TRIGGER questions_topic_left AFTER UPDATE OF topic ON questions"
+        f" WHEN OLD.topic IS NOT NULL AND OLD.topic IS NOT NEW.topic BEGIN"
+        f" {_step(topics, 'topic', 'OLD.topic', -1)} END",
+        f"CREATE TRIGGER questions_topic_came AFTER UPDATE OF topic ON questions"
+        f" WHEN NEW.topic IS NOT NULL AND OLD.topic IS NOT NEW.topic BEGIN"
+        f" {_step(topics, 'topic', 'NEW.topic', 1)} END",
+        f"CREATE TRIGGER questions_topic_gone AFTER DELETE ON questions"
+        f" WHEN OLD.topic IS NOT NULL BEGIN {_step(topics, 'topic', 'OLD.topic', -1)} END",
+    ]
+
+
 def fill(db: sqlite3.Connection) -> None:
     """Count what a database holds already (once, in the migration): every vote moves to its
     stance, every answer into the tally."""
     db.execute(
         f"UPDATE votes SET voter_stance = {_voter_stance('votes.user_id')},"
         " counted = NOT EXISTS (SELECT 1 FROM bans WHERE bans.user_id = votes.user_id)"
+    )
+    db.execute(
+        "INSERT INTO reader_parts (furthest_part, n) SELECT furthest_part, COUNT(*)"
+        " FROM readers GROUP BY 1"
+    )
+    db.execute(
+        "INSERT INTO topic_counts (topic, n) SELECT topic, COUNT(*) FROM questions"
+        " WHERE topic IS NOT NULL GROUP BY 1"
     )
     db.execute(
         "INSERT INTO tally_counts (status, stance, before_stance, furthest_part, n)"
@@ -236,4 +283,17 @@ def recount_problems(db: sqlite3.Connection) -> list[str]:
         problems.append(
             f"tally kept {sorted(stored.items())}, recounted {sorted(counted.items())}"
         )
+    for table, recount in (
+        ("reader_parts", "SELECT furthest_part, COUNT(*) FROM readers GROUP BY 1"),
+        (
+            "topic_counts",
+            "SELECT topic, COUNT(*) FROM questions WHERE topic IS NOT NULL GROUP BY 1",
+        ),
+    ):
+        again = {row[0]: int(row[1]) for row in db.execute(recount)}
+        kept_n = {row[0]: int(row[1]) for row in db.execute(f"SELECT * FROM {table} WHERE n != 0")}
+        if again != kept_n:
+            problems.append(
+                f"{table} kept {sorted(kept_n.items())}, recounted {sorted(again.items())}"
+            )
     return problems

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+import time
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
-from bot.model.agreement import Standing
-from bot.model.answers import STANCES, Answer
+from bot.model.answers import STANCES
 from bot.model.limits import MAX_MISSES, MAX_TOPICS
-from bot.model.replies import Response
 from bot.storage.database import Database
 
 
@@ -32,29 +31,21 @@ def stats(db: Database, parts: int, admins: Collection[int] = ()) -> Stats:
     """Readers (not the ``admins``), how far they read, answers per stance, most asked topics,
     unanswered questions."""
 
-    def count(sql: str, *args: object) -> int:
-        return int(db.execute(sql, args).fetchone()[0])
-
-    # one pass over the readers: how many stopped at each part; the funnel sums them up
+    # from the kept counts (bot/storage/counts.py): nothing here grows with the readers
     stopped = dict.fromkeys(range(parts + 1), 0)
-    for part, number in db.execute(
-        "SELECT min(max(furthest_part, 0), ?), COUNT(*) FROM readers"
-        " WHERE user_id NOT IN (SELECT value FROM json_each(?)) GROUP BY 1",
-        (parts, json.dumps(sorted(admins))),
+    for part, number in db.execute("SELECT furthest_part, n FROM reader_parts"):
+        stopped[min(max(int(part), 0), parts)] += int(number)
+    for (part,) in db.execute(  # the admins are not readers
+        "SELECT furthest_part FROM readers WHERE user_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(admins)),),
     ):
-        stopped[int(part)] += int(number)
+        stopped[min(max(int(part), 0), parts)] -= 1
     readers = sum(stopped.values())
     funnel = [(n, sum(stopped[m] for m in range(n, parts + 1))) for n in range(1, parts + 1)]
-    tally = dict.fromkeys(STANCES, 0)
-    for stance, number in db.execute(
-        "SELECT stance, COUNT(*) FROM answers WHERE status != 'hidden' GROUP BY stance"
-    ):
-        tally[stance] = int(number)
     topics = [
         (str(topic), int(number))
         for topic, number in db.execute(
-            "SELECT topic, COUNT(*) AS n FROM questions WHERE topic IS NOT NULL"
-            " GROUP BY topic ORDER BY n DESC, topic LIMIT ?",
+            "SELECT topic, n FROM topic_counts WHERE n > 0 ORDER BY n DESC, topic LIMIT ?",
             (MAX_TOPICS,),
         )
     ]
@@ -66,76 +57,74 @@ def stats(db: Database, parts: int, admins: Collection[int] = ()) -> Stats:
             (MAX_MISSES,),
         )
     ]
-    finished = dict.fromkeys(STANCES, 0)
-    for stance, number in db.execute(
-        "SELECT stance, COUNT(*) FROM answers WHERE status != 'hidden' AND user_id IN"
-        " (SELECT user_id FROM readers WHERE furthest_part >= ?) GROUP BY stance",
-        (parts,),
-    ):
-        finished[stance] = int(number)
-    pairs = db.execute(
-        "SELECT r.before_stance, a.stance, r.furthest_part FROM readers AS r"
-        " JOIN answers AS a ON a.user_id = r.user_id"
-        " WHERE a.status != 'hidden' AND r.before_stance IN (SELECT value FROM json_each(?))",
-        (json.dumps(STANCES),),
-    ).fetchall()
+    tally, finished = dict.fromkeys(STANCES, 0), dict.fromkeys(STANCES, 0)
     moved: dict[tuple[str, str], int] = {}
     by_part: dict[int, list[int]] = {}
-    for before, after, part in pairs:
-        counts = by_part.setdefault(int(part), [0, 0])
-        counts[before == after] += 1
-        if before != after:
-            moved[(before, after)] = moved.get((before, after), 0) + 1
+    for stance, before, part, number in db.execute(
+        "SELECT stance, before_stance, furthest_part, SUM(n) FROM tally_counts"
+        " WHERE status != 'hidden' GROUP BY 1, 2, 3"
+    ):
+        tally[stance] = tally.get(stance, 0) + int(number)
+        if int(part) >= parts:
+            finished[stance] = finished.get(stance, 0) + int(number)
+        if before in STANCES and int(number):
+            counts = by_part.setdefault(int(part), [0, 0])
+            counts[before == stance] += int(number)
+            if before != stance:
+                moved[(before, stance)] = moved.get((before, stance), 0) + int(number)
     moves = [(b, a, n) for (b, a), n in sorted(moved.items(), key=lambda m: (-m[1], m[0]))]
     minds = [(part, c[0], c[1]) for part, c in sorted(by_part.items())]
     return Stats(readers, funnel, tally, topics, misses, finished, moves, minds)
 
 
-def export_rows(
-    answers: list[Answer],
-    standings: dict[int, Standing],
-    replies: dict[int, int],
-    befores: dict[int, str],
-    finished: set[int],
-) -> list[dict[str, object]]:
-    """Every answer, whatever its status, as plain rows: its votes, its cross-side score, its
-    published replies, and its writer's stance before reading and whether they finished."""
-    empty = Standing()
-    return [
-        {
-            "id": a.id,
-            "stance": a.stance,
-            "text": a.comment or "",
-            "display_name": a.display_name or "",
-            "language": a.lang,
-            "status": a.status,
-            "created_at": a.created_at,
-            "updated_at": a.updated_at,
-            "agree": standings.get(a.id, empty).agree,
-            "disagree": standings.get(a.id, empty).disagree,
-            "agreement_across_sides": round(standings.get(a.id, empty).score, 3),
-            "replies": replies.get(a.id, 0),
-            "writer_before": befores.get(a.user_id, ""),
-            "writer_finished": a.user_id in finished,
-        }
-        for a in answers
-    ]
+#: Rows read at a time by a streamed export; between two batches it lets other threads run.
+BATCH = 500
 
 
-def reply_rows(responses: list[Response]) -> list[dict[str, object]]:
+def iter_export_rows(db: Database, parts: int) -> Iterator[dict[str, object]]:
+    """Every answer, whatever its status, as plain rows: its votes and cross-side score (from
+    the kept counts), its published replies, its writer's stance before reading and whether
+    they read all ``parts``. Read in batches through one query: memory stays flat whatever the
+    number of answers."""
+    cursor = db.execute(
+        "SELECT a.id, a.stance, coalesce(a.comment, ''), coalesce(a.display_name, ''), a.lang,"
+        " a.status, a.created_at, a.updated_at, coalesce(s.agree, 0), coalesce(s.disagree, 0),"
+        " a.rank_score, (SELECT COUNT(*) FROM replies WHERE replies.answer_id = a.id"
+        " AND replies.status = 'published'),"
+        " CASE WHEN r.before_stance IN (SELECT value FROM json_each(?)) THEN r.before_stance"
+        " ELSE '' END, coalesce(r.furthest_part, 0) >= ?"
+        " FROM answers AS a LEFT JOIN standings AS s ON s.answer_id = a.id"
+        " LEFT JOIN readers AS r ON r.user_id = a.user_id ORDER BY a.id",
+        (json.dumps(STANCES), parts),
+    )
+    names = (
+        "id", "stance", "text", "display_name", "language", "status", "created_at",
+        "updated_at", "agree", "disagree", "agreement_across_sides", "replies",
+        "writer_before", "writer_finished",
+    )  # fmt: skip
+    while batch := cursor.fetchmany(BATCH):
+        for row in batch:
+            found = dict(zip(names, row, strict=True))
+            found["agreement_across_sides"] = round(float(row[10]), 3)
+            found["writer_finished"] = bool(row[13])
+            yield found
+        time.sleep(0)  # the event loop's thread gets Python's lock between batches
+
+
+def iter_reply_rows(db: Database) -> Iterator[dict[str, object]]:
     """Every reply, whatever its status, as plain rows (the writer's id stays out, as it does
-    for answers)."""
-    return [
-        {
-            "id": r.id,
-            "answer_id": r.answer_id,
-            "text": r.text,
-            "display_name": r.display_name or "",
-            "by_author": r.by_author,
-            "language": r.lang,
-            "status": r.status,
-            "created_at": r.created_at,
-            "updated_at": r.updated_at,
-        }
-        for r in responses
-    ]
+    for answers), read in batches."""
+    cursor = db.execute(
+        "SELECT id, answer_id, text, coalesce(display_name, ''), by_author, lang, status,"
+        " created_at, updated_at FROM replies ORDER BY id"
+    )
+    names = (
+        "id", "answer_id", "text", "display_name", "by_author", "language", "status",
+        "created_at", "updated_at",
+    )  # fmt: skip
+    while batch := cursor.fetchmany(BATCH):
+        for row in batch:
+            found = dict(zip(names, row, strict=True))
+            found["by_author"] = bool(row[4])
+            yield found
+        time.sleep(0)

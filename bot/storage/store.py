@@ -7,14 +7,12 @@ event loop only; an export reads on a connection of its own, on another thread).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from bot.model.answers import STANCES
 from bot.model.clock import Clock, system_clock
 from bot.model.replies import card_id
 from bot.storage import statistics
@@ -30,7 +28,9 @@ from bot.storage.replies import ReplyStore
 from bot.storage.votes import VoteStore
 
 #: Every answer's row and every reply's row, for the export.
-Export = tuple[list[dict[str, object]], list[dict[str, object]]]
+Rows = Iterator[dict[str, object]]
+#: Makes the two export files from the answers' rows and the replies' rows.
+Render = Callable[[Rows, Rows], tuple[bytes, bytes]]
 
 
 class Store:
@@ -99,23 +99,7 @@ class Store:
     def export_rows(self, parts: int) -> list[dict[str, object]]:
         """Every answer, whatever its status, as plain rows, with its votes, replies and its
         writer's before-reading stance and whether they read all ``parts``."""
-        answers = self.answers.all()
-        writers = [a.user_id for a in answers]
-        befores = {
-            int(user_id): str(stance)
-            for user_id, stance in self.db.execute(
-                "SELECT user_id, before_stance FROM readers WHERE before_stance IN"
-                " (SELECT value FROM json_each(?))",
-                (json.dumps(STANCES),),
-            )
-        }
-        return statistics.export_rows(
-            answers,
-            self.votes.standings(),
-            self.replies.counts(a.id for a in answers),
-            befores,
-            self.answers.finished(writers, parts),
-        )
+        return list(statistics.iter_export_rows(self.db, parts))
 
     def export_counts(self) -> tuple[int, int]:
         """How many answers and replies the export holds (whatever their status)."""
@@ -123,21 +107,28 @@ class Store:
         replies = self.db.execute("SELECT count(*) FROM replies").fetchone()[0]
         return int(answers), int(replies)
 
-    def exporter(self, parts: int) -> Callable[[], Export]:
-        """What ``export_rows`` and ``export_replies`` give, made when called and, for a
-        database file, on a connection of its own: an export can be called on another thread
+    def exporter(self, parts: int, render: Render) -> Callable[[], tuple[bytes, bytes]]:
+        """The two export files, ``render`` made from every answer's and every reply's rows as
+        they are read (never all held at once), when called and, for a database file, on a
+        connection of its own and in one consistent view: an export can run on another thread
         and never holds the bot's connection (other readers go on meanwhile). Called twice, it
         reads once."""
+
+        def made(store: Store) -> tuple[bytes, bytes]:
+            return render(
+                statistics.iter_export_rows(store.db, parts), statistics.iter_reply_rows(store.db)
+            )
+
         if self.db.path == ":memory:":  # no other connection sees it: read it now
-            now = (self.export_rows(parts), self.export_replies())
+            now = made(self)
             return lambda: now
 
         @cache
-        def read() -> Export:
+        def read() -> tuple[bytes, bytes]:
             snapshot = Store(self.db.path, self.db.clock)
             try:
                 with snapshot.db.reading():  # one consistent view for both files, no lock
-                    return snapshot.export_rows(parts), snapshot.export_replies()
+                    return made(snapshot)
             finally:
                 snapshot.close()
 
@@ -145,7 +136,7 @@ class Store:
 
     def export_replies(self) -> list[dict[str, object]]:
         """Every reply, whatever its status, as plain rows."""
-        return statistics.reply_rows(self.replies.all())
+        return list(statistics.iter_reply_rows(self.db))
 
     def personal_data(self, user_id: int) -> dict[str, Any]:
         """Everything stored about a reader, for /mydata."""
