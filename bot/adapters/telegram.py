@@ -47,7 +47,7 @@ from bot.adapters.flow_control import (
     PerChatProcessor,
     wait_for_telegram,
 )
-from bot.adapters.heartbeat import beat
+from bot.adapters.heartbeat import beat, upkeep
 from bot.adapters.incidents import incident_of, tell_admins_directly
 from bot.adapters.journaled import JournaledQueue
 from bot.adapters.menus import follow_admin, introduce, register_menus
@@ -83,6 +83,7 @@ class BotData:
         self.courier: Courier | None = None
         self.courier_task: asyncio.Task[None] | None = None
         self.heartbeat_task: asyncio.Task[None] | None = None
+        self.upkeep_task: asyncio.Task[None] | None = None
         self.queue: JournaledQueue | None = None
         self.shown = Shown()
         #: the admins who have the admins' menu, and in which language
@@ -328,6 +329,7 @@ async def on_startup(application: EssayApp) -> None:
     loop = asyncio.get_running_loop()
     data.courier_task = loop.create_task(data.courier.run())
     data.heartbeat_task = loop.create_task(beat(config.heartbeat_path, alive=dialogue.alive))
+    data.upkeep_task = loop.create_task(upkeep(dialogue.upkeep))
     log.info("essaybot is running as @%s", application.bot.username)
 
 
@@ -335,6 +337,9 @@ async def on_stop(application: EssayApp) -> None:
     """Stop the courier while the bot can still talk to Telegram: what it is sending goes out,
     what it has not taken waits in the outbox for the next start."""
     data = application.bot_data
+    if data.upkeep_task is not None:
+        data.upkeep_task.cancel()
+        data.upkeep_task = None
     if data.heartbeat_task is not None:  # a stopping bot is not a healthy one
         data.heartbeat_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

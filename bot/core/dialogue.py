@@ -201,6 +201,11 @@ class Dialogue:
         runs it off its event loop's thread; the console and the CLI keep syncing at once."""
         self.store.db.defer_syncs()
 
+    def upkeep(self) -> None:
+        """What the adapter runs every few seconds off its event loop's thread: the database's
+        checkpoint, which readers' events no longer run (see :meth:`defer_syncs`)."""
+        self.store.db.checkpoint_passive()
+
     def report_error(self, incident: Incident) -> Outcome:
         """Tell the admins of an error (through the outbox, at most once a minute per error)."""
         with self.store.transaction():

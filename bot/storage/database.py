@@ -94,8 +94,26 @@ class Database:
 
     def defer_syncs(self) -> None:
         """From now on a durable commit only notes that it owes a sync, and the caller runs
-        :meth:`sync` (off its event loop's thread, say) before it tells the reader."""
+        :meth:`sync` (off its event loop's thread, say) before it tells the reader; and no
+        commit runs SQLite's automatic checkpoint (every ~1,000 pages of log, inside whichever
+        reader's event came then): the caller runs :meth:`checkpoint_passive` off its loop."""
         self._deferring = True
+        if self.path != ":memory:" and not self.read_only:
+            self.connection.execute("PRAGMA wal_autocheckpoint=0")
+
+    def checkpoint_passive(self) -> None:
+        """Copy what the write-ahead log holds into the database file, without waiting for
+        readers or writers (SQLite's PASSIVE mode), on a connection of its own: any thread."""
+        if self.path == ":memory:" or self.read_only:
+            return
+        try:
+            connection = sqlite3.connect(self.path, timeout=1.0)
+            try:
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            finally:
+                connection.close()
+        except sqlite3.Error as error:
+            log.warning("the write-ahead log could not be checkpointed now: %s", error)
 
     def owed_sync(self) -> Callable[[], None] | None:
         """The sync that durable commits since the last call still owe (None if none)."""
