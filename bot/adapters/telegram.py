@@ -337,8 +337,10 @@ async def on_stop(application: EssayApp) -> None:
     """Stop the courier while the bot can still talk to Telegram: what it is sending goes out,
     what it has not taken waits in the outbox for the next start."""
     data = application.bot_data
-    if data.upkeep_task is not None:
+    if data.upkeep_task is not None:  # a checkpoint under way ends before the store closes
         data.upkeep_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await data.upkeep_task
         data.upkeep_task = None
     if data.heartbeat_task is not None:  # a stopping bot is not a healthy one
         data.heartbeat_task.cancel()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,9 @@ from typing import Any
 from bot.model.clock import Clock, stamp, system_clock
 
 log = logging.getLogger(__name__)
+
+#: Pages of write-ahead log at which a commit checkpoints, once the upkeep does it instead.
+BACKSTOP_PAGES = 10_000
 
 
 class StoreError(Exception):
@@ -53,6 +57,7 @@ class Database:
         """``read_only``: open an existing file only to read it (the author's reports), never
         creating it nor writing to it."""
         self.owed_checkpoint = False  # a checkpoint held up by another connection
+        self._checkpointing = threading.Lock()  # the upkeep's and /forget's, one at a time
         self.path = path
         self.clock = clock
         self.read_only = read_only
@@ -99,17 +104,28 @@ class Database:
         reader's event came then): the caller runs :meth:`checkpoint_passive` off its loop."""
         self._deferring = True
         if self.path != ":memory:" and not self.read_only:
-            self.connection.execute("PRAGMA wal_autocheckpoint=0")
+            # a backstop only: should the upkeep fall behind (a commit during each of its
+            # checkpoints keeps the log from being reused), a commit checkpoints at 10,000
+            # pages, and the log is cut back to 64 MiB once emptied
+            self.connection.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
+            self.connection.execute(f"PRAGMA journal_size_limit={64 * 2**20}")
 
     def checkpoint_passive(self) -> None:
         """Copy what the write-ahead log holds into the database file, without waiting for
-        readers or writers (SQLite's PASSIVE mode), on a connection of its own: any thread."""
+        readers or writers (SQLite's PASSIVE mode), on a connection of its own: any thread.
+        Repeated (a few times at most) while commits meanwhile left part of the log behind."""
         if self.path == ":memory:" or self.read_only:
             return
         try:
-            connection = sqlite3.connect(self.path, timeout=1.0)
+            connection = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True, timeout=1.0)
             try:
-                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                for _ in range(4):
+                    with self._checkpointing:
+                        _, pages, copied = connection.execute(
+                            "PRAGMA wal_checkpoint(PASSIVE)"
+                        ).fetchone()
+                    if pages == copied:
+                        break
             finally:
                 connection.close()
         except sqlite3.Error as error:
@@ -152,7 +168,8 @@ class Database:
         connection reading at that moment (``essaybot stats`` on the same file, say) keeps the
         log from being emptied: that is logged, and the next checkpoint empties it."""
         if self.path != ":memory:":
-            busy = self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            with self._checkpointing:  # not while the upkeep's checkpoint runs
+                busy = self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
             if busy and not self.owed_checkpoint:
                 log.warning("the write-ahead log could not be emptied now (another connection)")
             self.owed_checkpoint = bool(busy)

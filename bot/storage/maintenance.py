@@ -151,12 +151,17 @@ def check_database(database: str) -> Check:
 
 
 def _recount(file: Path) -> list[str]:
-    """What the counts kept by triggers say that a recount of the rows does not."""
-    connection = _read_only(file)
+    """What the counts kept by triggers say that a recount of the rows does not, all read in
+    one transaction (a running bot's commits meanwhile are not half seen)."""
     try:
-        return recount_problems(connection)
-    finally:
-        connection.close()
+        connection = _read_only(file)
+        try:
+            connection.execute("BEGIN")
+            return recount_problems(connection)
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        return [f"could not recount ({error})"]
 
 
 def _owner(file: Path) -> str:
