@@ -53,15 +53,7 @@ def _tally_key(status: str, stance: str, before: str, part: str) -> str:
 
 def _tally_move(key: str, step: int) -> str:
     """Statements adding ``step`` to the tally row at ``key`` (status, stance, before, part)."""
-    # not INSERT OR IGNORE: inside a trigger, the outer statement's conflict clause (an
-    # upsert's) would override it
-    columns = "(status, stance, before_stance, furthest_part)"
-    return (
-        f"INSERT INTO tally_counts (status, stance, before_stance, furthest_part, n)"
-        f" SELECT {key}, 0 WHERE NOT EXISTS (SELECT 1 FROM tally_counts WHERE {columns}"
-        f" = ({key}));"
-        f" UPDATE tally_counts SET n = n + ({step}) WHERE {columns} = ({key});"
-    )
+    return _step("tally_counts", "status, stance, before_stance, furthest_part", key, step)
 
 
 def _reader(user: str, column: str) -> str:
@@ -177,12 +169,14 @@ def statements() -> list[str]:
     ]
 
 
-def _step(table: str, column: str, value: str, step: int) -> str:
-    """Statements adding ``step`` to ``table``'s count for ``column`` = ``value``."""
+def _step(table: str, columns: str, key: str, step: int) -> str:
+    """Statements adding ``step`` to ``table``'s count ``n`` for ``columns`` = ``key``."""
+    # not INSERT OR IGNORE: inside a trigger, the outer statement's conflict clause (an
+    # upsert's) would override it
     return (
-        f"INSERT INTO {table} ({column}, n) SELECT {value}, 0 WHERE NOT EXISTS"
-        f" (SELECT 1 FROM {table} WHERE {column} = {value});"
-        f" UPDATE {table} SET n = n + ({step}) WHERE {column} = {value};"
+        f"INSERT INTO {table} ({columns}, n) SELECT {key}, 0 WHERE NOT EXISTS"
+        f" (SELECT 1 FROM {table} WHERE ({columns}) = ({key}));"
+        f" UPDATE {table} SET n = n + ({step}) WHERE ({columns}) = ({key});"
     )
 
 
@@ -213,27 +207,38 @@ def _simple_counts() -> list[str]:
     ]
 
 
+#: Each kept count: what it is called in a report, its key columns, and the recount of it from
+#: the rows (which also fills it for a database that had rows before migration m018).
+_RECOUNTS = {
+    "tally_counts": (
+        "tally",
+        "status, stance, before_stance, furthest_part",
+        "SELECT a.status, a.stance, coalesce(r.before_stance, ''), coalesce(r.furthest_part, 0),"
+        " COUNT(*) FROM answers AS a LEFT JOIN readers AS r ON r.user_id = a.user_id"
+        " GROUP BY 1, 2, 3, 4",
+    ),
+    "reader_parts": (
+        "reader_parts",
+        "furthest_part",
+        "SELECT furthest_part, COUNT(*) FROM readers GROUP BY 1",
+    ),
+    "topic_counts": (
+        "topic_counts",
+        "topic",
+        "SELECT topic, COUNT(*) FROM questions WHERE topic IS NOT NULL GROUP BY 1",
+    ),
+}
+
+
 def fill(db: sqlite3.Connection) -> None:
     """Count what a database holds already (once, in the migration): every vote moves to its
-    stance, every answer into the tally."""
+    stance, every answer into the tally, every reader and question into theirs."""
     db.execute(
         f"UPDATE votes SET voter_stance = {_voter_stance('votes.user_id')},"
         " counted = NOT EXISTS (SELECT 1 FROM bans WHERE bans.user_id = votes.user_id)"
     )
-    db.execute(
-        "INSERT INTO reader_parts (furthest_part, n) SELECT furthest_part, COUNT(*)"
-        " FROM readers GROUP BY 1"
-    )
-    db.execute(
-        "INSERT INTO topic_counts (topic, n) SELECT topic, COUNT(*) FROM questions"
-        " WHERE topic IS NOT NULL GROUP BY 1"
-    )
-    db.execute(
-        "INSERT INTO tally_counts (status, stance, before_stance, furthest_part, n)"
-        " SELECT a.status, a.stance, coalesce(r.before_stance, ''), coalesce(r.furthest_part, 0),"
-        " COUNT(*) FROM answers AS a LEFT JOIN readers AS r ON r.user_id = a.user_id"
-        " GROUP BY 1, 2, 3, 4"
-    )
+    for table, (_, columns, recount) in _RECOUNTS.items():
+        db.execute(f"INSERT INTO {table} ({columns}, n) {recount}")
 
 
 def recount_problems(db: sqlite3.Connection) -> list[str]:
@@ -266,34 +271,14 @@ def recount_problems(db: sqlite3.Connection) -> list[str]:
         have = kept.get(answer_id, (0,) * 8)
         if want != have:
             problems.append(f"answer {answer_id}: votes kept {have}, recounted {want}")
-    counted: dict[tuple[object, ...], int] = {}
-    for row in db.execute(
-        "SELECT a.status, a.stance, coalesce(r.before_stance, ''), coalesce(r.furthest_part, 0),"
-        " COUNT(*) FROM answers AS a LEFT JOIN readers AS r ON r.user_id = a.user_id"
-        " GROUP BY 1, 2, 3, 4"
-    ):
-        counted[tuple(row[:4])] = int(row[4])
-    stored = {
-        tuple(row[:4]): int(row[4])
-        for row in db.execute(
-            "SELECT status, stance, before_stance, furthest_part, n FROM tally_counts WHERE n != 0"
-        )
-    }
-    if counted != stored:
-        problems.append(
-            f"tally kept {sorted(stored.items())}, recounted {sorted(counted.items())}"
-        )
-    for table, recount in (
-        ("reader_parts", "SELECT furthest_part, COUNT(*) FROM readers GROUP BY 1"),
-        (
-            "topic_counts",
-            "SELECT topic, COUNT(*) FROM questions WHERE topic IS NOT NULL GROUP BY 1",
-        ),
-    ):
-        again = {row[0]: int(row[1]) for row in db.execute(recount)}
-        kept_n = {row[0]: int(row[1]) for row in db.execute(f"SELECT * FROM {table} WHERE n != 0")}
-        if again != kept_n:
+    for table, (label, columns, recount) in _RECOUNTS.items():
+        again = {tuple(row[:-1]): int(row[-1]) for row in db.execute(recount)}
+        stored = {
+            tuple(row[:-1]): int(row[-1])
+            for row in db.execute(f"SELECT {columns}, n FROM {table} WHERE n != 0")
+        }
+        if again != stored:
             problems.append(
-                f"{table} kept {sorted(kept_n.items())}, recounted {sorted(again.items())}"
+                f"{label} kept {sorted(stored.items())}, recounted {sorted(again.items())}"
             )
     return problems
