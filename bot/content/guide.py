@@ -41,13 +41,21 @@ def flat(text: str) -> str:
     return " ".join(text.replace("’", "'").split())
 
 
-def check_quotes(file: str, where: str, text: str, essay: Essay, problems: Problems) -> None:
-    """What ``text`` quotes (between « » or “ ”) must be the essay's words, in the original or
-    a translation: quotation marks tell the reader the words are the essay's."""
-    whole = [
+def quotable(essay: Essay) -> tuple[str, ...]:
+    """The essay's title and text in each of its languages, flattened and in lower case: what
+    :func:`check_quotes` looks quotes up in (made once per file checked)."""
+    return tuple(
         flat(" ".join((essay.title_in(lang), *(p.text_in(lang) for p in essay.parts)))).lower()
         for lang in (essay.language, *essay.titles)
-    ]
+    )
+
+
+def check_quotes(
+    file: str, where: str, text: str, whole: tuple[str, ...], problems: Problems
+) -> None:
+    """What ``text`` quotes (between « » or “ ”) must be the essay's words, in the original or
+    a translation (``whole``: :func:`quotable`): quotation marks tell the reader the words are
+    the essay's."""
     for opening, closing in _QUOTED.items():
         for quoted in re.findall(f"{opening}(.+?){closing}", text):
             if not any(flat(quoted).lower() in essay_text for essay_text in whole):
@@ -109,6 +117,7 @@ def load_terms(
     file = "content/glossary.yaml"
     terms: dict[str, Term] = {}
     seen: set[str] = set()
+    whole = quotable(essay)
     for entry in _entries(file, raw, "terms", p):
         term_id = _own(file, entry, {t.id for t in topics}, seen, p)
         where = passage(file, term_id or "entry", entry, essay, p)
@@ -120,7 +129,7 @@ def load_terms(
             if not all(fields.values()) or any(len(v or "") > MAX_TEXT for v in fields.values()):
                 p.add(file, f"{term_id} ({lang})", "needs term, meaning and use (≤ 600 chars)")
             texts[lang] = {k: v for k, v in fields.items() if v}
-            check_quotes(file, f"{term_id} ({lang})", fields["use"] or "", essay, p)
+            check_quotes(file, f"{term_id} ({lang})", fields["use"] or "", whole, p)
         if term_id and where:
             terms[term_id] = Term(term_id, str(entry["topic"]), where, texts)
     return terms
@@ -132,6 +141,7 @@ def load_premises(
     file = "content/premises.yaml"
     premises: dict[str, Premise] = {}
     seen: set[str] = set()
+    whole = quotable(essay)
     for entry in _entries(file, raw, "premises", p):
         premise_id = _own(file, entry, {t.id for t in topics}, seen, p)
         where = passage(file, premise_id or "entry", entry, essay, p)
@@ -139,7 +149,7 @@ def load_premises(
             file, premise_id or "entry", {k: entry.get(k) for k in languages}, languages, p
         )
         for lang, text in texts.items():
-            check_quotes(file, f"{premise_id} ({lang})", text, essay, p)
+            check_quotes(file, f"{premise_id} ({lang})", text, whole, p)
             if len(text) > MAX_TEXT:
                 p.add(file, f"{premise_id} ({lang})", f"over {MAX_TEXT} characters")
         if premise_id and where and len(texts) == len(languages):
@@ -166,11 +176,12 @@ def load_texts(
     for extra in sorted(set(entries) - set(kinds), key=str):
         problems.add(file, f"{key}.{extra}", "unknown kind")
     texts: dict[str, dict[str, str]] = {}
+    whole = quotable(essay)
     for kind in kinds:
         found = localized(file, f"{key}.{kind}", entries.get(kind), languages, problems)
         for lang, text in found.items():
             if quotes:
-                check_quotes(file, f"{key}.{kind} ({lang})", text, essay, problems)
+                check_quotes(file, f"{key}.{kind} ({lang})", text, whole, problems)
             if len(text) > MAX_TEXT:
                 problems.add(file, f"{key}.{kind} ({lang})", "over 600 characters")
         texts[kind] = found

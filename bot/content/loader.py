@@ -22,6 +22,7 @@ from bot.content.guide import (
     load_premises,
     load_terms,
     load_texts,
+    quotable,
 )
 from bot.content.phrases import BUTTONS, MAX_BUTTON_LABEL, NOTICES, PHRASES, RETIRED
 from bot.content.schema import UNREADABLE, Problems, localized, read_yaml, text_of
@@ -173,13 +174,14 @@ def _check_translations(essay: Essay, languages: tuple[str, ...], problems: Prob
 
 def _check_topic_quotes(topics: tuple[Topic, ...], essay: Essay, problems: Problems) -> None:
     """What a topic's answer or aspect puts in quotation marks is the essay's own words."""
+    whole = quotable(essay)
     for topic in topics:
         for lang, text in topic.texts.items():
-            check_quotes(TOPICS, f"topic {topic.id} ({lang})", text.answer, essay, problems)
+            check_quotes(TOPICS, f"topic {topic.id} ({lang})", text.answer, whole, problems)
         for name, aspect in topic.aspects.items():
             for lang, said in aspect.texts.items():
                 where = f"topic {topic.id} aspect {name} ({lang})"
-                check_quotes(TOPICS, where, said, essay, problems)
+                check_quotes(TOPICS, where, said, whole, problems)
 
 
 def _placeholders(template: str) -> set[str] | None:
