@@ -12,6 +12,7 @@ from bot.content.markup import Markup, to_plain
 from bot.core import topic_views
 from bot.core.events import Reader
 from bot.core.turn import Turn
+from bot.core.understanding.sentences import essay_sentences
 from bot.model.text import sentences
 
 #: Visible characters a topic reply may take: about a phone screen.
@@ -37,21 +38,13 @@ def every_topic_reply(content: Content) -> list[tuple[str, str, str, str]]:
                 else:
                     shown[f"silent {aspect}"] = topic_views.silent(turn, topic, aspect)
             parts = {topic.part, *(a.part for a in topic.aspects.values())}
-            for number, sentence, twins in _sentences_of(content, parts):
+            for number, sentence, twins in essay_sentences(content):
+                if number not in parts:
+                    continue
                 said = topic_views.yesno(turn, topic, sentence, twins, number)
                 shown[f"yes/no {number} {sentence[:20]}"] = said
             replies += [(lang, topic.id, what, visible(said)) for what, said in shown.items()]
     return replies
-
-
-def _sentences_of(content: Content, parts: set[int]) -> list[tuple[int, str, dict[str, str]]]:
-    """Each sentence of those parts with its English twin: what a yes/no reply may quote."""
-    found = []
-    for part in content.essay.parts:
-        if part.number in parts:
-            pairs = zip(sentences(part.text), sentences(part.text_in("en")), strict=True)
-            found += [(part.number, s, {"en": e}) for s, e in pairs]
-    return found
 
 
 def test_every_topic_reply_fits_a_phone_screen(content: Content) -> None:

@@ -230,15 +230,6 @@ class AnswerStore:
         )
         return [int(row[0]) for row in rows]
 
-    def published_ids(self, stance: str | None = None) -> list[int]:
-        """The ids of published answers (of one stance, if given), newest first."""
-        rows = self.db.execute(
-            "SELECT id FROM answers WHERE status = 'published' AND coalesce(?, stance) = stance"
-            " ORDER BY created_at DESC, id DESC",
-            (stance,),
-        )
-        return [int(row[0]) for row in rows]
-
     def by_ids(self, ids: list[int]) -> list[Answer]:
         """These answers, in the order given (ids not found are left out)."""
         found = {a.id: a for a in self._many("id IN (SELECT value FROM json_each(?))", _ids(ids))}
