@@ -203,12 +203,18 @@ def serve(path: str, readers: int, repeat: int, cache: str, profile: bool = Fals
         voter = Reader(1_000_000 + 300 + i, f"Lettore{300 + i}", "it")
         return voter, Press(f"vote:{published[i % len(published)]}:up:a.all.0")
 
+    # an answer halfway down the list by agreement, where ▶ is pressed deep in the list
+    half = services.store.answers.count_published() // 2
+    middle = services.store.answers.page_ids("a", None, half, 1)[0]
+    deep = f"lpage:a:all:{half // 5}:a{middle}"
+
     calls: dict[str, Callable[[int], tuple[Reader, Event]]] = {
         "/stats": lambda i: (author, Command("stats")),
         "/answers (newest)": lambda i: (someone, Command("answers")),
         "/answers (agreement)": lambda i: (someone, Press("list:a:all:0")),
         "/answers p.3 (agreement)": lambda i: (someone, Press("list:a:all:3")),
         "/answers p.3 (one stance)": lambda i: (someone, Press("list:n:integrate:3")),
+        "▶ halfway down (agreement)": lambda i: (someone, Press(deep)),
         "a vote, list redrawn": voting,
         "the tally button": lambda i: (someone, Press("tally:all:new")),
         "/mydata": lambda i: (someone, Command("mydata")),

@@ -59,7 +59,7 @@ def test_each_listed_answer_shows_its_counts_and_opens_to_its_votes(services: Se
     assert text(listed).count("👍 0 · 👎 0 · 💬 0") == 2
     rows = listed.replies[0].buttons
     assert [b.data for b in rows[0]] == [f"thread:{second}:0", f"thread:{first}:0"]
-    assert [b.data for b in rows[1]] == ["lmenu:n:all:0", "tally:all:new"]  # fits a phone
+    assert [b.data for b in rows[1]] == ["lmenu:n:all:0:0", "tally:all:new"]  # fits a phone
     for number in (first, second):
         opened = say(services, reader(3), Press(f"thread:{number}:0"))
         assert (f"👍 0 · n. {number}", f"vote:{number}:up:{VIEW}") in pairs(opened)
@@ -151,7 +151,7 @@ def test_a_vote_keeps_the_order_filter_and_page_it_was_cast_under(services: Serv
     voted = vote(services, reader(9), ids[0], view="a.integrate.1")
     assert voted.replies[0].edit
     assert "prima quelle apprezzate da chi ha posizioni diverse, pagina 2/2" in text(voted)
-    assert "lmenu:a:integrate:1" in datas(voted)
+    assert f"lmenu:a:integrate:1:f{ids[2]}" in datas(voted)
     assert shown(voted) == [ids[2], ids[1]]  # the voted one rose to page 1 (more votes)
 
 
@@ -199,7 +199,7 @@ def test_answers_both_sides_agree_with_come_first(services: Services) -> None:
     assert shown(agreed) == [both, one_side, untouched]
     assert agreed.replies[0].edit
     assert "prima quelle apprezzate da chi ha posizioni diverse" in text(agreed)
-    menu = say(services, reader(5), Press("lmenu:a:all:0"))  # sort / filter, in place
+    menu = say(services, reader(5), Press("lmenu:a:all:0:0"))  # sort / filter, in place
     assert menu.replies[0].keyboard_only
     assert ("• 🤝 Condivise da tutti", "list:a:all:0") in pairs(menu)
     assert ("🆕 Recenti", "list:n:all:0") in pairs(menu)
@@ -213,7 +213,7 @@ def test_a_stance_filter_shows_only_that_stances_answers(services: Services, sta
     assert shown(filtered) == [ids[stance]]
     assert filtered.replies[0].edit
     assert "(1)" in text(filtered)
-    menu = say(services, reader(9), Press(f"lmenu:n:{stance}:0"))
+    menu = say(services, reader(9), Press(f"lmenu:n:{stance}:0:0"))
     names = dict(separate="Tenerli separati", integrate="Integrarli", depends="Dipende")
     assert [label for label, data in pairs(menu) if label.startswith("•")] == [
         "• 🆕 Recenti",
@@ -234,12 +234,12 @@ def test_paging_edits_the_list_in_place_five_answers_a_page(services: Services) 
     first = say(services, reader(9), Command("answers"))
     assert shown(first) == ids[::-1][:5]
     assert "pagina 1/2" in text(first) and not first.replies[0].edit
-    assert ("▶", "list:n:all:1") in pairs(first)
-    second = say(services, reader(9), Press("list:n:all:1"))
+    assert ("▶", f"lpage:n:all:1:a{ids[2]}") in pairs(first)
+    second = say(services, reader(9), Press(f"lpage:n:all:1:a{ids[2]}"))
     assert second.replies[0].edit
     assert shown(second) == ids[::-1][5:]
     assert "pagina 2/2" in text(second)
-    assert ("◀", "list:n:all:0") in pairs(second) and "list:n:all:2" not in datas(second)
+    assert ("◀", "list:n:all:0") in pairs(second) and "▶" not in [b for b, _ in pairs(second)]
     assert shown(say(services, reader(9), Press("list:n:all:99"))) == ids[::-1][5:]
 
 

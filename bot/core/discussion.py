@@ -57,27 +57,44 @@ class Discussion:
             return turn.notice("notice_expired")
         return self.page(turn, order, stance, int(page), edit=True)
 
-    @action("lmenu", "order", "stance", "page")
-    def sort_menu(self, turn: Turn, order: str, stance: str, page: str) -> Outcome:
-        """ "Sort / filter" under the list: the orders and the stances in place of its buttons."""
-        if order not in ORDERS or stance not in FILTERS or not _page(page):
+    @action("lpage", "order", "stance", "page", "key")
+    def keyed(self, turn: Turn, order: str, stance: str, page: str, key: str) -> Outcome:
+        """◀ ▶ under the list: the page next to the answer named in ``key`` ("a12": after
+        answer 12, "b12": before it, "f12": from it on), in place."""
+        if order not in ORDERS or stance not in FILTERS or not _page(page) or not _key(key):
             return turn.notice("notice_expired")
-        back = (turn.button("button_back", "list", order, stance, page),)
-        rows = (*self._order_rows(turn, order, stance), back)
+        return self.page(turn, order, stance, int(page), edit=True, key=key)
+
+    @action("lmenu", "order", "stance", "page", "key")
+    def sort_menu(self, turn: Turn, order: str, stance: str, page: str, key: str) -> Outcome:
+        """ "Sort / filter" under the list: the orders and the stances in place of its buttons."""
+        if order not in ORDERS or stance not in FILTERS or not _page(page) or not _key(key):
+            return turn.notice("notice_expired")
+        back = turn.button("button_back", "list", order, stance, page)
+        if key != "0":
+            back = turn.button("button_back", "lpage", order, stance, page, key)
+        rows = (*self._order_rows(turn, order, stance), (back,))
         return Outcome((Reply(Markup(""), rows, edit=True, keyboard_only=True),))
 
     def page(
-        self, turn: Turn, order: str, stance: str, page: int, *, edit: bool = False
+        self,
+        turn: Turn,
+        order: str,
+        stance: str,
+        page: int,
+        *,
+        edit: bool = False,
+        key: str = "0",
     ) -> Outcome:
-        """Page ``page`` (0-based) of published answers in ``order``, of ``stance`` (or all)."""
+        """Page ``page`` (0-based) of published answers in ``order``, of ``stance`` (or all);
+        read next to the answer ``key`` names, when it names one (see ``keyed``)."""
         total = self.answers.count_published(FILTERS[stance])
         if not total:
-            key = "answers_empty" if stance == "all" else "answers_empty_stance"
+            empty = "answers_empty" if stance == "all" else "answers_empty_stance"
             rows = self._order_rows(turn, order, stance) if stance != "all" else ()
-            return Outcome((Reply(turn.say(key), rows, edit=edit),))
+            return Outcome((Reply(turn.say(empty), rows, edit=edit),))
         pages = math.ceil(total / PAGE_SIZE)
-        page = min(max(page, 0), pages - 1)
-        ids = self.answers.page_ids(order, FILTERS[stance], page, PAGE_SIZE)
+        page, ids, more = self._read(order, stance, min(max(page, 0), pages - 1), key)
         shown = self.answers.by_ids(ids)
         title = turn.say(
             "answers_title_view",
@@ -90,14 +107,37 @@ class Discussion:
         # a phone's keyboard: one row opening each answer (its votes and replies are inside),
         # one row with ◀, sort / filter, the tally, ▶
         nav: list[Button] = []
-        if page > 0:
-            nav.append(turn.button("button_previous", "list", order, stance, str(page - 1)))
-        nav.append(turn.button("button_sort", "lmenu", order, stance, str(page)))
+        here, back = (order, stance, str(page)), (order, stance, str(page - 1))
+        if page == 1:
+            nav.append(turn.button("button_previous", "list", *back))
+        elif page > 1:
+            nav.append(turn.button("button_previous", "lpage", *back, f"b{ids[0]}"))
+        nav.append(turn.button("button_sort", "lmenu", *here, f"f{ids[0]}" if page else "0"))
         nav.append(turn.button("button_tally_short", "tally", "all", "new"))
-        if page < pages - 1:
-            nav.append(turn.button("button_next", "list", order, stance, str(page + 1)))
+        if more:
+            following = (order, stance, str(page + 1), f"a{ids[-1]}")
+            nav.append(turn.button("button_next", "lpage", *following))
         rows = (opens, tuple(nav))
         return Outcome((Reply(Markup("\n\n".join([title, *items])), rows, edit=edit),))
+
+    def _read(self, order: str, stance: str, page: int, key: str) -> tuple[int, list[int], bool]:
+        """The page's number, its answers' ids and whether a page follows: next to the answer
+        ``key`` names (one range of an index however deep), or by number when it names none,
+        or that answer is gone. Answers come and go between two presses: a page before the
+        anchor with too few left is the first page."""
+        stances = FILTERS[stance]
+        if page and key != "0":
+            how = {"a": "after", "f": "from", "b": "before"}[key[0]]
+            size = PAGE_SIZE if how == "before" else PAGE_SIZE + 1
+            ids = self.answers.page_ids_from(order, stances, int(key[1:]), how, size)
+            if ids is not None and how == "before" and len(ids) == PAGE_SIZE:
+                return page, ids, True
+            if ids is not None and how == "before":
+                page = 0
+            elif ids:
+                return page, ids[:PAGE_SIZE], len(ids) > PAGE_SIZE
+        ids = self.answers.page_ids(order, stances, page * PAGE_SIZE, PAGE_SIZE + 1)
+        return page, ids[:PAGE_SIZE], len(ids) > PAGE_SIZE
 
     def _items(self, turn: Turn, answers: list[Answer]) -> tuple[list[Markup], tuple[Button, ...]]:
         """Each answer with its counts, and a button opening each."""
@@ -278,3 +318,8 @@ class Discussion:
 
 def _page(text: str) -> bool:
     return text.isdecimal() and len(text) <= MAX_PAGE_DIGITS
+
+
+def _key(text: str) -> bool:
+    """A list page's anchor: "0" (none), or "a", "b" or "f" and an answer's number."""
+    return text == "0" or (text[:1] in ("a", "b", "f") and parse_id(text[1:]) is not None)

@@ -22,6 +22,13 @@ def _ids(ids: list[int]) -> str:
     return json.dumps(sorted(set(ids)))
 
 
+#: The sort keys of /answers' orders, newest first ("n") or by the kept cross-side rank ("a"),
+#: each matching an index (with the status, and the stance for one stance's list).
+_KEYS = {
+    "n": ("created_at", "id"),
+    "a": ("rank_score", "rank_votes", "created_at", "id"),
+}
+
 _COLUMNS = (
     "id, user_id, stance, comment, display_name, lang, status, created_at, updated_at, edited_at"
 )
@@ -217,18 +224,41 @@ class AnswerStore:
         )
         return int(row.fetchone()[0] or 0)
 
-    def page_ids(self, order: str, stance: str | None, page: int, size: int) -> list[int]:
-        """One page of published answer ids (of one stance, if given), newest first (order
-        "n") or by the kept cross-side rank (order "a"), read through an index."""
-        by = "created_at DESC, id DESC"
-        if order == "a":
-            by = f"rank_score DESC, rank_votes DESC, {by}"
+    def page_ids(self, order: str, stance: str | None, skip: int, size: int) -> list[int]:
+        """``size`` published answer ids after the first ``skip`` (of one stance, if given),
+        newest first (order "n") or by the kept cross-side rank (order "a"), read through an
+        index (for the first pages: deeper ones are read from a neighbour, ``page_ids_from``)."""
+        by = ", ".join(f"{key} DESC" for key in _KEYS[order])
         where = "status = 'published'" + (" AND stance = ?" if stance else "")
         rows = self.db.execute(
             f"SELECT id FROM answers WHERE {where} ORDER BY {by} LIMIT ? OFFSET ?",
-            (*([stance] if stance else []), size, page * size),
+            (*([stance] if stance else []), size, skip),
         )
         return [int(row[0]) for row in rows]
+
+    def page_ids_from(
+        self, order: str, stance: str | None, anchor: int, how: str, size: int
+    ) -> list[int] | None:
+        """Up to ``size`` published answer ids in ``order`` (of one stance, if given) next to
+        answer ``anchor``: ``how`` "after" it, "from" it on, or "before" it (still in the list's
+        order). Keyset pagination: one range of an index, however deep the page. None if the
+        anchor is gone."""
+        keys = _KEYS[order]
+        row = self.db.execute(
+            f"SELECT {', '.join(keys)} FROM answers WHERE id = ?", (anchor,)
+        ).fetchone()
+        if row is None:
+            return None
+        op, direction = {"after": ("<", "DESC"), "from": ("<=", "DESC"), "before": (">", "")}[how]
+        where = "status = 'published'" + (" AND stance = ?" if stance else "")
+        by = ", ".join(f"{key} {direction}" for key in keys)
+        rows = self.db.execute(
+            f"SELECT id FROM answers WHERE {where} AND ({', '.join(keys)}) {op}"
+            f" ({', '.join('?' * len(keys))}) ORDER BY {by} LIMIT ?",
+            (*([stance] if stance else []), *row, size),
+        )
+        ids = [int(found[0]) for found in rows]
+        return ids[::-1] if how == "before" else ids
 
     def by_ids(self, ids: list[int]) -> list[Answer]:
         """These answers, in the order given (ids not found are left out)."""
