@@ -17,6 +17,7 @@ from bot.content.markup import Markup, escape, to_plain
 from bot.core import registry
 from bot.core.answering import Answering
 from bot.core.asking import Asking, Lookup
+from bot.core.card_bundles import CardBundles
 from bot.core.digests import Notifier
 from bot.core.discussion import Discussion
 from bot.core.events import Command, Event, Outcome, Press, Reader, Reply, Text
@@ -78,13 +79,15 @@ class Dialogue:
         self.privacy = Privacy(content, store, clock)
         self.incidents = Incidents(content, store, admins, clock)
         notifier = Notifier(content, store, self._reader_turn)
+        bundles = CardBundles(content, store, self.moderation.pending)
         self.outbox = Outbox(
             store.outbox, self.card_for, notifier, admins, self._shows_words, self._pointer
         )
+        self.outbox.bundler = bundles.render
         self.commands: dict[str, tuple[CommandSpec, Handler]] = {}
         self.actions: dict[str, tuple[ActionSpec, Handler]] = {}
         features = (self, self.reading, self.asking, self.discussion, self.moderation)
-        more = (self.replies, self.reply_moderation, self.notifications)
+        more = (self.replies, self.reply_moderation, self.notifications, bundles)
         self._bind((*features, self.answering, self.privacy, self.learning, *more))
 
     def _reader_turn(self, user_id: int) -> Turn:

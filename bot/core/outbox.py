@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 #: Draws answer ``answer_id``'s card for the admin of ``chat_id`` (``edited``: the reader
 #: changed the answer since it was first sent).
 CardRenderer = Callable[[int, int, bool], Reply]
+#: Draws one message for the admin of ``chat_id`` in place of many new cards (their numbers).
+BundleRenderer = Callable[[int, list[int]], Reply]
 
 
 class Digests(Protocol):
@@ -40,6 +42,14 @@ ACTING_CHAT_DELAY = 2.0
 MAX_ATTEMPTS = 15
 #: The longest pause between two tries, in seconds.
 MAX_PAUSE = 600.0
+#: Telegram lets a bot send about one message a second to one chat. When this many new cards
+#: wait for a chat at once, they arrive faster than it can show them: one message bundles them,
+#: and the cards arriving after it wait ``BUNDLE_PAUSE`` seconds to be bundled in turn (or sent
+#: one by one again, when fewer came). An admin's chat is never more than that behind.
+BUNDLE_AT = 3
+BUNDLE_PAUSE = 20.0
+#: The most cards one bundle carries (the rest go in the next).
+MAX_BUNDLE = 2000
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,13 @@ class Delivery:
     #: For a card sent anew: the message that showed it, and what that message says now.
     moved_from: int | None = None
     pointer: Reply | None = None
+    #: For a bundle of new cards: the parcels it stands for (``parcel`` is the first).
+    bundled: tuple[Parcel, ...] = ()
+
+    @property
+    def parcels(self) -> tuple[Parcel, ...]:
+        """Every parcel this delivery takes out of the outbox."""
+        return self.bundled or (self.parcel,)
 
 
 def pack(reply: Reply) -> str:
@@ -85,6 +102,8 @@ class Outbox:
         admins: Collection[int] | None = None,
         shows_words: Callable[[int], bool] | None = None,
         pointer: Callable[[int], Reply] | None = None,
+        bundler: BundleRenderer | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         """``admins``: the chats a card may go to (None: any), checked when a card is posted
         and again when it goes: a moderator removed meanwhile gets no reader's words, only the
@@ -97,6 +116,13 @@ class Outbox:
         self.shows_words = shows_words or (lambda card: True)
         #: what a card's former message says once the card is sent anew, for a chat
         self.pointer = pointer
+        self.bundler = bundler
+        #: seconds, on the database's clock unless given
+        self.clock = clock or (lambda: store.db.clock().timestamp())
+        #: chat -> until when its new cards wait, after a bundle (kept in memory: a restart
+        #: at worst sends the next bundle early)
+        self._held: dict[int, float] = {}
+        self.pause = BUNDLE_PAUSE
 
     def _card_allowed(self, card: int | None, chat_id: int) -> bool:
         if card is None or self.admins is None or chat_id in self.admins:
@@ -124,8 +150,13 @@ class Outbox:
     ) -> list[Delivery]:
         """What to deliver now (to ``chat_id`` only, if given; none to the chats in ``skip``),
         each chat's in order. A parcel that cannot be read any more is dropped, logged."""
+        now = self.clock()
+        self._held = {chat: until for chat, until in self._held.items() if until > now}
         found: list[Delivery] = []
-        for parcel in self.store.due(limit, chat_id, skip):
+        bundled: set[int] = set()
+        for parcel in self.store.due(limit, chat_id, skip, set(self._held)):
+            if parcel.chat_id in bundled:
+                continue  # its new cards went into a bundle; the rest waits for its sender
             if parcel.digest:
                 digest = self.digests.render(parcel.chat_id) if self.digests else None
                 if digest is None:  # nothing waits any more (the reader was forgotten)
@@ -144,16 +175,37 @@ class Outbox:
                 continue
             card = parcel.card
             shown = None if card is None else self.store.card_message(card, parcel.chat_id)
-            if shown is not None and json.loads(parcel.body).get("fresh"):
+            fresh = card is not None and json.loads(parcel.body).get("fresh")
+            if card is not None and shown is None and not fresh and self.bundler is not None:
+                bundle = self._bundle(parcel.chat_id)
+                if bundle is not None:
+                    found.append(bundle)
+                    bundled.add(parcel.chat_id)
+                    continue
+            if shown is not None and fresh:
                 pointer = self.pointer(parcel.chat_id) if self.pointer else None
                 found.append(Delivery(parcel, reply, None, moved_from=shown, pointer=pointer))
                 continue
             found.append(Delivery(parcel, reply, shown))
         return found
 
+    def _bundle(self, chat_id: int) -> Delivery | None:
+        """One message for the new cards waiting for ``chat_id``, when there are too many to
+        send one by one (None: send them as cards)."""
+        parcels = [
+            p
+            for p in self.store.new_cards(chat_id, MAX_BUNDLE)
+            if self._card_allowed(p.card, chat_id)
+        ]
+        if len(parcels) < BUNDLE_AT or self.bundler is None:
+            return None
+        reply = self.bundler(chat_id, [p.card for p in parcels if p.card is not None])
+        return Delivery(parcels[0], reply, None, bundled=tuple(parcels))
+
     def sending(self, delivery: Delivery) -> None:
         """``delivery`` is being handed to Telegram now."""
-        self.store.sending(delivery.parcel)
+        for parcel in delivery.parcels:
+            self.store.sending(parcel)
 
     def reconcile(self) -> int:
         """At start: what a crash left in flight (see OutboxStore.reconcile)."""
@@ -164,6 +216,11 @@ class Outbox:
 
     def delivered(self, delivery: Delivery, message_id: int | None) -> None:
         """The message arrived (or can never arrive: a refused message)."""
+        if delivery.bundled:  # the cards it stands for are not shown in that chat
+            for parcel in delivery.bundled:
+                self.store.delivered(parcel, None)
+            self._held[delivery.parcel.chat_id] = self.clock() + self.pause
+            return
         self.store.delivered(delivery.parcel, message_id)
         if delivery.digest_upto is not None and self.digests is not None:
             self.digests.sent(delivery.parcel.chat_id, delivery.digest_upto)
@@ -171,21 +228,24 @@ class Outbox:
     def unreachable(self, delivery: Delivery) -> None:
         """The chat cannot be written to (the reader blocked the bot): the message is dropped,
         and no notice is sent to them until they write again."""
-        self.store.delivered(delivery.parcel, None)
+        for parcel in delivery.parcels:
+            self.store.delivered(parcel, None)
         self.store.unreachable(delivery.parcel.chat_id)
 
     def failed(self, delivery: Delivery, retry_after: float | None = None) -> bool:
         """A try failed for a passing reason: try again later (after ``retry_after`` seconds
         when Telegram said so). False when the parcel was given up after ``MAX_ATTEMPTS``."""
         if retry_after is not None:  # Telegram said when: not a failure, it never gives up
-            self.store.postpone(delivery.parcel, retry_after, count=False)
+            for parcel in delivery.parcels:
+                self.store.postpone(parcel, retry_after, count=False)
             return True
         attempts = delivery.parcel.attempts + 1
-        if attempts >= MAX_ATTEMPTS:
-            self.store.delivered(delivery.parcel, None)
-            return False
-        self.store.postpone(delivery.parcel, min(2.0 ** (attempts - 1), MAX_PAUSE))
-        return True
+        for parcel in delivery.parcels:
+            if attempts >= MAX_ATTEMPTS:
+                self.store.delivered(parcel, None)
+            else:
+                self.store.postpone(parcel, min(2.0 ** (attempts - 1), MAX_PAUSE))
+        return attempts < MAX_ATTEMPTS
 
     def waiting(self) -> int:
         return self.store.waiting()

@@ -30,6 +30,14 @@ class Parcel:
     digest: bool = False
 
 
+#: A parcel that brings a card its chat has not shown yet, and that nobody in that chat asked
+#: for (a /pending or /unanswered card is sent "fresh"): what a busy day bundles.
+_NEW_CARD = (
+    "o.card IS NOT NULL AND NOT coalesce(json_extract(o.body, '$.fresh'), 0)"
+    " AND NOT EXISTS (SELECT 1 FROM cards WHERE answer_id = o.card AND chat_id = o.chat_id)"
+)
+
+
 class OutboxStore:
     """Parcels waiting to be delivered, and the messages that show the cards."""
 
@@ -54,14 +62,19 @@ class OutboxStore:
         return int(cursor.lastrowid or 0)
 
     def due(
-        self, limit: int, chat_id: int | None = None, skip: Collection[int] = ()
+        self,
+        limit: int,
+        chat_id: int | None = None,
+        skip: Collection[int] = (),
+        hold: Collection[int] = (),
     ) -> list[Parcel]:
-        """The parcels to deliver now (to ``chat_id`` only, if given), oldest first; none behind
-        one of its chat's that waits for a later try (each chat's messages arrive in order),
-        except behind a digest, which waits on purpose and has no order with the rest."""
+        """The parcels to deliver now (to ``chat_id`` only, if given; none to the chats in
+        ``skip``, and no new card to those in ``hold``), oldest first; none behind one of its
+        chat's that waits for a later try (each chat's messages arrive in order), except behind
+        a digest, which waits on purpose and has no order with the rest."""
         now = self.db.now()
         rows = self.db.execute(
-            """
+            f"""
             SELECT id, chat_id, body, card, attempts, digest FROM outbox AS o
             WHERE due_at <= ? AND coalesce(?, chat_id) = chat_id AND NOT EXISTS (
                 SELECT 1 FROM outbox AS earlier
@@ -69,9 +82,20 @@ class OutboxStore:
                 AND earlier.digest = 0
             )
             AND chat_id NOT IN (SELECT value FROM json_each(?))
+            AND NOT (chat_id IN (SELECT value FROM json_each(?)) AND {_NEW_CARD})
             ORDER BY id LIMIT ?
             """,
-            (now, chat_id, now, json.dumps(sorted(skip)), limit),
+            (now, chat_id, now, json.dumps(sorted(skip)), json.dumps(sorted(hold)), limit),
+        )
+        return [Parcel(int(i), int(c), str(b), k, int(a), bool(d)) for i, c, b, k, a, d in rows]
+
+    def new_cards(self, chat_id: int, limit: int) -> list[Parcel]:
+        """The cards due for ``chat_id`` that it does not show yet and did not ask for (see
+        ``_NEW_CARD``), oldest first: what one bundle carries."""
+        rows = self.db.execute(
+            f"SELECT id, chat_id, body, card, attempts, digest FROM outbox AS o"
+            f" WHERE chat_id = ? AND due_at <= ? AND {_NEW_CARD} ORDER BY id LIMIT ?",
+            (chat_id, self.db.now(), limit),
         )
         return [Parcel(int(i), int(c), str(b), k, int(a), bool(d)) for i, c, b, k, a, d in rows]
 
