@@ -40,6 +40,9 @@ NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
 )
+#: What a bot may upload: 50 MB for a file, 10 MB for a photo (Telegram's Bot API limits).
+UPLOAD_LIMIT = 50_000_000
+PHOTO_UPLOAD_LIMIT = 10_000_000
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
 WEBHOOK_CONFLICT = (
     "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete "
@@ -490,6 +493,8 @@ class FakeBotAPI:
             raise bad_request("there is no document in the request")
         if not upload.content:
             raise bad_request("file must be non-empty")
+        if len(upload.content) > UPLOAD_LIMIT:
+            raise ApiError(413, "Request Entity Too Large")
         chat = self._target_chat(params)
         if utf16_len(caption) > 1024:
             raise bad_request("message caption is too long")
@@ -505,6 +510,8 @@ class FakeBotAPI:
         if not isinstance(upload := params.get("photo"), StoredFile):  # no file_ids nor URLs
             raise bad_request("there is no photo in the request")
         content = upload.content
+        if len(content) > PHOTO_UPLOAD_LIMIT:
+            raise bad_request("PHOTO_SAVE_FILE_INVALID")
         if not content.startswith(b"\x89PNG\r\n\x1a\n") or len(content) < 24:  # the bot's PNGs
             raise bad_request("IMAGE_PROCESS_FAILED")
         width, height = (int.from_bytes(content[i : i + 4]) for i in (16, 20))

@@ -25,7 +25,13 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import CallbackQueryLimit, ChatType, MessageLimit, ParseMode
+from telegram.constants import (
+    CallbackQueryLimit,
+    ChatType,
+    FileSizeLimit,
+    MessageLimit,
+    ParseMode,
+)
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
@@ -187,6 +193,11 @@ async def send_document(context: EssayContext, chat_id: int, reply: Reply) -> No
             await send(context.bot, context.bot_data.shown, chat_id, error)
             return
     image = document.mime_type.startswith("image/")
+    if len(data) > (FileSizeLimit.PHOTOSIZE_UPLOAD if image else FileSizeLimit.FILESIZE_UPLOAD):
+        # Telegram would refuse it: the person hears what the core says to do instead
+        line = document.oversize or context.dialogue.phrase(Reader(chat_id), "error")
+        await send(context.bot, context.bot_data.shown, chat_id, Reply(line))
+        return
     sending = context.bot.send_photo if image else context.bot.send_document
     file, caption = InputFile(data, filename=document.filename), fit(reply.text, CAPTION)
     await sending(chat_id, file, caption=caption)

@@ -34,6 +34,8 @@ PHRASES: dict[str, frozenset[str]] = {
         "replies_title_all": {"total"},
         "unanswered_shown": {"shown"},
         "button_open": {"number"},
+        "export_zipped": {"caption"},
+        "document_too_big": {"filename"},
         "bundle_title": {"answers", "replies"},
         "bundle_pending": {"count"},
         "button_open_card": {"number"},

@@ -79,6 +79,8 @@ class Document:
     data: bytes
     mime_type: str
     render: Callable[[], bytes] | None = None
+    #: What to say instead if the file turns out bigger than Telegram takes from a bot.
+    oversize: Markup | None = None
 
     def content(self) -> bytes:
         """The file's bytes (made now, if it is made on demand)."""

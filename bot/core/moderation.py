@@ -6,13 +6,14 @@ them, and for anyone else they do not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from bot.content.catalog import Content
 from bot.content.markup import Markup, clip, to_plain
 from bot.core.charts import ChartData, draw
 from bot.core.events import Document, Outcome, Reply
-from bot.core.exports import REPLY_EXPORT_FIELDS, export_csv
+from bot.core.exports import EXPORT_FIELDS, REPLY_EXPORT_FIELDS, ZIP_FROM, export_csv, export_zip
 from bot.core.notify import reader_turn, tell
 from bot.core.registry import action, command
 from bot.core.turn import Turn
@@ -262,19 +263,41 @@ class Moderation:
         """/export: every answer as a CSV document, and every reply as a second one; both are
         read and written when they are sent, on their own connection, so a long export keeps
         no other reader waiting."""
-        files = self.store.exporter(
-            self.content.essay.total,
-            lambda answers, replies: (
-                export_csv(answers),
-                export_csv(replies, REPLY_EXPORT_FIELDS),
-            ),
-        )
         answers, replies = self.store.export_counts()
-        document = Document("essaybot-answers.csv", b"", "text/csv", render=lambda: files()[0])
-        second = Document("essaybot-replies.csv", b"", "text/csv", render=lambda: files()[1])
+        zipped = (answers >= ZIP_FROM, replies >= ZIP_FROM)
+        names = ("essaybot-answers.csv", "essaybot-replies.csv")
+
+        def made(rows: Iterable[dict[str, object]], which: int) -> bytes:
+            fields = (EXPORT_FIELDS, REPLY_EXPORT_FIELDS)[which]
+            if zipped[which]:
+                return export_zip(rows, names[which], fields)
+            return export_csv(rows, fields)
+
+        files = self.store.exporter(
+            self.content.essay.total, lambda a, r: (made(a, 0), made(r, 1))
+        )
+        documents = [
+            Document(
+                f"{name}.zip" if zipped[n] else name,
+                b"",
+                "application/zip" if zipped[n] else "text/csv",
+                render=partial(_nth, files, n),
+                oversize=turn.say("document_too_big", filename=name),
+            )
+            for n, name in enumerate(names)
+        ]
+        captions = (
+            turn.say("export_caption", count=answers),
+            turn.say("export_replies_caption", count=replies),
+        )
         return Outcome(
-            (
-                Reply(turn.say("export_caption", count=answers), document=document),
-                Reply(turn.say("export_replies_caption", count=replies), document=second),
+            tuple(
+                Reply(turn.say("export_zipped", caption=caption) if zip_ else caption, document=d)
+                for caption, d, zip_ in zip(captions, documents, zipped, strict=True)
             )
         )
+
+
+def _nth(files: Callable[[], tuple[bytes, bytes]], n: int) -> bytes:
+    """File ``n`` of the export (both are made at the first call)."""
+    return files()[n]
