@@ -15,6 +15,7 @@ from helpers import answer, say
 from bot.core.events import Command, Press, Reader, Text
 from bot.model.fingerprints import fingerprint
 from bot.model.flow import Flow
+from bot.model.limits import MAX_MISSES
 from bot.storage.database import Database
 from bot.storage.migrations import MIGRATIONS, applied, migrate
 from bot.storage.store import Store
@@ -66,6 +67,7 @@ EFFECTS: dict[str, dict[str, set[str]]] = {
         "standings": {"answer_id", "agree", "disagree", "separate_votes", "depends_agree"},
         "tally_counts": {"status", "stance", "before_stance", "furthest_part", "n"},
     },
+    "m019_questions_by_outcome": {"questions": {"outcome", "id"}},  # and an index on them
 }
 
 
@@ -86,6 +88,30 @@ def test_each_migration_applies_on_a_memory_database_after_its_predecessors(inde
 
 def test_every_migration_states_its_effect() -> None:
     assert list(EFFECTS) == [name for name, _ in MIGRATIONS]
+
+
+def test_the_newest_questions_of_an_outcome_are_read_through_its_index() -> None:
+    store = Store(":memory:")
+    plan = store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT id, text, created_at FROM questions WHERE outcome = ?"
+        " ORDER BY id DESC LIMIT ?",
+        ("none", 10),
+    ).fetchall()
+    assert [row[3] for row in plan] == [
+        "SEARCH questions USING INDEX questions_by_outcome (outcome=?)"
+    ]
+
+
+def test_stats_lists_the_newest_misses_of_both_kinds_newest_first() -> None:
+    store = Store(":memory:")
+    outcomes = ["none", "answered", "related", "none", "smalltalk"] * 8
+    for n, outcome in enumerate(outcomes):
+        store.questions.record(1, f"domanda {n}", "it", None, 0, outcome)
+    misses = [text for _, text in store.stats(7).misses]
+    expected = [
+        f"domanda {n}" for n in range(len(outcomes))[::-1] if outcomes[n] in ("none", "related")
+    ]
+    assert misses == expected[:MAX_MISSES] and len(expected) > MAX_MISSES
 
 
 def test_hashing_fingerprints_keeps_no_copy_of_a_comment() -> None:

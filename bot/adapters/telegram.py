@@ -46,6 +46,7 @@ from telegram.ext import (
 )
 from telegram.helpers import create_deep_linked_url
 
+from bot.adapters import offload
 from bot.adapters.courier import Courier
 from bot.adapters.flow_control import (
     CONNECTIONS,
@@ -183,15 +184,13 @@ async def send_document(context: EssayContext, chat_id: int, reply: Reply) -> No
     the chat, anything else as a file."""
     assert reply.document is not None
     document = reply.document
-    data = document.data
-    if document.render is not None:  # a chart or an export: made on a thread, the core free
-        try:
-            data = await asyncio.to_thread(document.render)
-        except Exception:  # the messages after it still go; the admin hears why this did not
-            log.exception("could not make %s", document.filename)
-            error = Reply(context.dialogue.phrase(Reader(chat_id), "error"))
-            await send(context.bot, context.bot_data.shown, chat_id, error)
-            return
+    try:  # a chart or an export: made off the loop's thread, the core free
+        data = await offload.made(document)
+    except Exception:  # the messages after it still go; the admin hears why this did not
+        log.exception("could not make %s", document.filename)
+        error = Reply(context.dialogue.phrase(Reader(chat_id), "error"))
+        await send(context.bot, context.bot_data.shown, chat_id, error)
+        return
     image = document.mime_type.startswith("image/")
     if len(data) > (FileSizeLimit.PHOTOSIZE_UPLOAD if image else FileSizeLimit.FILESIZE_UPLOAD):
         # Telegram would refuse it: the person hears what the core says to do instead

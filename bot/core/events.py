@@ -81,6 +81,8 @@ class Document:
     render: Callable[[], bytes] | None = None
     #: What to say instead if the file turns out bigger than Telegram takes from a bot.
     oversize: Markup | None = None
+    #: ``render`` reads nothing but its arguments and pickles: it may run in another process.
+    portable: bool = False
 
     def content(self) -> bytes:
         """The file's bytes (made now, if it is made on demand)."""

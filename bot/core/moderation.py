@@ -182,7 +182,9 @@ class Moderation:
     def stats(self, turn: Turn, argument: str = "") -> Outcome:
         """/stats: the report, then the same numbers as a chart (drawn when it is sent)."""
         data = self.chart_data(turn)
-        chart = Document("essaybot-stats.png", b"", "image/png", render=partial(draw, data))
+        chart = Document(
+            "essaybot-stats.png", b"", "image/png", render=partial(draw, data), portable=True
+        )
         text = Reply(self.report(turn))
         return Outcome((text, Reply(turn.say("chart_caption"), document=chart)))
 

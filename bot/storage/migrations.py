@@ -348,6 +348,13 @@ def m018_maintained_counts(db: sqlite3.Connection) -> None:
     counts.fill(db)
 
 
+@migration
+def m019_questions_by_outcome(db: sqlite3.Connection) -> None:
+    """/stats' newest questions the bot could not answer, read through an index: the newest of
+    each outcome, not every question from the newest back until enough are found."""
+    db.execute("CREATE INDEX questions_by_outcome ON questions (outcome, id)")
+
+
 def applied(db: Database) -> list[str]:
     """Names of the migrations already applied to ``db``, in order."""
     db.execute(

@@ -49,13 +49,20 @@ def stats(db: Database, parts: int, admins: Collection[int] = ()) -> Stats:
             (MAX_TOPICS,),
         )
     ]
-    misses = [
+    misses = [  # the newest of each outcome through its index, then the newest of those
         (str(created)[:10], str(text))
-        for text, created in db.execute(
-            "SELECT text, created_at FROM questions WHERE outcome IN ('none', 'related')"
-            " ORDER BY id DESC LIMIT ?",
-            (MAX_MISSES,),
-        )
+        for _, text, created in sorted(
+            (
+                tuple(row)
+                for outcome in ("none", "related")
+                for row in db.execute(
+                    "SELECT id, text, created_at FROM questions WHERE outcome = ?"
+                    " ORDER BY id DESC LIMIT ?",
+                    (outcome, MAX_MISSES),
+                )
+            ),
+            reverse=True,
+        )[:MAX_MISSES]
     ]
     tally, finished = dict.fromkeys(STANCES, 0), dict.fromkeys(STANCES, 0)
     moved: dict[tuple[str, str], int] = {}
