@@ -353,8 +353,9 @@ def blocking(services: object, author: Reader, repeat: int) -> dict[str, float]:
 
     async def files(command: str) -> None:
         outcome = dialogue.handle(author, Command(command))  # on the loop: timed above
-        documents = [r.document for r in outcome.replies if r.document is not None]
-        await asyncio.gather(*(offload.made(d) for d in documents))
+        for reply in outcome.replies:  # one after the other, as the adapter sends them
+            if reply.document is not None:
+                await offload.made(reply.document)
 
     async def measure() -> dict[str, list[float]]:
         await files("stats")  # the drawing process started, and matplotlib loaded in it

@@ -26,8 +26,9 @@ from helpers import (
 
 from bot.bootstrap import Services
 from bot.content.markup import to_plain
-from bot.core.events import Command, Outcome, Press, Reader
-from bot.core.outbox import BUNDLE_AT, BUNDLE_PAUSE
+from bot.core.events import Command, Outcome, Press, Reader, Text
+from bot.core.outbox import BUNDLE_AT, BUNDLE_PAUSE, MAX_ATTEMPTS
+from bot.model.replies import QUESTION_CARDS
 
 
 def reader(n: int) -> Reader:
@@ -160,9 +161,52 @@ def test_a_forged_or_stale_card_button_gets_a_short_notice(build: Build) -> None
 def test_a_reader_cannot_press_an_admins_bundle_buttons(build: Build) -> None:
     services = build(admins={42})
     (number,) = answers(services, 1, 1)
+    posted(services)  # the card went to the author
     for data in (f"card:{number}", "held"):
         outcome = say(services, reader(2), Press(data))
-        assert "mod:" not in " ".join(datas(outcome)) and not posted(services)[1:]
+        assert "mod:" not in " ".join(datas(outcome))
+        assert "In attesa" not in text(outcome) and outcome.notice
+        assert services.store.outbox.waiting() == 0  # no card was sent to anyone
+
+
+def test_cards_the_admin_asked_for_stay_unbundled_when_redrawn_on_their_way(
+    build: Build,
+) -> None:
+    services = build(admins={42}, moderation="pre")
+    numbers = answers(services, 1, 4)
+    for delivery in services.dialogue.outbox.due(limit=1000):  # the bundle
+        services.dialogue.outbox.delivered(delivery, 900)
+    say(services, AUTHOR, Command("pending"))  # four cards asked for, still on their way...
+    card = services.dialogue.outbox.render_card(numbers[1], 42, False)
+    approve = next(d for d in datas(Outcome((card,))) if d.startswith("mod:approve:"))
+    say(services, AUTHOR, Press(approve))  # ...and one is redrawn by a verdict meanwhile
+    cards = [c for c in posted(services) if c.chat_id == AUTHOR.user_id]
+    assert sorted(c.card or 0 for c in cards) == [n for n in numbers if n != numbers[1]]
+    # the redrawn one waits the acting admin's two seconds, still one they asked for
+    (body,) = services.store.db.execute("SELECT body FROM outbox WHERE chat_id = 42").fetchone()
+    assert '"fresh": true' in body
+
+
+def test_unanswered_questions_are_never_bundled(build: Build) -> None:
+    services = build(admins={42})
+    for n in range(5):
+        say(services, reader(n), Text(f"qual è il colore preferito del gatto numero {n}?"))
+    say(services, AUTHOR, Command("unanswered"))
+    cards = posted(services)
+    assert cards and all(c.card is not None and c.card >= QUESTION_CARDS for c in cards)
+
+
+def test_each_bundled_card_counts_its_own_tries(build: Build) -> None:
+    services = build(admins={42})
+    answers(services, 1, 3)
+    outbox = services.dialogue.outbox
+    (first,) = outbox.due(limit=1000)
+    services.store.db.execute(  # the oldest card has almost used up its tries
+        "UPDATE outbox SET attempts = ? WHERE id = ?", (MAX_ATTEMPTS - 1, first.parcel.id)
+    )
+    (again,) = [d for d in outbox.due(limit=1000)]
+    assert outbox.failed(again) is True  # the younger ones are tried again
+    assert services.store.outbox.waiting() == 2
 
 
 def test_a_bundle_telegram_asks_to_wait_for_keeps_every_card(build: Build) -> None:

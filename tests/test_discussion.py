@@ -239,7 +239,8 @@ def test_paging_edits_the_list_in_place_five_answers_a_page(services: Services) 
     assert second.replies[0].edit
     assert shown(second) == ids[::-1][5:]
     assert "pagina 2/2" in text(second)
-    assert ("◀", "list:n:all:0") in pairs(second) and "▶" not in [b for b, _ in pairs(second)]
+    assert ("◀", f"lpage:n:all:0:b{ids[1]}") in pairs(second)
+    assert "▶" not in [b for b, _ in pairs(second)]
     assert shown(say(services, reader(9), Press("list:n:all:99"))) == ids[::-1][5:]
 
 

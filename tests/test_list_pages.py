@@ -1,6 +1,7 @@
 """/answers pages by their neighbours (keyset pagination): ◀ ▶ read the answers next to the
 ones shown through one range of an index, so a deep page costs what the first does, and answers
-arriving between two presses neither repeat nor skip one."""
+arriving between two presses neither repeat nor skip one (newest first; by agreement, votes move
+answers between pages)."""
 
 from __future__ import annotations
 
@@ -80,6 +81,19 @@ def test_going_back_shows_the_page_before_the_first_answer_shown(services: Servi
     back = arrow(third, "◀")
     assert back == f"lpage:n:all:1:b{pages[2][0]}"
     assert shown(say(services, reader(99), Press(back))) == ids[::-1][5:10]
+
+
+def test_going_back_after_new_answers_arrived_shows_the_five_just_before(
+    services: Services,
+) -> None:
+    ids = [answered(services, n, "separate") for n in range(1, 13)]
+    second = say(services, reader(99), Press(f"lpage:n:all:1:a{ids[7]}"))
+    assert shown(second) == ids[::-1][5:10]
+    for n in range(13, 16):  # three new answers on top while the reader reads page 2
+        answered(services, n, "integrate")
+    back = say(services, reader(99), Press(arrow(second, "◀") or ""))
+    assert shown(back) == ids[::-1][:5]  # not the three new ones and two old
+    assert arrow(back, "◀") is not None  # the new ones are still before them
 
 
 def test_a_page_before_with_too_few_answers_left_is_the_first_page(services: Services) -> None:

@@ -7,7 +7,10 @@ from __future__ import annotations
 import os
 import pickle
 import threading
+import time
+from functools import partial
 
+import pytest
 from conftest import Build
 from helpers import AUTHOR, say
 
@@ -43,3 +46,17 @@ def test_an_export_is_never_sent_to_another_process(build: Build) -> None:
     services = build(admins={42})
     documents = [r.document for r in say(services, AUTHOR, Command("export")).replies]
     assert documents and all(d is not None and not d.portable for d in documents)
+
+
+async def test_a_drawing_that_hangs_is_stopped_and_made_on_a_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(offload, "DRAWING_TIMEOUT", 0.5)
+    hung = Document("hung", b"", "text/plain", render=partial(time.sleep, 1.5), portable=True)  # type: ignore[arg-type]
+    began = time.monotonic()
+    assert await offload.made(hung) is None  # time.sleep's answer, from the thread
+    assert 1.5 <= time.monotonic() - began < 10
+    assert offload._pool is None  # the hung process was stopped; the next chart gets a new one
+    drawn = Document("pid", b"", "text/plain", render=os.getpid, portable=True)  # type: ignore[arg-type]
+    assert await offload.made(drawn) != os.getpid()
+    offload.shutdown()

@@ -15,6 +15,8 @@ from concurrent.futures.process import BrokenProcessPool
 from bot.core.events import Document
 
 log = logging.getLogger(__name__)
+#: The longest a drawing may take before its process is stopped (a chart takes under a second).
+DRAWING_TIMEOUT = 60.0
 _pool: ProcessPoolExecutor | None = None
 
 
@@ -26,16 +28,27 @@ def _drawing_process() -> ProcessPoolExecutor:
     return _pool
 
 
+def shutdown() -> None:
+    """Stop the drawing process, if one was started (what it draws is dropped)."""
+    global _pool
+    pool, _pool = _pool, None
+    if pool is not None:
+        for process in list(getattr(pool, "_processes", {}).values()):  # a hung one too
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
 async def made(document: Document) -> bytes:
     """``document``'s bytes, made off the event loop's thread when they are made on demand."""
     if document.render is None:
         return document.data
     if document.portable:
+        pool = _drawing_process()
         try:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(_drawing_process(), document.render)
-        except BrokenProcessPool:  # the process died (killed, out of memory): a new one next
-            global _pool
-            _pool = None
-            log.warning("the drawing process stopped; drawing %s on a thread", document.filename)
+            running = asyncio.get_running_loop().run_in_executor(pool, document.render)
+            return await asyncio.wait_for(running, DRAWING_TIMEOUT)
+        except (BrokenProcessPool, TimeoutError):  # died (killed, out of memory) or hung
+            log.warning("the drawing process failed; drawing %s on a thread", document.filename)
+            if _pool is pool:  # a new process for the next chart
+                shutdown()
     return await asyncio.to_thread(document.render)

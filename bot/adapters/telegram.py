@@ -359,6 +359,7 @@ async def on_stop(application: EssayApp) -> None:
         data.heartbeat_task = None
         if data.config is not None:
             data.config.heartbeat_path.unlink(missing_ok=True)
+    offload.shutdown()  # the chart's process, if one was started
     if data.courier is not None:
         await data.courier.stop()
     if data.courier_task is not None:

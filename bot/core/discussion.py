@@ -108,9 +108,7 @@ class Discussion:
         # one row with ◀, sort / filter, the tally, ▶
         nav: list[Button] = []
         here, back = (order, stance, str(page)), (order, stance, str(page - 1))
-        if page == 1:
-            nav.append(turn.button("button_previous", "list", *back))
-        elif page > 1:
+        if page > 0:
             nav.append(turn.button("button_previous", "lpage", *back, f"b{ids[0]}"))
         nav.append(turn.button("button_sort", "lmenu", *here, f"f{ids[0]}" if page else "0"))
         nav.append(turn.button("button_tally_short", "tally", "all", "new"))
@@ -123,15 +121,16 @@ class Discussion:
     def _read(self, order: str, stance: str, page: int, key: str) -> tuple[int, list[int], bool]:
         """The page's number, its answers' ids and whether a page follows: next to the answer
         ``key`` names (one range of an index however deep), or by number when it names none,
-        or that answer is gone. Answers come and go between two presses: a page before the
-        anchor with too few left is the first page."""
+        or that answer is gone. Answers come and go between two presses: going on (newest
+        first), the page starts right after the last one shown, nothing repeated or skipped; a
+        page before the anchor with no more before it is the first page, read from the top.
+        (By agreement, votes move answers between pages: the neighbours are those of now.)"""
         stances = FILTERS[stance]
-        if page and key != "0":
+        if key != "0":
             how = {"a": "after", "f": "from", "b": "before"}[key[0]]
-            size = PAGE_SIZE if how == "before" else PAGE_SIZE + 1
-            ids = self.answers.page_ids_from(order, stances, int(key[1:]), how, size)
-            if ids is not None and how == "before" and len(ids) == PAGE_SIZE:
-                return page, ids, True
+            ids = self.answers.page_ids_from(order, stances, int(key[1:]), how, PAGE_SIZE + 1)
+            if ids is not None and how == "before" and len(ids) > PAGE_SIZE:
+                return max(page, 1), ids[1:], True  # the nearest five; more before them
             if ids is not None and how == "before":
                 page = 0
             elif ids:

@@ -43,9 +43,13 @@ MAX_ATTEMPTS = 15
 #: The longest pause between two tries, in seconds.
 MAX_PAUSE = 600.0
 #: Telegram lets a bot send about one message a second to one chat. When this many new cards
-#: wait for a chat at once, they arrive faster than it can show them: one message bundles them,
-#: and the cards arriving after it wait ``BUNDLE_PAUSE`` seconds to be bundled in turn (or sent
-#: one by one again, when fewer came). An admin's chat is never more than that behind.
+#: (answers' and replies') wait for a chat at once, they arrive faster than it can show them:
+#: one message bundles them, and the cards arriving after it wait ``BUNDLE_PAUSE`` seconds to be
+#: bundled in turn (or sent one by one again, when fewer came). So an admin's chat falls behind
+#: by that pause plus the wait in Telegram's overall line, not by one second per card (about 40 s
+#: at most with 300 readers answering within a minute: benchmarks/bench_viral.py). A crash while
+#: a bundle is being sent sends it again at the next start (its cards are still waiting): a
+#: summary twice, never a card lost.
 BUNDLE_AT = 3
 BUNDLE_PAUSE = 20.0
 #: The most cards one bundle carries (the rest go in the next).
@@ -204,8 +208,9 @@ class Outbox:
 
     def sending(self, delivery: Delivery) -> None:
         """``delivery`` is being handed to Telegram now."""
-        for parcel in delivery.parcels:
-            self.store.sending(parcel)
+        with self.store.together():
+            for parcel in delivery.parcels:
+                self.store.sending(parcel)
 
     def reconcile(self) -> int:
         """At start: what a crash left in flight (see OutboxStore.reconcile)."""
@@ -217,8 +222,9 @@ class Outbox:
     def delivered(self, delivery: Delivery, message_id: int | None) -> None:
         """The message arrived (or can never arrive: a refused message)."""
         if delivery.bundled:  # the cards it stands for are not shown in that chat
-            for parcel in delivery.bundled:
-                self.store.delivered(parcel, None)
+            with self.store.together():
+                for parcel in delivery.bundled:
+                    self.store.delivered(parcel, None)
             self._held[delivery.parcel.chat_id] = self.clock() + self.pause
             return
         self.store.delivered(delivery.parcel, message_id)
@@ -228,24 +234,27 @@ class Outbox:
     def unreachable(self, delivery: Delivery) -> None:
         """The chat cannot be written to (the reader blocked the bot): the message is dropped,
         and no notice is sent to them until they write again."""
-        for parcel in delivery.parcels:
-            self.store.delivered(parcel, None)
-        self.store.unreachable(delivery.parcel.chat_id)
+        with self.store.together():
+            for parcel in delivery.parcels:
+                self.store.delivered(parcel, None)
+            self.store.unreachable(delivery.parcel.chat_id)
 
     def failed(self, delivery: Delivery, retry_after: float | None = None) -> bool:
         """A try failed for a passing reason: try again later (after ``retry_after`` seconds
         when Telegram said so). False when the parcel was given up after ``MAX_ATTEMPTS``."""
-        if retry_after is not None:  # Telegram said when: not a failure, it never gives up
+        kept = False
+        with self.store.together():
             for parcel in delivery.parcels:
-                self.store.postpone(parcel, retry_after, count=False)
-            return True
-        attempts = delivery.parcel.attempts + 1
-        for parcel in delivery.parcels:
-            if attempts >= MAX_ATTEMPTS:
-                self.store.delivered(parcel, None)
-            else:
-                self.store.postpone(parcel, min(2.0 ** (attempts - 1), MAX_PAUSE))
-        return attempts < MAX_ATTEMPTS
+                attempts = parcel.attempts + 1  # a bundle's cards each count their own tries
+                if retry_after is not None:  # Telegram said when: not a failure, never given up
+                    self.store.postpone(parcel, retry_after, count=False)
+                elif attempts >= MAX_ATTEMPTS:
+                    self.store.delivered(parcel, None)
+                    continue
+                else:
+                    self.store.postpone(parcel, min(2.0 ** (attempts - 1), MAX_PAUSE))
+                kept = True
+        return kept
 
     def waiting(self) -> int:
         return self.store.waiting()

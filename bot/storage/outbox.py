@@ -2,7 +2,8 @@
 
 A parcel is written in the same transaction as the change it reports (an answer saved, a
 verdict, a deletion), so it exists exactly when the change does; a sender delivers it later,
-retrying, and a restart resumes where it stopped. Each chat's parcels go out in order. A card
+retrying, and a restart resumes where it stopped. Each chat's parcels go out in order (but for
+a digest, which waits on purpose, and new cards held after a bundle, see core/outbox.py). A card
 (one answer's card in one admin's chat) has one message, edited in place: a newer version of a
 card replaces an older one still waiting.
 """
@@ -11,10 +12,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.model.clock import stamp
+from bot.model.replies import QUESTION_CARDS
 from bot.storage.database import Database
 
 
@@ -30,10 +33,12 @@ class Parcel:
     digest: bool = False
 
 
-#: A parcel that brings a card its chat has not shown yet, and that nobody in that chat asked
-#: for (a /pending or /unanswered card is sent "fresh"): what a busy day bundles.
+#: A parcel that brings an answer's or a reply's card its chat has not shown yet, and that
+#: nobody in that chat asked for (a /pending or /unanswered card is sent "fresh"): what a busy
+#: day bundles.
 _NEW_CARD = (
-    "o.card IS NOT NULL AND NOT coalesce(json_extract(o.body, '$.fresh'), 0)"
+    f"o.card IS NOT NULL AND o.card < {QUESTION_CARDS}"
+    " AND NOT coalesce(json_extract(o.body, '$.fresh'), 0)"
     " AND NOT EXISTS (SELECT 1 FROM cards WHERE answer_id = o.card AND chat_id = o.chat_id)"
 )
 
@@ -51,6 +56,14 @@ class OutboxStore:
         due = stamp(self.db.clock() + timedelta(seconds=delay)) if delay else now
         with self.db.transaction():
             if card is not None:
+                # a card the admin asked for stays one they asked for when it is redrawn
+                asked = self.db.execute(
+                    "SELECT 1 FROM outbox WHERE card = ? AND chat_id = ?"
+                    " AND json_extract(body, '$.fresh')",
+                    (card, chat_id),
+                ).fetchone()
+                if asked:
+                    body = json.dumps(json.loads(body) | {"fresh": True})
                 self.db.execute(
                     "DELETE FROM outbox WHERE card = ? AND chat_id = ?", (card, chat_id)
                 )
@@ -114,6 +127,10 @@ class OutboxStore:
                     " message_id = excluded.message_id",
                     (parcel.card, parcel.chat_id, message_id),
                 )
+
+    def together(self) -> AbstractContextManager[None]:
+        """One transaction for several of the calls here (a bundle's parcels)."""
+        return self.db.transaction()
 
     def postpone(self, parcel: Parcel, seconds: float, *, count: bool = True) -> None:
         """Try ``parcel`` again in ``seconds``; ``count``: this was a failed attempt."""
