@@ -69,14 +69,15 @@ PARAMETERS = {
         "sendDocument": "chat_id document caption parse_mode reply_markup",
         "sendPhoto": "chat_id photo caption parse_mode reply_markup",
         "answerCallbackQuery": "callback_query_id text show_alert",
+        "answerInlineQuery": "inline_query_id results cache_time is_personal",
         "getWebhookInfo": "",
         "sendChatAction": "chat_id action",
     }.items()
 }
 _CANONICAL = {name.lower(): name for name in PARAMETERS}  # Telegram ignores the case
-_JSON = {"reply_markup", "commands", "scope", "allowed_updates", "link_preview_options"}
-_INT = {"chat_id", "message_id", "offset", "limit", "timeout", "max_connections"}
-_BOOL = {"drop_pending_updates", "show_alert"}
+_JSON = {"reply_markup", "commands", "scope", "allowed_updates", "link_preview_options", "results"}
+_INT = {"chat_id", "message_id", "offset", "limit", "timeout", "max_connections", "cache_time"}
+_BOOL = {"drop_pending_updates", "show_alert", "is_personal"}
 _CHAT_ACTIONS = frozenset(
     "typing upload_photo record_video upload_video record_voice upload_voice upload_document"
     " choose_sticker find_location record_video_note upload_video_note".split()
@@ -150,6 +151,7 @@ class FakeBotAPI:
         self._changed = threading.Condition(self._lock)
         self._requests: list[Recorded] = []
         self._rejected: list[Recorded] = []
+        self._inline: dict[str, Json | None] = {}  # inline query id -> the bot's answer
         self._users: dict[int, Json] = {}
         self._chats: dict[int, Json] = {}  # the chats the bot may write to
         self._blocked: set[int] = set()
@@ -578,6 +580,44 @@ class FakeBotAPI:
         self._queries[query_id] = copy.deepcopy(params)
         return True
 
+    def _answerInlineQuery(self, params: Json) -> bool:
+        """Results for an inline query, checked as Telegram checks them (articles only: the
+        one kind the bot sends); kept in ``inline_answers``."""
+        query_id = str(params.get("inline_query_id", ""))
+        if query_id not in self._inline or self._inline[query_id] is not None:
+            raise bad_request(QUERY_INVALID)
+        results = params.get("results")
+        if not isinstance(results, list):
+            raise bad_request("can't parse inline query results JSON object")
+        if len(results) > 50:
+            raise bad_request("RESULTS_TOO_MUCH")
+        kept, ids = [], set()
+        for result in results:
+            if not isinstance(result, dict) or result.get("type") != "article":
+                raise bad_request("RESULT_TYPE_INVALID")
+            result_id = result.get("id")
+            if not isinstance(result_id, str) or not 1 <= len(result_id.encode()) <= 64:
+                raise bad_request("RESULT_ID_INVALID")
+            if result_id in ids:
+                raise bad_request("RESULT_ID_DUPLICATE")
+            ids.add(result_id)
+            if not str(result.get("title") or "").strip():
+                raise bad_request("ARTICLE_TITLE_EMPTY")
+            content = result.get("input_message_content")
+            if not isinstance(content, dict) or not content.get("message_text"):
+                raise bad_request("MESSAGE_EMPTY")
+            text, entities = self._formatted(content, "message_text")
+            if utf16_len(text) > 4096:
+                raise bad_request("MESSAGE_TOO_LONG")
+            markup = _inline_keyboard(result.get("reply_markup"))
+            shown = {"id": result_id, "title": result["title"], "text": text}
+            shown |= {"entities": entities, "reply_markup": markup}
+            kept.append(shown | {"description": result.get("description", "")})
+        if not isinstance(params.get("cache_time", 300), int):
+            raise bad_request("cache_time must be an Integer")
+        self._inline[query_id] = {"results": kept, **{k: params.get(k) for k in _INLINE_FLAGS}}
+        return True
+
     # --- checks shared by the methods ----------------------------------------------------------
 
     def _formatted(self, params: Json, name: str) -> tuple[str, list[Json]]:
@@ -808,6 +848,26 @@ class FakeBotAPI:
         with self._lock:
             document = self._new_file("DOC", content, file_name, mime_type)
         return self._send(user, {"document": document, "caption": caption}, chat)
+
+    def send_inline_query(self, user: Json, query: str) -> str:
+        """The user types ``@bot query`` in some chat: queue an ``inline_query``; its id."""
+        with self._lock:
+            query_id = str(5_151_000_000 + next(self._ids))
+            self._inline[query_id] = None
+            sender = self._users.get(user["id"], user)
+            payload = {"id": query_id, "from": sender, "query": query, "offset": ""}
+            self._push_update("inline_query", payload | {"chat_type": "sender"})
+            return query_id
+
+    def inline_answer(self, query_id: str) -> Json | None:
+        """What the bot answered to inline query ``query_id`` (None: not yet)."""
+        with self._lock:
+            return copy.deepcopy(self._inline.get(query_id))
+
+    def enable_inline_mode(self) -> None:
+        """BotFather's /setinline: getMe says the bot supports inline queries."""
+        with self._lock:
+            self.bot_user["supports_inline_queries"] = True
 
     def press_button(
         self, user: Json, message_id: int, callback_data: str, chat_id: int | None = None
@@ -1040,14 +1100,32 @@ def _inline_keyboard(markup: Any) -> Json | None:
     return {"inline_keyboard": keyboard} if keyboard else None
 
 
+_INLINE_FLAGS = ("cache_time", "is_personal")
+_SHARE = "switch_inline_query_chosen_chat"
+
+
+def _chosen_chat(value: Any) -> Json:
+    """A switch_inline_query_chosen_chat object, checked."""
+    if not isinstance(value, dict) or not isinstance(value.get("query", ""), str):
+        raise bad_request("can't parse inline keyboard button: SwitchInlineQueryChosenChat")
+    kinds = ("allow_user_chats", "allow_bot_chats", "allow_group_chats", "allow_channel_chats")
+    if not any(value.get(kind) for kind in kinds):
+        raise bad_request("can't parse inline keyboard button: no chat type allowed")
+    return {k: v for k, v in value.items() if k in ("query", *kinds)}
+
+
 def _button(button: Any) -> Json:
     cannot = "can't parse inline keyboard button: "
     if not isinstance(button, dict):
         raise bad_request(cannot + "InlineKeyboardButton must be an Object")
     if "text" not in button:
         raise bad_request(cannot + 'Can\'t find field "text"')
-    if unknown := sorted(set(button) - {"text", "url", "callback_data"}):
+    if unknown := sorted(set(button) - {"text", "url", "callback_data", _SHARE}):
         raise bad_request(f"FakeBotAPI does not implement inline buttons with {unknown[0]}")
+    if _SHARE in button:
+        if len(button) != 2 or not str(button["text"]).strip():
+            raise bad_request(cannot + "a button must have exactly one action")
+        return {"text": button["text"], _SHARE: _chosen_chat(button[_SHARE])}
     text, url, data = button["text"], button.get("url"), button.get("callback_data")
     if not all(isinstance(value, str) for value in (text, url or "", data or "")):
         raise bad_request(cannot + "text, url and callback_data must be Strings")

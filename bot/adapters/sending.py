@@ -19,11 +19,17 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    SwitchInlineQueryChosenChat,
+)
 from telegram.constants import MessageLimit, ParseMode
 
 from bot.content.markup import fit
-from bot.core.events import Keyboard
+from bot.core.events import Button, Keyboard
 
 #: How every text of the bot is read: HTML, and no link previews (serialized once).
 FORMAT: dict[str, Any] = {
@@ -32,32 +38,66 @@ FORMAT: dict[str, Any] = {
 }
 
 
-@lru_cache(maxsize=2048)
+#: Whether the bot answers inline queries (BotFather's inline mode, read from getMe at start):
+#: without it, a button that shares through one is useless, so none is sent.
+INLINE = {"on": False}
+
+
+def _chosen_chat(query: str) -> dict[str, object]:
+    """Where a share button lets the person pick a chat: private chats and groups."""
+    return {"query": query, "allow_user_chats": True, "allow_group_chats": True}
+
+
+def _shown(buttons: Keyboard) -> list[list[Button]]:
+    """The rows of ``buttons`` that can be sent now (share buttons only with inline mode on)."""
+    rows = [[b for b in row if b.share is None or INLINE["on"]] for row in buttons]
+    return [row for row in rows if row]
+
+
 def keyboard_json(buttons: Keyboard) -> str | None:
     """``buttons`` as the Bot API's ``reply_markup``, JSON-serialized (None when there are
     none); the bot's keyboards repeat, so each is made once."""
-    if not buttons:
-        return None
+    return _keyboard_json(buttons, INLINE["on"])
+
+
+@lru_cache(maxsize=2048)
+def _keyboard_json(buttons: Keyboard, inline: bool) -> str | None:
     rows = [
         [
             {"text": b.label}
             | ({"callback_data": b.data} if b.data is not None else {})
             | ({"url": b.url} if b.url is not None else {})
+            | ({"switch_inline_query_chosen_chat": _chosen_chat(b.share)} if b.share else {})
             for b in row
         ]
-        for row in buttons
+        for row in _shown(buttons)
     ]
+    if not rows:
+        return None
     return json.dumps({"inline_keyboard": rows}, ensure_ascii=False, separators=(",", ":"))
 
 
 def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     """Inline keyboard markup for ``buttons`` (None when there are none)."""
-    if not buttons:
+    rows = _shown(buttons)
+    if not rows:
         return None
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(b.label, callback_data=b.data, url=b.url) for b in row]
-            for row in buttons
+            [
+                InlineKeyboardButton(
+                    b.label,
+                    callback_data=b.data,
+                    url=b.url,
+                    switch_inline_query_chosen_chat=(
+                        SwitchInlineQueryChosenChat(**_chosen_chat(b.share))  # type: ignore[arg-type]
+                        if b.share
+                        else None
+                    ),
+                )
+                for b in row
+            ]
+            for row in rows
         ]
     )
 

@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import (
@@ -34,19 +33,18 @@ from telegram.constants import (
 )
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
-    Application,
     ApplicationBuilder,
-    CallbackContext,
     CallbackQueryHandler,
     ContextTypes,
     Defaults,
-    ExtBot,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
 from telegram.helpers import create_deep_linked_url
 
-from bot.adapters import offload
+from bot.adapters import inline, offload
+from bot.adapters.context import BotData, EssayApp, EssayContext
 from bot.adapters.courier import Courier
 from bot.adapters.flow_control import (
     CONNECTIONS,
@@ -58,7 +56,7 @@ from bot.adapters.heartbeat import beat, upkeep
 from bot.adapters.incidents import incident_of, tell_admins_directly
 from bot.adapters.journaled import JournaledQueue
 from bot.adapters.menus import follow_admin, introduce, register_menus
-from bot.adapters.shown import Shown, edit, send
+from bot.adapters.shown import edit, send
 from bot.adapters.updates import event_of, reader_of
 from bot.adapters.webhook_guard import install as install_webhook_guard
 from bot.config import Config
@@ -79,35 +77,6 @@ CAPTION = MessageLimit.CAPTION_LENGTH
 #: Attempts at delivering one reply, and the pause after the first failure (seconds).
 SEND_ATTEMPTS = 3
 RETRY_PAUSE = 0.5
-
-
-class BotData:
-    """Application-wide state: the core, the tasks beside it, and what recent messages show."""
-
-    def __init__(self) -> None:
-        self.dialogue: Dialogue | None = None
-        self.config: Config | None = None
-        self.courier: Courier | None = None
-        self.courier_task: asyncio.Task[None] | None = None
-        self.heartbeat_task: asyncio.Task[None] | None = None
-        self.upkeep_task: asyncio.Task[None] | None = None
-        self.queue: JournaledQueue | None = None
-        self.shown = Shown()
-        #: the admins who have the admins' menu, and in which language
-        self.admin_menus: dict[int, str] = {}
-
-
-class EssayContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]):
-    """The callback context, with typed access to the core."""
-
-    @property
-    def dialogue(self) -> Dialogue:
-        if self.bot_data.dialogue is None:
-            raise RuntimeError("the application was built without a dialogue")
-        return self.bot_data.dialogue
-
-
-EssayApp = Application[ExtBot[Any], EssayContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 
 async def handle(update: Update, context: EssayContext, event: Event) -> None:
@@ -309,6 +278,7 @@ def build_application(config: Config, dialogue: Dialogue) -> EssayApp:
     application.bot_data.queue = queue
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
     application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(InlineQueryHandler(inline.on_inline_query))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & private, on_message))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & groups, on_group_message))
     application.add_error_handler(on_error)
@@ -331,6 +301,7 @@ async def on_startup(application: EssayApp) -> None:
     )
     data.admin_menus = {admin: lang for admin, lang in menus.items() if lang}
     dialogue.menus_given(set(menus))
+    inline.learn(application)
     dialogue.outbox.reconcile()  # before the courier: what the last run left in flight
     if data.queue is not None:
         data.queue.replay(application.bot)

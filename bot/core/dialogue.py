@@ -13,14 +13,14 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.content.catalog import Content
-from bot.content.markup import Markup, escape, to_plain
+from bot.content.markup import Markup, to_plain
 from bot.core import registry
 from bot.core.answering import Answering
 from bot.core.asking import Asking, Lookup
 from bot.core.card_bundles import CardBundles
 from bot.core.digests import Notifier
 from bot.core.discussion import Discussion
-from bot.core.events import Command, Event, Outcome, Press, Reader, Reply, Text
+from bot.core.events import Command, Event, Offer, Outcome, Press, Reader, Reply, Text
 from bot.core.incidents import Incident, Incidents
 from bot.core.learning import Learning
 from bot.core.moderation import Moderation
@@ -29,14 +29,16 @@ from bot.core.notify import reader_turn
 from bot.core.outbox import Outbox
 from bot.core.privacy import Privacy
 from bot.core.reading import Reading
-from bot.core.registry import ActionSpec, CommandSpec, action, command
+from bot.core.registry import ActionSpec, CommandSpec, action
 from bot.core.replies import Replies
 from bot.core.reply_moderation import ReplyModeration
+from bot.core.sharing import Sharing
 from bot.core.turn import Turn
 from bot.core.understanding.classifier import Classifier
 from bot.core.understanding.decide import Understanding
 from bot.core.understanding.matcher import Matcher
 from bot.core.views import echo
+from bot.core.welcome import Openers, Welcome
 from bot.model.clock import Clock, system_clock
 from bot.model.comments import is_question
 from bot.model.flow import WRITING, Flow
@@ -84,11 +86,32 @@ class Dialogue:
             store.outbox, self.card_for, notifier, admins, self._shows_words, self._pointer
         )
         self.outbox.bundler = bundles.render
+        self.welcome = Welcome(content, store, admins, self._openers())
+        self.sharing = Sharing(content, store, understanding)
         self.commands: dict[str, tuple[CommandSpec, Handler]] = {}
         self.actions: dict[str, tuple[ActionSpec, Handler]] = {}
         features = (self, self.reading, self.asking, self.discussion, self.moderation)
-        more = (self.replies, self.reply_moderation, self.notifications, bundles)
+        more = (self.replies, self.reply_moderation, self.notifications, bundles, self.welcome)
         self._bind((*features, self.answering, self.privacy, self.learning, *more))
+
+    def _openers(self) -> Openers:
+        """What a deep link opens: a topic's card, a part, a published answer, the question."""
+
+        def part(turn: Turn, value: str) -> Outcome | None:
+            found = self.content.essay.part(int(value)) if value.isdecimal() else None
+            return self.reading.show(turn, found) if found is not None else None
+
+        def answer(turn: Turn, value: str) -> Outcome | None:
+            found = self.store.answers.get(int(value)) if value.isdecimal() else None
+            shown = found is not None and found.status == "published"
+            return self.discussion.thread(turn, value, "0") if shown else None
+
+        return {
+            "topic": lambda t, v: self.asking.show(t, v) if self.content.topic(v) else None,
+            "part": part,
+            "answer": answer,
+            "question": lambda t, v: self.answering.begin(t),
+        }
 
     def _reader_turn(self, user_id: int) -> Turn:
         return reader_turn(self.store, self.content, user_id)
@@ -327,73 +350,10 @@ class Dialogue:
             return self.answering.comment(turn, text, flow)
         return self.replies.text(turn, text, flow)
 
+    def inline(self, reader: Reader, query: str) -> Offer:
+        """What ``@bot query`` offers ``reader`` in any chat (it changes nothing)."""
+        return self.sharing.offer(self._turn(reader), query)
+
     def preview(self, reader: Reader, question: str) -> Lookup:
         """What the bot would reply to ``question`` from ``reader``, recording nothing."""
         return self.asking.preview(self.turn(reader), question)
-
-    @command("start", menu=11, argument=True)
-    def start(self, turn: Turn, payload: str) -> Outcome:
-        """The welcome, with buttons to read and to browse topics; deep links open a topic
-        (``topic-<id>``) or a part (``part-<n>``)."""
-        kind, _, value = payload.partition("-")
-        if kind == "topic" and self.content.topic(value) is not None:
-            return self.asking.show(turn, value)
-        if kind == "part" and value.isdecimal() and len(value) < 4:
-            part = self.content.essay.part(int(value))
-            if part is not None:
-                return self.reading.show(turn, part)
-        text = turn.say("welcome", name=turn.name, title=self.content.essay.title_in(turn.lang))
-        buttons = (
-            (turn.button("button_read", "read"), turn.button("button_topics", "topics")),
-            (turn.button("button_answer", "answer"),),
-        )
-        back = self._where(turn)
-        if back is not None:  # a returning reader hears where they stopped
-            text = Markup(f"{text}\n\n{back}")
-        return Outcome((Reply(text, buttons),))
-
-    def _where(self, turn: Turn) -> Markup | None:
-        """Where a returning reader stopped reading, and whether they answered."""
-        stored = self.store.readers.get(turn.reader.user_id)
-        part = self.content.essay.part_by_id(stored.part_id) if stored and stored.part_id else None
-        if part is None:
-            return None
-        total = self.content.essay.total
-        answered = self.store.answers.of_reader(turn.reader.user_id) is not None
-        key = "welcome_back_answered" if answered else "welcome_back"
-        return turn.say(key, number=part.number, total=total)
-
-    @command("lang", menu=8, argument=True)
-    def lang(self, turn: Turn, argument: str = "") -> Outcome:
-        """/lang: choose the language (``/lang en`` at once); the choice is remembered."""
-        code = argument.strip().lower()[:2]
-        if code in self.content.languages:
-            return self._speak(turn, code, edit=False)
-        rows = tuple(
-            (turn.button(f"button_lang_{lang}", "lang", lang),) for lang in self.content.languages
-        )
-        current = turn.say(f"language_{turn.lang}")
-        return Outcome((Reply(turn.say("lang_choose", current=current), rows),))
-
-    @action("lang", "code")
-    def lang_button(self, turn: Turn, code: str) -> Outcome:
-        if code not in self.content.languages:
-            return turn.notice("notice_expired")
-        return self._speak(turn, code, edit=True)
-
-    def _speak(self, turn: Turn, lang: str, *, edit: bool) -> Outcome:
-        """From now on, speak ``lang`` to the reader."""
-        self.store.readers.set_language(turn.reader.user_id, lang)
-        now = Turn(turn.reader, lang, self.content)
-        rows = ((now.button("button_read", "read"), now.button("button_topics", "topics")),)
-        return Outcome((Reply(now.say("lang_set"), rows, edit=edit),))
-
-    @command("help", menu=6)
-    def help(self, turn: Turn, argument: str) -> Outcome:
-        """What the bot can do: every command the person may use (an admin's too)."""
-        admin = self.is_admin(turn.reader)
-        names = registry.listed(admin=admin)
-        lines = [f"/{name}: {self.content.commands[name][turn.lang]}" for name in names]
-        commands = Markup(escape("\n".join(lines)))
-        title = self.content.essay.title_in(turn.lang)
-        return turn.reply("help", title=title, commands=commands)

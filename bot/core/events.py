@@ -60,11 +60,13 @@ Event = Command | Text | Press | Unsupported
 
 @dataclass(frozen=True)
 class Button:
-    """An inline button: it either sends ``data`` back to the bot or opens ``url``."""
+    """An inline button: it sends ``data`` back to the bot, opens ``url``, or lets the person
+    pick a chat and writes ``@bot share`` there (an inline query, to share something)."""
 
     label: str
     data: str | None = None
     url: str | None = None
+    share: str | None = None
 
 
 Keyboard = tuple[tuple[Button, ...], ...]
@@ -133,3 +135,24 @@ def parse_command(text: str) -> Command | None:
         return None
     name, addressee, argument = match.groups()
     return Command(name.lower(), (argument or "").strip(), addressee, text)
+
+
+@dataclass(frozen=True)
+class Found:
+    """One result offered to an inline query: what the chat gets if the person picks it."""
+
+    id: str
+    title: str
+    description: str
+    text: Markup
+    buttons: Keyboard = ()
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The answer to an inline query: its results, and how long Telegram may keep them (for
+    this person only when ``personal``)."""
+
+    results: tuple[Found, ...]
+    cache_time: int
+    personal: bool

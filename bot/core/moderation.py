@@ -25,6 +25,7 @@ from bot.core.views import (
     tally_lines,
     withdrawn_cards,
 )
+from bot.model import links
 from bot.model.limits import MAX_BANNED, MAX_PENDING, MISS_LENGTH, parse_id
 from bot.model.replies import card_id
 from bot.storage.store import Store
@@ -220,8 +221,24 @@ class Moderation:
             turn.say("stats_minds_line", number=p, changed=c, kept=k)
             for p, c, k in numbers.minds_by_part
         ]
+        named = {"": "before", links.DIRECT: "direct", **{s: s for s in links.NAMED}}
+        ways = [
+            turn.say(
+                "stats_source_line",
+                source=turn.say(f"source_{named[s]}") if s in named else s,
+                readers=r,
+                finished=f,
+                answered=a,
+            )
+            for s, r, f, a in numbers.sources
+        ]
+        brought, sharers, most = numbers.sharing
+        shared = ", ".join(map(str, most)) or "0"
+        sharing = turn.say("stats_sharing", brought=brought, sharers=sharers, most=shared)
         return turn.say(
             "stats_report",
+            sources=lines(ways),
+            sharing=sharing,
             readers=numbers.readers,
             funnel=lines(funnel),
             tally=lines(tally),

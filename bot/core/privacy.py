@@ -45,6 +45,7 @@ class Privacy:
             answer=turn.say("mydata_yes" if data["answer"] else "mydata_no"),
             votes=len(data["votes"]),
             replies=len(data["replies"]),
+            brought=data["readers_brought"],
         )
         caption = Markup(f"{summary}\n\n{turn.say('mydata_caption')}")  # within 1,024
         return Outcome((Reply(caption, document=document),))

@@ -4,10 +4,11 @@ the reader's language, a translation labelled as such, with the original one tap
 from __future__ import annotations
 
 from bot.content.catalog import Content, Part
-from bot.content.markup import Markup, link
+from bot.content.markup import Markup, link, to_plain
 from bot.core.events import Button, Outcome, Reply
 from bot.core.registry import action, command
 from bot.core.turn import Turn
+from bot.core.views import share_button
 from bot.model.answers import STANCES
 from bot.storage.store import Store
 
@@ -140,7 +141,7 @@ class Reading:
 
     def buttons(self, turn: Turn, part: Part) -> tuple[tuple[Button, ...], ...]:
         """◀ and ▶ where there is somewhere to go; a way back to the start on the last part;
-        the original, under a translation (always the last row)."""
+        sharing the passage; the original, under a translation (always the last row)."""
         rows = self._paging(turn, part)
         if self.essay.is_translated(turn.lang):
             rows = (*rows, (turn.button("button_original", "original", part.id),))
@@ -158,4 +159,6 @@ class Reading:
             rows.append((turn.button("button_answer", "answer"),))
             if part.number > 1:
                 rows.append((turn.button("button_restart", "part", self.essay.parts[0].id),))
+        query = to_plain(turn.say("share_query_part", number=part.number))
+        rows.append((share_button(turn, "button_share_passage", query),))
         return tuple(r for r in rows if r)

@@ -152,13 +152,21 @@ def discussion_rows(
     turn: Turn, votes: tuple[Button, ...] | None
 ) -> tuple[tuple[Button, ...], ...]:
     """The buttons under the discussion after answering: agree and disagree with the other
-    reader's answer shown (if any), other answers, the tally of readers who finished."""
+    reader's answer shown (if any), other answers, the tally of readers who finished, and
+    asking someone who sees it differently (sharing the reader's answer)."""
     rows: list[tuple[Button, ...]] = [votes] if votes else []
     rows += [
         (turn.button("button_more_answers", "answers", "0"),),
         (turn.button("button_tally_fin", "tally", "fin", "new"),),
+        (share_button(turn, "button_share_answer", to_plain(turn.say("share_query_own"))),),
     ]
     return tuple(rows)
+
+
+def share_button(turn: Turn, key: str, query: str) -> Button:
+    """A button labelled with phrase ``key`` that lets the reader pick a chat and offers there
+    what ``@bot query`` offers (bot.core.sharing)."""
+    return Button(to_plain(turn.say(key)), share=query)
 
 
 #: The card's title once an answer was decided.

@@ -53,7 +53,7 @@ def _tally_key(status: str, stance: str, before: str, part: str) -> str:
 
 def _tally_move(key: str, step: int) -> str:
     """Statements adding ``step`` to the tally row at ``key`` (status, stance, before, part)."""
-    return _step("tally_counts", "status, stance, before_stance, furthest_part", key, step)
+    return add_to("tally_counts", "status, stance, before_stance, furthest_part", key, step)
 
 
 def _reader(user: str, column: str) -> str:
@@ -169,7 +169,7 @@ def statements() -> list[str]:
     ]
 
 
-def _step(table: str, columns: str, key: str, step: int) -> str:
+def add_to(table: str, columns: str, key: str, step: int) -> str:
     """Statements adding ``step`` to ``table``'s count ``n`` for ``columns`` = ``key``."""
     # not INSERT OR IGNORE: inside a trigger, the outer statement's conflict clause (an
     # upsert's) would override it
@@ -187,23 +187,23 @@ def _simple_counts() -> list[str]:
         f"CREATE TABLE {parts} (furthest_part INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
         f"CREATE TABLE {topics} (topic TEXT PRIMARY KEY, n INTEGER NOT NULL)",
         f"CREATE TRIGGER readers_part_new AFTER INSERT ON readers BEGIN"
-        f" {_step(parts, 'furthest_part', 'NEW.furthest_part', 1)} END",
+        f" {add_to(parts, 'furthest_part', 'NEW.furthest_part', 1)} END",
         f"CREATE TRIGGER readers_part_moved AFTER UPDATE OF furthest_part ON readers"
         f" WHEN OLD.furthest_part IS NOT NEW.furthest_part BEGIN"
-        f" {_step(parts, 'furthest_part', 'OLD.furthest_part', -1)}"
-        f" {_step(parts, 'furthest_part', 'NEW.furthest_part', 1)} END",
+        f" {add_to(parts, 'furthest_part', 'OLD.furthest_part', -1)}"
+        f" {add_to(parts, 'furthest_part', 'NEW.furthest_part', 1)} END",
         f"CREATE TRIGGER readers_part_gone AFTER DELETE ON readers BEGIN"
-        f" {_step(parts, 'furthest_part', 'OLD.furthest_part', -1)} END",
+        f" {add_to(parts, 'furthest_part', 'OLD.furthest_part', -1)} END",
         f"CREATE TRIGGER questions_topic_new AFTER INSERT ON questions"
-        f" WHEN NEW.topic IS NOT NULL BEGIN {_step(topics, 'topic', 'NEW.topic', 1)} END",
+        f" WHEN NEW.topic IS NOT NULL BEGIN {add_to(topics, 'topic', 'NEW.topic', 1)} END",
         f"CREATE TRIGGER questions_topic_left AFTER UPDATE OF topic ON questions"
         f" WHEN OLD.topic IS NOT NULL AND OLD.topic IS NOT NEW.topic BEGIN"
-        f" {_step(topics, 'topic', 'OLD.topic', -1)} END",
+        f" {add_to(topics, 'topic', 'OLD.topic', -1)} END",
         f"CREATE TRIGGER questions_topic_came AFTER UPDATE OF topic ON questions"
         f" WHEN NEW.topic IS NOT NULL AND OLD.topic IS NOT NEW.topic BEGIN"
-        f" {_step(topics, 'topic', 'NEW.topic', 1)} END",
+        f" {add_to(topics, 'topic', 'NEW.topic', 1)} END",
         f"CREATE TRIGGER questions_topic_gone AFTER DELETE ON questions"
-        f" WHEN OLD.topic IS NOT NULL BEGIN {_step(topics, 'topic', 'OLD.topic', -1)} END",
+        f" WHEN OLD.topic IS NOT NULL BEGIN {add_to(topics, 'topic', 'OLD.topic', -1)} END",
     ]
 
 
@@ -272,13 +272,19 @@ def recount_problems(db: sqlite3.Connection) -> list[str]:
         if want != have:
             problems.append(f"answer {answer_id}: votes kept {have}, recounted {want}")
     for table, (label, columns, recount) in _RECOUNTS.items():
-        again = {tuple(row[:-1]): int(row[-1]) for row in db.execute(recount)}
-        stored = {
-            tuple(row[:-1]): int(row[-1])
-            for row in db.execute(f"SELECT {columns}, n FROM {table} WHERE n != 0")
-        }
-        if again != stored:
-            problems.append(
-                f"{label} kept {sorted(stored.items())}, recounted {sorted(again.items())}"
-            )
+        problems += differences(db, table, label, columns, recount)
     return problems
+
+
+def differences(
+    db: sqlite3.Connection, table: str, label: str, columns: str, recount: str
+) -> list[str]:
+    """What kept count ``table`` (keyed by ``columns``) says that ``recount`` does not."""
+    again = {tuple(row[:-1]): int(row[-1]) for row in db.execute(recount)}
+    stored = {
+        tuple(row[:-1]): int(row[-1])
+        for row in db.execute(f"SELECT {columns}, n FROM {table} WHERE n != 0")
+    }
+    if again == stored:
+        return []
+    return [f"{label} kept {sorted(stored.items())}, recounted {sorted(again.items())}"]

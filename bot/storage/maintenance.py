@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from bot.model.checks import Check
+from bot.storage import sources
 from bot.storage.counts import recount_problems
 from bot.storage.database import open_read_only
 from bot.storage.migrations import MIGRATIONS
@@ -157,7 +158,7 @@ def _recount(file: Path) -> list[str]:
         connection = _read_only(file)
         try:
             connection.execute("BEGIN")
-            return recount_problems(connection)
+            return recount_problems(connection) + sources.recount_problems(connection)
         finally:
             connection.close()
     except sqlite3.Error as error:

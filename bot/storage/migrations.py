@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Callable
 
 from bot.model.fingerprints import fingerprint
-from bot.storage import counts
+from bot.storage import counts, sources
 from bot.storage.database import Database
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -353,6 +353,15 @@ def m019_questions_by_outcome(db: sqlite3.Connection) -> None:
     """/stats' newest questions the bot could not answer, read through an index: the newest of
     each outcome, not every question from the newest back until enough are found."""
     db.execute("CREATE INDEX questions_by_outcome ON questions (outcome, id)")
+
+
+@migration
+def m020_reader_sources(db: sqlite3.Connection) -> None:
+    """Which way each reader came in and who shared their link, and readers per source kept
+    by triggers (see bot/storage/sources.py)."""
+    for statement in sources.statements():
+        db.execute(statement)
+    sources.fill(db)
 
 
 def applied(db: Database) -> list[str]:

@@ -51,6 +51,20 @@ class ReaderStore:
             (user_id, first_name, language_code, now, now),
         )
 
+    def arrived(self, user_id: int, source: str, referrer: int | None) -> None:
+        """The reader came in through a link from ``source`` (shared by reader ``referrer``):
+        kept the first time only, so a reader counts for the way they first came."""
+        self.db.execute(
+            "UPDATE readers SET source = ?, referrer = (SELECT user_id FROM readers"
+            " WHERE user_id = ?) WHERE user_id = ? AND source IS NULL",
+            (source, referrer, user_id),
+        )
+
+    def brought(self, user_id: int) -> int:
+        """How many readers came through links the reader shared."""
+        row = self.db.execute("SELECT COUNT(*) FROM readers WHERE referrer = ?", (user_id,))
+        return int(row.fetchone()[0])
+
     def language(self, user_id: int) -> tuple[str | None, str | None]:
         """The language the reader chose with /lang (None if they never did), and their
         Telegram language code."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from bot.model.answers import STANCES
 from bot.model.limits import MAX_MISSES, MAX_TOPICS
+from bot.storage import sources
 from bot.storage.database import Database
 
 
@@ -25,6 +26,10 @@ class Stats:
     moves: list[tuple[str, str, int]] = field(default_factory=list)  # (before, after, readers)
     #: (furthest part read, readers who changed their mind, readers who kept it)
     minds_by_part: list[tuple[int, int, int]] = field(default_factory=list)
+    #: (source, readers, finished, answered), most readers first ('' : before sources)
+    sources: list[tuple[str, int, int, int]] = field(default_factory=list)
+    #: readers brought by shares, the readers whose shares brought them, the most by one
+    sharing: tuple[int, int, list[int]] = (0, 0, [])
 
 
 def stats(db: Database, parts: int, admins: Collection[int] = ()) -> Stats:
@@ -81,7 +86,19 @@ def stats(db: Database, parts: int, admins: Collection[int] = ()) -> Stats:
                 moved[(before, stance)] = moved.get((before, stance), 0) + int(number)
     moves = [(b, a, n) for (b, a), n in sorted(moved.items(), key=lambda m: (-m[1], m[0]))]
     minds = [(part, c[0], c[1]) for part, c in sorted(by_part.items())]
-    return Stats(readers, funnel, tally, topics, misses, finished, moves, minds)
+    ways = sources.by_source(db.connection, parts, sorted(admins))
+    return Stats(
+        readers,
+        funnel,
+        tally,
+        topics,
+        misses,
+        finished,
+        moves,
+        minds,
+        ways,
+        sources.sharing(db.connection),
+    )
 
 
 #: Rows read at a time by a streamed export; between two batches it lets other threads run.

@@ -145,6 +145,8 @@ class Store:
             return [dict(row) for row in self.db.execute(sql, (user_id,))]
 
         readers = rows("SELECT * FROM readers WHERE user_id = ?")
+        for reader in readers:  # who shared the link they came by is that reader's business
+            reader["referrer"] = reader["referrer"] is not None
         answers = rows("SELECT * FROM answers WHERE user_id = ?")
         bans = rows("SELECT banned_at FROM bans WHERE user_id = ?")  # not which admin
         return {
@@ -160,6 +162,7 @@ class Store:
             "ban": bans[0] if bans else None,
             "under_review": bool(rows("SELECT since FROM reviews WHERE user_id = ?")),
             "answer_numbers": self.answers.numbers_of(user_id),
+            "readers_brought": self.readers.brought(user_id),
             "taught_phrasings": rows(
                 "SELECT topic, phrase, created_at FROM learned_aliases WHERE asked_by = ?"
             ),
@@ -203,6 +206,8 @@ class Store:
             )
             for table in ("answers", "readers", "votes", "replies", "notices"):
                 self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+            # the readers they brought stay, counted by source, but no longer linked to them
+            self.db.execute("UPDATE readers SET referrer = NULL WHERE referrer = ?", (user_id,))
             # who wrote which answer id stays (an old card still bans the right reader), and so
             # does being under review: deleting never dodges moderation
             # a phrasing learned from the reader's words goes with them
