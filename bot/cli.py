@@ -70,6 +70,11 @@ def parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy the database, safe while the bot runs")
     backup.add_argument("path", help="the file to write the copy to")
     commands.add_parser("health", help="exit 0 if the running bot beat in the last minute")
+    link = commands.add_parser("link", help="a t.me link (and QR code) counted as SOURCE")
+    link.add_argument("source", help="1-20 lower-case letters and digits, e.g. newsletter")
+    link.add_argument("--to", default="", help="topic-ID, part-N or question (default: welcome)")
+    link.add_argument("--output", help="the QR code's PNG (default: essaybot-SOURCE.png)")
+    link.add_argument("--username", help="the bot's name (default: asked of Telegram)")
     commands.add_parser("doctor", help="check the token, webhook, database, content and admins")
     for command in commands.choices.values():  # every command can name its database
         command.add_argument(
@@ -108,11 +113,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return export_bank(config)
         if command == "health":
             return health(config)
-        if command in ("backup", "doctor"):
+        if command in ("backup", "doctor", "link"):
             from bot import operations
 
             if command == "backup":
                 return operations.backup(config, args.path)
+            if command == "link":
+                return operations.link(config, args.source, args.to, args.output, args.username)
             return operations.doctor(config, load)
         return console(config, args)
     except (ConfigError, StoreError) as error:  # health answers 0 or 1 only (Docker keeps 2)

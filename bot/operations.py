@@ -1,9 +1,10 @@
-"""The operator's commands: ``essaybot backup PATH`` and ``essaybot doctor``."""
+"""The operator's commands: ``essaybot backup PATH``, ``essaybot doctor`` and ``essaybot link``."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from bot.config import Config
 from bot.content.catalog import Content
@@ -32,6 +33,7 @@ def doctor(config: Config, load: Callable[[Config], Content]) -> int:
     telegram = check_telegram(config)
     checks = [
         telegram["token"],
+        telegram["inline"],
         telegram["webhook"],
         check_database(config.database),
         check_content(config, load),
@@ -55,3 +57,28 @@ def check_content(config: Config, load: Callable[[Config], Content]) -> Check:
         f"{content.essay.total} parts, {len(content.topics)} topics,"
         f" languages {', '.join(content.languages)}",
     )
+
+
+def link(
+    config: Config, source: str, target: str, output: str | None, username: str | None
+) -> int:
+    """Print the t.me link that opens the bot (at ``target``, if given) counted as coming from
+    ``source``, and write it as a QR code PNG (``output``, else ``essaybot-SOURCE.png``)."""
+    import segno
+
+    from bot.adapters.doctor import identity
+    from bot.model import links
+
+    if not links.SOURCE.match(source):
+        print("essaybot: a source is 1-20 lower-case letters and digits", file=sys.stderr)
+        return 2
+    wanted = links.Link(target, source)
+    if links.parse(target) != links.Link(target):
+        print("essaybot: --to is topic-ID, part-N, answer-N or question", file=sys.stderr)
+        return 2
+    address = links.url(username or identity(config), wanted)
+    path = Path(output or f"essaybot-{source}.png")
+    segno.make(address, error="m").save(str(path), scale=8, border=4)
+    print(address)
+    print(f"QR code: {path} (readers who come in through it count as {source!r} in /stats)")
+    return 0

@@ -62,7 +62,7 @@ def doctor(
     code = main(["doctor"])
     out = capsys.readouterr().out
     lines = {line[5:].split(":")[0]: line for line in out.splitlines()}
-    assert list(lines) == ["token", "webhook", "database", "content", "admins"], out
+    assert list(lines) == ["token", "inline", "webhook", "database", "content", "admins"], out
     return code, lines
 
 
@@ -74,18 +74,53 @@ def webhook_mode(url: str) -> dict[str, str]:
 # --- doctor ------------------------------------------------------------------------------------
 
 
-def test_doctor_on_a_healthy_deployment_says_ok_five_times_and_exits_zero(
+def test_doctor_on_a_healthy_deployment_says_ok_six_times_and_exits_zero(
     setting: dict[str, str], tmp_path: Path
 ) -> None:
     result = essaybot("doctor", cwd=tmp_path, env=setting)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "ok   token: @essay_test_bot (id 123456)"
-    assert lines[1] == "ok   webhook: none, as polling needs"
-    assert lines[2].startswith(f"ok   database: {setting['ESSAYBOT_DATABASE']}, integrity ok")
-    assert lines[3].startswith("ok   content: 7 parts")
-    assert lines[4] == "ok   admins: 42: each can be written to"
-    assert len(lines) == 5 and result.stderr == ""
+    assert lines[1].startswith("ok   inline: inline mode is off: no share buttons")
+    assert "/setinline" in lines[1]
+    assert lines[2] == "ok   webhook: none, as polling needs"
+    assert lines[3].startswith(f"ok   database: {setting['ESSAYBOT_DATABASE']}, integrity ok")
+    assert lines[4].startswith("ok   content: 7 parts")
+    assert lines[5] == "ok   admins: 42: each can be written to"
+    assert len(lines) == 6 and result.stderr == ""
+
+
+def test_doctor_says_when_inline_mode_is_on(
+    setting: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fake: FakeBotAPI,
+) -> None:
+    fake.enable_inline_mode()
+    code, lines = doctor(monkeypatch, capsys, setting)
+    assert code == 0
+    assert lines["inline"] == (
+        "ok   inline: inline mode is on: readers can share the essay in any chat"
+    )
+
+
+def test_link_prints_the_t_me_address_and_writes_its_qr_code(
+    setting: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    for name, value in setting.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    assert main(["link", "newsletter", "--to", "part-2"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "https://t.me/essay_test_bot?start=part-2__newsletter"
+    png = (tmp_path / "essaybot-newsletter.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 200
+    assert main(["link", "News Letter"]) == 2
+    assert main(["link", "blog", "--to", "nowhere", "--username", "x"]) == 2
+    assert "--to is topic-ID" in capsys.readouterr().err
 
 
 def test_doctor_with_a_wrong_token_fails_the_token_line_and_never_shows_the_token(
@@ -94,8 +129,9 @@ def test_doctor_with_a_wrong_token_fails_the_token_line_and_never_shows_the_toke
     wrong = "654321:WRONG-token_abcdefghijklmnopqrstuvwxyz"
     result = essaybot("doctor", cwd=tmp_path, env=setting | {"TELEGRAM_BOT_TOKEN": wrong})
     assert result.returncode == 1
-    token, webhook, data, content, admins = result.stdout.splitlines()
+    token, inline, webhook, data, content, admins = result.stdout.splitlines()
     assert token.startswith("FAIL token: Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized")
+    assert inline == "skip inline: needs a working token"
     assert webhook == "skip webhook: needs a working token"
     assert admins == "skip admins: needs a working token"
     assert data.startswith("ok   database") and content.startswith("ok   content")

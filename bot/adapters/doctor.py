@@ -1,6 +1,7 @@
-"""``essaybot doctor``'s questions to Telegram: does the token work (getMe), is the webhook what
-the chosen mode needs (getWebhookInfo), can every admin be written to (sendChatAction "typing",
-which shows nothing lasting). Each request has a short timeout; nothing is changed."""
+"""``essaybot doctor``'s questions to Telegram: does the token work (getMe), is inline mode on
+(getMe, for sharing), is the webhook what the chosen mode needs (getWebhookInfo), can every admin
+be written to (sendChatAction "typing", which shows nothing lasting). Each request has a short
+timeout; nothing is changed. ``essaybot link`` asks getMe for the bot's name here too."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.request import HTTPXRequest
 
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.model.checks import Check
 
 #: Seconds each request to the Bot API may take (connecting, sending, answering).
@@ -24,31 +25,54 @@ def check_telegram(config: Config) -> dict[str, Check]:
     return asyncio.run(_check_telegram(config))
 
 
+def identity(config: Config) -> str:
+    """The bot's username, as getMe says it; ConfigError with the token check's line if
+    Telegram cannot say (for ``essaybot link``)."""
+
+    async def ask(token: str) -> str:
+        bot = _bot(config, token)
+        try:
+            check = await _token(bot, config)
+            if check.failed:
+                raise ConfigError(check.detail)
+            return str(bot.bot.username)
+        finally:
+            await bot.shutdown()
+
+    if config.token is None:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set (or give the bot's name: --username)")
+    return asyncio.run(ask(config.token))
+
+
+def _bot(config: Config, token: str) -> Bot:
+    def request() -> HTTPXRequest:
+        return HTTPXRequest(
+            connect_timeout=TIMEOUT, read_timeout=TIMEOUT, write_timeout=TIMEOUT, pool_timeout=1
+        )
+
+    return Bot(
+        token,
+        base_url=f"{config.api_url}/bot",
+        base_file_url=f"{config.api_url}/file/bot",
+        request=request(),
+        get_updates_request=request(),
+    )
+
+
 async def _check_telegram(config: Config) -> dict[str, Check]:
     if config.token is None:
         token = Check.fail(
             "token", "TELEGRAM_BOT_TOKEN is not set: get one from @BotFather and put it in .env"
         )
         return _skipping(token)
-
-    def request() -> HTTPXRequest:
-        return HTTPXRequest(
-            connect_timeout=TIMEOUT, read_timeout=TIMEOUT, write_timeout=TIMEOUT, pool_timeout=1
-        )
-
-    bot = Bot(
-        config.token,
-        base_url=f"{config.api_url}/bot",
-        base_file_url=f"{config.api_url}/file/bot",
-        request=request(),
-        get_updates_request=request(),
-    )
+    bot = _bot(config, config.token)
     try:
         token = await _token(bot, config)
         if token.failed:
             return _skipping(token)
         return {
             "token": token,
+            "inline": _inline(bot),
             "webhook": await _webhook(bot, config),
             "admins": await _admins(bot, config),
         }
@@ -56,10 +80,22 @@ async def _check_telegram(config: Config) -> dict[str, Check]:
         await bot.shutdown()
 
 
+def _inline(bot: Bot) -> Check:
+    """Whether BotFather's inline mode is on (getMe): without it, readers cannot share."""
+    if bot.bot.supports_inline_queries:
+        return Check.ok("inline", "inline mode is on: readers can share the essay in any chat")
+    return Check.ok(
+        "inline",
+        "inline mode is off: no share buttons and no @bot results (turn it on with"
+        " @BotFather: /setinline)",
+    )
+
+
 def _skipping(token: Check) -> dict[str, Check]:
     why = "needs a working token"
     return {
         "token": token,
+        "inline": Check.skip("inline", why),
         "webhook": Check.skip("webhook", why),
         "admins": Check.skip("admins", why),
     }
