@@ -34,7 +34,7 @@ TOKEN = "123456789:AAbenchmarkbenchmarkbenchmarkbench01"
 async def burst(readers: int, baseline: bool) -> dict[str, float]:
     """One burst; the figures it measured."""
     if baseline:  # python-telegram-bot's own concurrency and rate limiter
-        adapter.PerChatProcessor = lambda: True  # type: ignore[assignment,misc,return-value]
+        adapter.PerChatProcessor = lambda **_: True  # type: ignore[assignment,misc,return-value]
         adapter.ChatRateLimiter = lambda rate: AIORateLimiter()  # type: ignore[assignment,misc]
     with FakeBotAPI(token=TOKEN) as fake, tempfile.TemporaryDirectory() as folder:
         config = Config(

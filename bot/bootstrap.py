@@ -77,5 +77,6 @@ def bootstrap(
         pre_moderation=config.moderation == "pre",
         clock=clock,
         classifier=Classifier.for_bank(content.bank, config.model_cache),
+        channel=config.channel,
     )
     return Services(config, content, store, matcher, dialogue)

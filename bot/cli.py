@@ -75,6 +75,9 @@ def parser() -> argparse.ArgumentParser:
     link.add_argument("--to", default="", help="topic-ID, part-N or question (default: welcome)")
     link.add_argument("--output", help="the QR code's PNG (default: essaybot-SOURCE.png)")
     link.add_argument("--username", help="the bot's name (default: asked of Telegram)")
+    embed = commands.add_parser("embed", help="the blog's page: the tally and the answers")
+    embed.add_argument("--output", required=True, help="folder for index.html, fragment.html")
+    embed.add_argument("--username", help="the bot's name (default: asked of Telegram)")
     commands.add_parser("doctor", help="check the token, webhook, database, content and admins")
     for command in commands.choices.values():  # every command can name its database
         command.add_argument(
@@ -113,9 +116,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return export_bank(config)
         if command == "health":
             return health(config)
-        if command in ("backup", "doctor", "link"):
+        if command in ("backup", "doctor", "link", "embed"):
             from bot import operations
 
+            if command == "embed":
+                return operations.embed(config, args.output, args.username)
             if command == "backup":
                 return operations.backup(config, args.path)
             if command == "link":

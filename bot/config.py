@@ -47,6 +47,8 @@ class Config:
     webhook_secret: str | None = field(default=None, repr=False)
     #: where the model learned from the question bank is kept between starts (None: nowhere)
     model_cache: Path | None = None
+    #: the author's channel (``@name``, or its ``-100…`` id) that /post publishes to
+    channel: str | None = None
 
     @property
     def heartbeat_path(self) -> Path:
@@ -117,8 +119,16 @@ def load_config(
             "ESSAYBOT_MAX_RATE must be 0 (no limit) or messages a second from 1 to 1000,"
             f" got {raw_rate!r}"
         )
+    channel = get("ESSAYBOT_CHANNEL") or None
+    if channel is not None and not re.match(
+        r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,15})$", channel
+    ):
+        raise ConfigError(
+            f"ESSAYBOT_CHANNEL must be the channel's @username or its -100… id, got {channel!r}"
+        )
     return Config(
         token=token,
+        channel=channel,
         api_url=api_url,
         database=get("ESSAYBOT_DATABASE") or "essaybot.sqlite3",
         admin_ids=_admin_ids(get("ESSAYBOT_ADMIN_IDS")),

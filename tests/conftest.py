@@ -27,9 +27,9 @@ def content() -> Content:
 
 @pytest.fixture
 def build(content: Content, tmp_path: Path) -> Iterator[Build]:
-    """The one factory for services, through the real composition root:
-    ``build(admins={42}, moderation="pre", clock=..., fake=..., on_disk=True)``. With ``fake``
-    the services talk to the fake Bot API; with it or ``on_disk`` the database is a file,
+    """The one factory for services, through the real composition root: ``build(admins={42},
+    moderation="pre", clock=..., fake=..., on_disk=True, channel="@c")``. With ``fake`` the
+    services talk to the fake Bot API; with it or ``on_disk`` the database is a file,
     otherwise it is in memory."""
     built: list[Services] = []
 
@@ -40,6 +40,7 @@ def build(content: Content, tmp_path: Path) -> Iterator[Build]:
         clock: Clock = system_clock,
         fake: FakeBotAPI | None = None,
         on_disk: bool = False,
+        channel: str | None = None,
     ) -> Services:
         config = Config(
             token=TOKEN if fake else None,
@@ -47,6 +48,7 @@ def build(content: Content, tmp_path: Path) -> Iterator[Build]:
             database=str(tmp_path / f"bot{len(built)}.sqlite3") if fake or on_disk else ":memory:",
             admin_ids=frozenset(admins),
             moderation=moderation,
+            channel=channel,
         )
         built.append(bootstrap(config, content, clock=clock))
         return built[-1]

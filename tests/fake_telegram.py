@@ -152,6 +152,8 @@ class FakeBotAPI:
         self._requests: list[Recorded] = []
         self._rejected: list[Recorded] = []
         self._inline: dict[str, Json | None] = {}  # inline query id -> the bot's answer
+        self._channels: dict[int, str] = {}  # channel id -> the bot's status in it
+        self._channel_names: dict[str, int] = {}  # "@name" -> channel id
         self._users: dict[int, Json] = {}
         self._chats: dict[int, Json] = {}  # the chats the bot may write to
         self._blocked: set[int] = set()
@@ -484,6 +486,7 @@ class FakeBotAPI:
         chat = self._target_chat(params)
         if utf16_len(text) > 4096:
             raise bad_request("message is too long")
+        _no_share_in_channels(chat, markup)
         self._check_can_send(chat["id"])
         fields = {"text": text, "entities": entities, "reply_markup": markup}
         return copy.deepcopy(self._store(chat, self.bot_user, fields))
@@ -522,6 +525,7 @@ class FakeBotAPI:
         chat = self._target_chat(params)
         if utf16_len(caption) > 1024:
             raise bad_request("message caption is too long")
+        _no_share_in_channels(chat, markup)
         self._check_can_send(chat["id"])
         scales = [s / max(width, height) for s in (90, 320, 800) if s < max(width, height)]
         photo = [
@@ -646,6 +650,10 @@ class FakeBotAPI:
         chat_id = params.get("chat_id")
         if chat_id is None or chat_id == "":
             raise bad_request("chat_id is empty")
+        if isinstance(chat_id, str) and chat_id.startswith("@"):  # a channel's @username
+            chat_id = self._channel_names.get(chat_id.lower(), chat_id)
+        if isinstance(chat_id, int) and chat_id in self._channels:
+            return self._channel(chat_id)
         if isinstance(chat_id, int) and chat_id in self._chats:
             return self._chats[chat_id]
         if chat_id in self._users:
@@ -774,6 +782,26 @@ class FakeBotAPI:
         with self._lock:
             self._chats[chat_id] = {"id": chat_id, "title": title, "type": kind}
             return copy.deepcopy(self._chats[chat_id])
+
+    def channel(self, username: str, bot_is: str = "administrator") -> Json:
+        """A public channel ``@username``; the bot is its ``administrator`` (and may post),
+        a ``member`` only, or not in it (``left``)."""
+        with self._lock:
+            chat_id = -1002000000000 - len(self._channels)
+            chat = {"id": chat_id, "title": username.lstrip("@").title(), "type": "channel"}
+            self._chats[chat_id] = chat | {"username": username.lstrip("@")}
+            self._channels[chat_id] = bot_is
+            self._channel_names[username.lower()] = chat_id
+            return copy.deepcopy(self._chats[chat_id])
+
+    def _channel(self, chat_id: int) -> Json:
+        """A channel the bot posts to: Telegram's answer when it may not."""
+        status = self._channels[chat_id]
+        if status == "left":
+            raise ApiError(403, "Forbidden: bot is not a member of the channel chat")
+        if status != "administrator":
+            raise bad_request("need administrator rights in the channel chat")
+        return self._chats[chat_id]
 
     def open_private_chat(self, user: Json) -> Json:
         """The private chat with ``user``, as if they had started the bot (no update is sent)."""
@@ -1098,6 +1126,13 @@ def _inline_keyboard(markup: Any) -> Json | None:
         raise bad_request("REPLY_MARKUP_TOO_LONG")
     keyboard = [[_button(button) for button in row] for row in rows if row]
     return {"inline_keyboard": keyboard} if keyboard else None
+
+
+def _no_share_in_channels(chat: Json, markup: Json | None) -> None:
+    """Buttons that switch to inline mode cannot be sent to channels (Bot API 3.0)."""
+    rows = (markup or {}).get("inline_keyboard", [])
+    if chat.get("type") == "channel" and any(_SHARE in b for row in rows for b in row):
+        raise bad_request("BUTTON_TYPE_INVALID")
 
 
 _INLINE_FLAGS = ("cache_time", "is_personal")

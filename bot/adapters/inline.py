@@ -27,8 +27,9 @@ def learn(application: EssayApp) -> None:
     inline mode is on (share buttons are sent only then)."""
     bot = application.bot
     sending.INLINE["on"] = bool(bot.supports_inline_queries)
-    if application.bot_data.dialogue is not None:
+    if application.bot_data.dialogue is not None:  # for the links of shares and posts
         application.bot_data.dialogue.sharing.username = bot.username
+        application.bot_data.dialogue.posting.username = bot.username
     if not bot.supports_inline_queries:
         log.info(
             "inline mode is off (BotFather /setinline): no share buttons, no @%s results",

@@ -43,7 +43,7 @@ from telegram.ext import (
 )
 from telegram.helpers import create_deep_linked_url
 
-from bot.adapters import inline, offload
+from bot.adapters import channel, inline, offload
 from bot.adapters.context import BotData, EssayApp, EssayContext
 from bot.adapters.courier import Courier
 from bot.adapters.flow_control import (
@@ -60,7 +60,7 @@ from bot.adapters.shown import edit, send
 from bot.adapters.updates import event_of, reader_of
 from bot.adapters.webhook_guard import install as install_webhook_guard
 from bot.config import Config
-from bot.content.markup import fit, to_plain
+from bot.content.markup import Markup, escape, fit, to_plain
 from bot.core.dialogue import Dialogue
 from bot.core.events import (
     Button,
@@ -114,7 +114,15 @@ async def render(
     if query is not None:
         await acknowledge(query, outcome.notice)
     for reply in outcome.replies:
-        await deliver(context, chat_id, query, reply)
+        if reply.channel_failed is None:
+            await deliver(context, chat_id, query, reply)
+            continue
+        config = context.bot_data.config
+        said = await channel.publish(context.bot, (config and config.channel) or "", reply)
+        if said is not None:  # the admin hears why, and nothing after it is sent
+            line = Reply(Markup(f"{reply.channel_failed}\n{escape(said)}"))
+            await deliver(context, chat_id, None, line)
+            return
 
 
 async def deliver(

@@ -27,6 +27,7 @@ from bot.core.moderation import Moderation
 from bot.core.notifications import Notifications
 from bot.core.notify import reader_turn
 from bot.core.outbox import Outbox
+from bot.core.posting import Posting
 from bot.core.privacy import Privacy
 from bot.core.reading import Reading
 from bot.core.registry import ActionSpec, CommandSpec, action
@@ -64,6 +65,7 @@ class Dialogue:
         pre_moderation: bool = False,
         clock: Clock = system_clock,
         classifier: Classifier | None = None,
+        channel: str | None = None,
     ) -> None:
         self.content = content
         self.store = store
@@ -88,11 +90,12 @@ class Dialogue:
         self.outbox.bundler = bundles.render
         self.welcome = Welcome(content, store, admins, self._openers())
         self.sharing = Sharing(content, store, understanding)
+        self.posting = Posting(content, store, channel, self.moderation.chart_data)
         self.commands: dict[str, tuple[CommandSpec, Handler]] = {}
         self.actions: dict[str, tuple[ActionSpec, Handler]] = {}
         features = (self, self.reading, self.asking, self.discussion, self.moderation)
         more = (self.replies, self.reply_moderation, self.notifications, bundles, self.welcome)
-        self._bind((*features, self.answering, self.privacy, self.learning, *more))
+        self._bind((*features, self.answering, self.privacy, self.learning, *more, self.posting))
 
     def _openers(self) -> Openers:
         """What a deep link opens: a topic's card, a part, a published answer, the question."""

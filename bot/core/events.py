@@ -111,6 +111,9 @@ class Reply:
     #: for a card: send it anew at the chat's bottom (/pending); the message that showed it is
     #: left as a pointer, so no copy of a reader's words escapes later edits
     fresh: bool = False
+    #: a post for the author's channel: what to tell the acting admin if Telegram refuses it
+    #: (the adapter adds Telegram's reason, and sends nothing of the outcome after it)
+    channel_failed: Markup | None = None
 
 
 @dataclass(frozen=True)
