@@ -39,6 +39,8 @@ def test_admin_ids_are_parsed_from_a_comma_separated_list() -> None:
         ("ESSAYBOT_ADMIN_IDS", "12,abc", "ESSAYBOT_ADMIN_IDS"),
         ("ESSAYBOT_LOG_LEVEL", "LOUD", "ESSAYBOT_LOG_LEVEL"),
         ("TELEGRAM_API_URL", "ftp://x", "TELEGRAM_API_URL"),
+        ("ESSAYBOT_CHANNEL", "my channel", "ESSAYBOT_CHANNEL"),
+        ("ESSAYBOT_CHANNEL", "https://t.me/x", "ESSAYBOT_CHANNEL"),
     ],
 )
 def test_a_malformed_setting_is_named_in_one_line(name: str, value: str, words: str) -> None:
@@ -116,3 +118,13 @@ def test_the_model_cache_is_the_folder_named_or_the_user_s_cache_or_off() -> Non
     home = load_config({"HOME": "/home/a"}, dotenv_path=None)
     assert home.model_cache == Path("/home/a/.cache/essaybot")
     assert load_config({"ESSAYBOT_MODEL_CACHE": "off"}, dotenv_path=None).model_cache is None
+
+
+def test_the_channel_is_its_at_name_or_its_id() -> None:
+    assert load_config({"ESSAYBOT_CHANNEL": "@saggio_mkt"}, dotenv_path=None).channel == (
+        "@saggio_mkt"
+    )
+    assert load_config({"ESSAYBOT_CHANNEL": "-1001234567890"}, dotenv_path=None).channel == (
+        "-1001234567890"
+    )
+    assert load_config({}, dotenv_path=None).channel is None
