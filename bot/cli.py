@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from bot.bootstrap import bootstrap, load
 from bot.config import Config, ConfigError, load_config, with_webhook
@@ -120,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot import operations
 
             if command == "embed":
-                return operations.embed(config, args.output, args.username)
+                return embed(config, args.output, args.username)
             if command == "backup":
                 return operations.backup(config, args.path)
             if command == "link":
@@ -352,3 +353,25 @@ def console(config: Config, args: argparse.Namespace) -> int:
         return Console(services.dialogue, reader, sys.stdin, sys.stdout, sys.stdin.isatty()).run()
     finally:
         services.close()
+
+
+def embed(config: Config, output: str, username: str | None) -> int:
+    """Write the blog's page (``index.html``) and the fragment to paste under the post
+    (``fragment.html``) into folder ``output``, from the database as it is now."""
+    from bot.adapters.doctor import identity
+    from bot.core.embed import Embed
+
+    name = username or identity(config)
+    folder = Path(output)
+    folder.mkdir(parents=True, exist_ok=True)
+    services = bootstrap(config, read_only=True)
+    try:
+        made = Embed(services.content, services.store)
+        (folder / "index.html").write_text(made.page(name), encoding="utf-8")
+        (folder / "fragment.html").write_text(made.fragment(name), encoding="utf-8")
+    finally:
+        services.close()
+    print(
+        f"wrote {folder / 'index.html'} and {folder / 'fragment.html'} (paste it under the post)"
+    )
+    return 0

@@ -1,5 +1,4 @@
-"""The operator's commands: ``essaybot backup PATH``, ``essaybot doctor``, ``essaybot link`` and
-``essaybot embed``."""
+"""The operator's commands: ``essaybot backup PATH``, ``essaybot doctor`` and ``essaybot link``."""
 
 from __future__ import annotations
 
@@ -82,27 +81,4 @@ def link(
     segno.make(address, error="m").save(str(path), scale=8, border=4)
     print(address)
     print(f"QR code: {path} (readers who come in through it count as {source!r} in /stats)")
-    return 0
-
-
-def embed(config: Config, output: str, username: str | None) -> int:
-    """Write the blog's page (``index.html``) and the fragment to paste under the post
-    (``fragment.html``) into folder ``output``, from the database as it is now."""
-    from bot.adapters.doctor import identity
-    from bot.bootstrap import bootstrap
-    from bot.core.embed import Embed
-
-    name = username or identity(config)
-    folder = Path(output)
-    folder.mkdir(parents=True, exist_ok=True)
-    services = bootstrap(config, read_only=True)
-    try:
-        made = Embed(services.content, services.store)
-        (folder / "index.html").write_text(made.page(name), encoding="utf-8")
-        (folder / "fragment.html").write_text(made.fragment(name), encoding="utf-8")
-    finally:
-        services.close()
-    print(
-        f"wrote {folder / 'index.html'} and {folder / 'fragment.html'} (paste it under the post)"
-    )
     return 0

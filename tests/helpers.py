@@ -55,8 +55,9 @@ def listed(services: Services, command: str = "unanswered") -> Outcome:
 
 
 def datas(outcome: Outcome) -> list[str]:
-    """The callback data of every button of the outcome."""
-    return [b.data or "" for r in outcome.replies for row in r.buttons for b in row]
+    """The callback data of every button of the outcome that has some (not a link's, nor a
+    share button's)."""
+    return [b.data for r in outcome.replies for row in r.buttons for b in row if b.data]
 
 
 def labels(outcome: Outcome) -> list[str]:

@@ -23,11 +23,12 @@ def test_a_question_gets_the_topic_answer_the_essay_sentence_and_a_read_button(
     assert "parte 4" in to_plain(text)
     shown = buttons(outcome)
     assert shown[0] == ("📖 Leggi la parte 4", "open:p4")
-    assert shown[-2:] == [
+    assert shown[-1] == ("📤 Condividi", "")  # a share button: no callback data
+    assert shown[-3:-1] == [
         ("Internet e il marketing digitale", "topic:internet"),
         ("La risalita del Marketing", "topic:marketing-comeback"),
     ]
-    aspects = [data for _, data in shown[1:-2]]
+    aspects = [data for _, data in shown[1:-3]]
     assert 1 <= len(aspects) <= 2
     assert all(data.startswith("aspect:millennium-bug:") for data in aspects)
     assert markup_problems(text) == []

@@ -50,7 +50,7 @@ def test_next_edits_the_same_message_and_shows_both_arrows(
     outcome = say(services, anna, Press("part:p2"))
     assert outcome.replies[0].edit
     assert "2/7" in to_plain(outcome.replies[0].text)
-    assert labels(outcome) == ["◀", "▶"]
+    assert labels(outcome) == ["◀", "▶", "📤 Condividi questo passo"]
     assert datas(outcome) == ["part:p1", "part:p3"]
 
 

@@ -15,12 +15,13 @@ from bot.content.phrases import PHRASES
 from bot.core import registry
 from bot.core.events import Command, Reader
 from bot.core.views import VERDICTS
+from bot.model import links
 from bot.model.answers import STANCES, STATUSES
 
 PACKAGE = Path(__file__).resolve().parent.parent / "bot"
 #: The languages the content speaks (content/messages.yaml).
 LANGUAGES = ("it", "en")
-PHRASE_CALLS = {"say", "reply", "notice", "button", "phrase"}
+PHRASE_CALLS = {"say", "reply", "notice", "button", "phrase", "share"}
 #: The values an f-string phrase key is filled with, by its prefix.
 from bot.core.discussion import FILTERS, ORDERS  # noqa: E402
 
@@ -39,6 +40,7 @@ FAMILIES = {
     "button_order_": ORDERS,
     "button_filter_": tuple(FILTERS),
     "button_tally_": ("all", "fin"),
+    "source_": ("before", "direct", *links.NAMED),
 }
 
 
@@ -116,7 +118,7 @@ def test_the_menus_come_from_the_routing_table_in_order(content: Content) -> Non
     readers = registry.menu(admin=False)
     admins = registry.menu(admin=True)
     assert readers[:4] == ("story", "topics", "answer", "answers")
-    assert admins == (*readers, "pending", "stats", "export", "unanswered", "banned")
+    assert admins == (*readers, "pending", "stats", "export", "unanswered", "banned", "post")
     assert all(not registry.COMMANDS[name].admin for name in readers)
     assert set(content.commands) == set(registry.COMMANDS)
 

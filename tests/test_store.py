@@ -68,6 +68,10 @@ EFFECTS: dict[str, dict[str, set[str]]] = {
         "tally_counts": {"status", "stance", "before_stance", "furthest_part", "n"},
     },
     "m019_questions_by_outcome": {"questions": {"outcome", "id"}},  # and an index on them
+    "m020_reader_sources": {
+        "readers": {"source", "referrer"},
+        "source_counts": {"source", "furthest_part", "answered", "n"},
+    },
 }
 
 

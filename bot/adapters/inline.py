@@ -6,44 +6,33 @@ from __future__ import annotations
 import logging
 
 from telegram import (
+    Bot,
+    InlineQuery,
     InlineQueryResultArticle,
     InputTextMessageContent,
     LinkPreviewOptions,
-    Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.adapters import sending
-from bot.adapters.context import EssayApp, EssayContext
 from bot.adapters.sending import keyboard
-from bot.adapters.updates import reader_of
+from bot.core.events import Offer
 
 log = logging.getLogger(__name__)
 
 
-def learn(application: EssayApp) -> None:
-    """What getMe said at start: the bot's username (for its links) and whether BotFather's
-    inline mode is on (share buttons are sent only then)."""
-    bot = application.bot
+def learn(bot: Bot) -> None:
+    """What getMe said at start: whether BotFather's inline mode is on (share buttons are sent
+    only then)."""
     sending.INLINE["on"] = bool(bot.supports_inline_queries)
-    if application.bot_data.dialogue is not None:  # for the links of shares and posts
-        application.bot_data.dialogue.sharing.username = bot.username
-        application.bot_data.dialogue.posting.username = bot.username
     if not bot.supports_inline_queries:
-        log.info(
-            "inline mode is off (BotFather /setinline): no share buttons, no @%s results",
-            bot.username,
-        )
+        log.info("inline mode is off (BotFather /setinline): no share buttons, no @bot results")
 
 
-async def on_inline_query(update: Update, context: EssayContext) -> None:
-    """An inline query: the core's offer, answered at once (an offer Telegram refuses is
+async def answer(query: InlineQuery, offer: Offer) -> None:
+    """Answer an inline query with the core's offer, at once (an offer Telegram refuses is
     logged; the person simply sees no results)."""
-    query, reader = update.inline_query, reader_of(update)
-    if query is None or reader is None:
-        return
-    offer = context.dialogue.inline(reader, query.query)
     results = [
         InlineQueryResultArticle(
             id=found.id,

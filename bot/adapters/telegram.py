@@ -15,11 +15,11 @@ import asyncio
 import contextlib
 import gc
 import logging
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import (
     CallbackQuery,
-    InputFile,
     LinkPreviewOptions,
     Message,
     Update,
@@ -27,16 +27,17 @@ from telegram import (
 from telegram.constants import (
     CallbackQueryLimit,
     ChatType,
-    FileSizeLimit,
-    MessageLimit,
     ParseMode,
 )
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
+    Application,
     ApplicationBuilder,
+    CallbackContext,
     CallbackQueryHandler,
     ContextTypes,
     Defaults,
+    ExtBot,
     InlineQueryHandler,
     MessageHandler,
     filters,
@@ -44,7 +45,6 @@ from telegram.ext import (
 from telegram.helpers import create_deep_linked_url
 
 from bot.adapters import channel, inline, offload
-from bot.adapters.context import BotData, EssayApp, EssayContext
 from bot.adapters.courier import Courier
 from bot.adapters.flow_control import (
     CONNECTIONS,
@@ -56,11 +56,12 @@ from bot.adapters.heartbeat import beat, upkeep
 from bot.adapters.incidents import incident_of, tell_admins_directly
 from bot.adapters.journaled import JournaledQueue
 from bot.adapters.menus import follow_admin, introduce, register_menus
-from bot.adapters.shown import edit, send
+from bot.adapters.shown import Shown, edit, send
 from bot.adapters.updates import event_of, reader_of
+from bot.adapters.uploads import send_document
 from bot.adapters.webhook_guard import install as install_webhook_guard
 from bot.config import Config
-from bot.content.markup import Markup, escape, fit, to_plain
+from bot.content.markup import Markup, escape, to_plain
 from bot.core.dialogue import Dialogue
 from bot.core.events import (
     Button,
@@ -73,7 +74,6 @@ from bot.core.events import (
 )
 
 log = logging.getLogger(__name__)
-CAPTION = MessageLimit.CAPTION_LENGTH
 #: Attempts at delivering one reply, and the pause after the first failure (seconds).
 SEND_ATTEMPTS = 3
 RETRY_PAUSE = 0.5
@@ -104,6 +104,35 @@ async def handle(update: Update, context: EssayContext, event: Event) -> None:
         await follow_admin(
             context.bot, dialogue.content, reader.user_id, lang, given, dialogue.menus_given
         )
+
+
+class BotData:
+    """Application-wide state: the core, the tasks beside it, and what recent messages show."""
+
+    def __init__(self) -> None:
+        self.dialogue: Dialogue | None = None
+        self.config: Config | None = None
+        self.courier: Courier | None = None
+        self.courier_task: asyncio.Task[None] | None = None
+        self.heartbeat_task: asyncio.Task[None] | None = None
+        self.upkeep_task: asyncio.Task[None] | None = None
+        self.queue: JournaledQueue | None = None
+        self.shown = Shown()
+        #: the admins who have the admins' menu, and in which language
+        self.admin_menus: dict[int, str] = {}
+
+
+class EssayContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]):
+    """The callback context, with typed access to the core."""
+
+    @property
+    def dialogue(self) -> Dialogue:
+        if self.bot_data.dialogue is None:
+            raise RuntimeError("the application was built without a dialogue")
+        return self.bot_data.dialogue
+
+
+EssayApp = Application[ExtBot[Any], EssayContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 
 async def render(
@@ -138,7 +167,8 @@ async def deliver(
             elif reply.keyboard_only:  # buttons for a message Telegram no longer gives
                 return
             elif reply.document is not None:
-                await send_document(context, target, reply)
+                error = context.dialogue.phrase(Reader(target), "error")
+                await send_document(context.bot, context.bot_data.shown, target, reply, error)
             else:
                 await send(context.bot, context.bot_data.shown, target, reply)
             return
@@ -156,29 +186,6 @@ async def deliver(
             await asyncio.sleep(RETRY_PAUSE * attempt)
 
 
-async def send_document(context: EssayContext, chat_id: int, reply: Reply) -> None:
-    """Send ``reply``'s document, with its text as the caption: an image as a photo, shown in
-    the chat, anything else as a file."""
-    assert reply.document is not None
-    document = reply.document
-    try:  # a chart or an export: made off the loop's thread, the core free
-        data = await offload.made(document)
-    except Exception:  # the messages after it still go; the admin hears why this did not
-        log.exception("could not make %s", document.filename)
-        error = Reply(context.dialogue.phrase(Reader(chat_id), "error"))
-        await send(context.bot, context.bot_data.shown, chat_id, error)
-        return
-    image = document.mime_type.startswith("image/")
-    if len(data) > (FileSizeLimit.PHOTOSIZE_UPLOAD if image else FileSizeLimit.FILESIZE_UPLOAD):
-        # Telegram would refuse it: the person hears what the core says to do instead
-        line = document.oversize or context.dialogue.phrase(Reader(chat_id), "error")
-        await send(context.bot, context.bot_data.shown, chat_id, Reply(line))
-        return
-    sending = context.bot.send_photo if image else context.bot.send_document
-    file, caption = InputFile(data, filename=document.filename), fit(reply.text, CAPTION)
-    await sending(chat_id, file, caption=caption)
-
-
 async def acknowledge(query: CallbackQuery, notice: str) -> None:
     """Answer a button press (Telegram shows a spinner until the bot does)."""
     try:
@@ -194,6 +201,13 @@ async def on_message(update: Update, context: EssayContext) -> None:
     event = event_of(update.message, context.bot.username)
     if event is not None:
         await handle(update, context, event)
+
+
+async def on_inline_query(update: Update, context: EssayContext) -> None:
+    """``@bot words`` in any chat: the core's offer, as articles (bot.adapters.inline)."""
+    query, reader = update.inline_query, reader_of(update)
+    if query is not None and reader is not None:
+        await inline.answer(query, context.dialogue.inline(reader, query.query))
 
 
 async def on_button(update: Update, context: EssayContext) -> None:
@@ -286,7 +300,7 @@ def build_application(config: Config, dialogue: Dialogue) -> EssayApp:
     application.bot_data.queue = queue
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
     application.add_handler(CallbackQueryHandler(on_button))
-    application.add_handler(InlineQueryHandler(inline.on_inline_query))
+    application.add_handler(InlineQueryHandler(on_inline_query))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & private, on_message))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & groups, on_group_message))
     application.add_error_handler(on_error)
@@ -309,7 +323,8 @@ async def on_startup(application: EssayApp) -> None:
     )
     data.admin_menus = {admin: lang for admin, lang in menus.items() if lang}
     dialogue.menus_given(set(menus))
-    inline.learn(application)
+    inline.learn(application.bot)  # whether to send share buttons; the links' bot name
+    dialogue.sharing.username = dialogue.posting.username = application.bot.username
     dialogue.outbox.reconcile()  # before the courier: what the last run left in flight
     if data.queue is not None:
         data.queue.replay(application.bot)

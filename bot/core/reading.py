@@ -8,7 +8,6 @@ from bot.content.markup import Markup, link, to_plain
 from bot.core.events import Button, Outcome, Reply
 from bot.core.registry import action, command
 from bot.core.turn import Turn
-from bot.core.views import share_button
 from bot.model.answers import STANCES
 from bot.storage.store import Store
 
@@ -160,5 +159,5 @@ class Reading:
             if part.number > 1:
                 rows.append((turn.button("button_restart", "part", self.essay.parts[0].id),))
         query = to_plain(turn.say("share_query_part", number=part.number))
-        rows.append((share_button(turn, "button_share_passage", query),))
+        rows.append((turn.share("button_share_passage", query),))
         return tuple(r for r in rows if r)

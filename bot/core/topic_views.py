@@ -11,7 +11,6 @@ from bot.content.catalog import ASPECTS, Content, Passage, Topic
 from bot.content.markup import Markup
 from bot.core.events import Button, Keyboard, Reply
 from bot.core.turn import Turn
-from bot.core.views import share_button
 
 MAX_RELATED = 2
 MAX_ASPECT_BUTTONS = 2
@@ -83,7 +82,7 @@ def buttons(
         rows.append(tuple(topic_button(turn, t) for t in related if t is not None))
     if topic.kind == "question":  # the title's question: the reader can answer it from here
         rows.append((turn.button("button_answer", "answer"),))
-    rows.append((share_button(turn, "button_share_topic", topic.texts[turn.lang].name),))
+    rows.append((turn.share("button_share_topic", topic.texts[turn.lang].name),))
     return tuple(rows)
 
 

@@ -40,6 +40,11 @@ class Turn:
         """A button labelled with phrase ``key`` that triggers ``action``."""
         return Button(to_plain(self.say(key, **params)), data=registry.encode(action, *args))
 
+    def share(self, key: str, query: str) -> Button:
+        """A button labelled with phrase ``key`` that lets the reader pick a chat and offers
+        there what ``@bot query`` offers (bot.core.sharing)."""
+        return Button(to_plain(self.say(key)), share=query)
+
     def reply(self, key: str, **params: object) -> Outcome:
         """An outcome of one new message saying phrase ``key``."""
         return Outcome((Reply(self.say(key, **params)),))

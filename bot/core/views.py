@@ -158,15 +158,9 @@ def discussion_rows(
     rows += [
         (turn.button("button_more_answers", "answers", "0"),),
         (turn.button("button_tally_fin", "tally", "fin", "new"),),
-        (share_button(turn, "button_share_answer", to_plain(turn.say("share_query_own"))),),
+        (turn.share("button_share_answer", to_plain(turn.say("share_query_own"))),),
     ]
     return tuple(rows)
-
-
-def share_button(turn: Turn, key: str, query: str) -> Button:
-    """A button labelled with phrase ``key`` that lets the reader pick a chat and offers there
-    what ``@bot query`` offers (bot.core.sharing)."""
-    return Button(to_plain(turn.say(key)), share=query)
 
 
 #: The card's title once an answer was decided.
