@@ -76,6 +76,9 @@ def parser() -> argparse.ArgumentParser:
     link.add_argument("--to", default="", help="topic-ID, part-N or question (default: welcome)")
     link.add_argument("--output", help="the QR code's PNG (default: essaybot-SOURCE.png)")
     link.add_argument("--username", help="the bot's name (default: asked of Telegram)")
+    post = commands.add_parser("post", help="publish on ESSAYBOT_CHANNEL, after a preview")
+    post.add_argument("what", nargs="+", help="opening, part N or results")
+    post.add_argument("--yes", action="store_true", help="post without asking")
     embed = commands.add_parser("embed", help="the blog's page: the tally and the answers")
     embed.add_argument("--output", required=True, help="folder for index.html, fragment.html")
     embed.add_argument("--username", help="the bot's name (default: asked of Telegram)")
@@ -117,9 +120,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return export_bank(config)
         if command == "health":
             return health(config)
-        if command in ("backup", "doctor", "link", "embed"):
+        if command in ("backup", "doctor", "link", "embed", "post"):
             from bot import operations
 
+            if command == "post":
+                return operations.post(config, " ".join(args.what), args.yes, bootstrap)
             if command == "embed":
                 return embed(config, args.output, args.username)
             if command == "backup":

@@ -1,10 +1,12 @@
-"""The operator's commands: ``essaybot backup PATH``, ``essaybot doctor`` and ``essaybot link``."""
+"""The operator's commands: ``essaybot backup PATH``, ``essaybot doctor``, ``essaybot link`` and
+``essaybot post``."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bot.config import Config
 from bot.content.catalog import Content
@@ -81,4 +83,52 @@ def link(
     segno.make(address, error="m").save(str(path), scale=8, border=4)
     print(address)
     print(f"QR code: {path} (readers who come in through it count as {source!r} in /stats)")
+    return 0
+
+
+def post(config: Config, argument: str, yes: bool, build: Callable[..., Any]) -> int:
+    """Publish on the channel what ``/post argument`` would ("opening", "part N", "results"),
+    after showing it here and asking (``yes``: without asking); ``build`` is the composition
+    root (bootstrap)."""
+    import asyncio
+
+    from bot.adapters.channel import publish
+    from bot.adapters.doctor import bot_for, identity
+    from bot.content.markup import to_terminal
+
+    if config.channel is None or config.token is None:
+        print("essaybot: set ESSAYBOT_CHANNEL and TELEGRAM_BOT_TOKEN to post", file=sys.stderr)
+        return 2
+    services = build(config, read_only=True)
+    try:
+        posting = services.dialogue.posting
+        what = posting.choice(argument)
+        if what is None:
+            print("essaybot: post opening, post part N or post results", file=sys.stderr)
+            return 2
+        posting.username = identity(config)
+        replies = posting.compose(what)
+    finally:
+        services.close()
+    for reply in replies:
+        print(("[the chart, as a photo]\n" if reply.document else "") + to_terminal(reply.text))
+        for row in reply.buttons:
+            print("  " + "  ".join(f"[{b.label}] {b.url}" for b in row))
+        print()
+    if not yes and input(f"Post it on {config.channel}? [y/N] ").strip().lower() != "y":
+        print("Nothing was posted.")
+        return 1
+
+    async def send(token: str) -> str | None:
+        async with bot_for(config, token) as bot:
+            for reply in replies:
+                if (said := await publish(bot, config.channel or "", reply)) is not None:
+                    return said
+        return None
+
+    said = asyncio.run(send(config.token))
+    if said is not None:
+        print(f"essaybot: could not post on {config.channel}: {said}", file=sys.stderr)
+        return 1
+    print(f"Posted on {config.channel}.")
     return 0

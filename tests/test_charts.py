@@ -37,7 +37,7 @@ def drawn(data: ChartData) -> bytes:
     return png
 
 
-def test_an_empty_chart_is_still_a_1200_by_900_png() -> None:
+def test_an_empty_chart_is_still_a_1200_by_1300_png() -> None:
     empty = ChartData(
         title="I lettori del saggio",
         tally=[("Separati", 0, 0), ("Integrarli", 0, 0), ("Dipende", 0, 0)],
@@ -48,7 +48,7 @@ def test_an_empty_chart_is_still_a_1200_by_900_png() -> None:
         panels=PANELS,
         empty="nessuna",
     )
-    assert png_size(drawn(empty)) == (1200, 900)
+    assert png_size(drawn(empty)) == (1200, 1300)
 
 
 def test_a_full_chart_with_long_unicode_labels_is_a_png_without_warnings() -> None:
@@ -65,7 +65,7 @@ def test_a_full_chart_with_long_unicode_labels_is_a_png_without_warnings() -> No
         empty="nessuna",
     )
     png = drawn(full)
-    assert png_size(png) == (1200, 900)
+    assert png_size(png) == (1200, 1300)
     assert len(png) > 20_000  # bars and labels, not a blank page
 
 
@@ -92,7 +92,7 @@ def test_stats_chart_writes_a_png_and_prints_the_report(build: Build, tmp_path: 
     result = essaybot("stats", "--database", database, "--chart", "out.png", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Lettori: 0" in result.stdout
-    assert png_size((tmp_path / "out.png").read_bytes()) == (1200, 900)
+    assert png_size((tmp_path / "out.png").read_bytes()) == (1200, 1300)
 
 
 def test_a_chart_that_cannot_be_written_is_one_clear_line(build: Build, tmp_path: Path) -> None:
@@ -115,9 +115,9 @@ async def test_an_admins_stats_over_telegram_are_the_report_then_a_photo(
     report, photo = fake.sent(42)[-2:]
     assert "Lettori" in report["text"]
     assert photo["caption"] == "Le statistiche in un'immagine."
-    assert (photo["photo"][-1]["width"], photo["photo"][-1]["height"]) == (1200, 900)
+    assert (photo["photo"][-1]["width"], photo["photo"][-1]["height"]) == (1200, 1300)
     chart = fake.file(sent.result["photo"][-1]["file_id"]).content
-    assert png_size(chart) == (1200, 900)
+    assert png_size(chart) == (1200, 1300)
     assert fake.calls("sendDocument") == []
 
 
@@ -128,7 +128,7 @@ def test_stats_leaves_the_drawing_to_the_sender_and_the_console_names_the_pictur
     outcome = say(services, AUTHOR, Command("stats"))
     chart = outcome.replies[-1].document
     assert chart is not None and chart.render is not None and chart.data == b""
-    assert png_size(chart.content()) == (1200, 900)
+    assert png_size(chart.content()) == (1200, 1300)
     out = io.StringIO()
     Console(services.dialogue, AUTHOR, io.StringIO("/stats\n"), out, prompt=False).run()
     assert "[essaybot-stats.png: `essaybot stats --chart PATH` writes it]" in out.getvalue()

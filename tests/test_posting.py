@@ -5,10 +5,25 @@ one); a post Telegram refuses gets one clear line. Over the fake Bot API too."""
 
 from __future__ import annotations
 
-from conftest import Build
-from fake_telegram import FakeBotAPI
-from helpers import AUTHOR, admin_chat, answer, buttons, datas, polling, press, say, text
+import os
 
+import pytest
+from conftest import TOKEN, Build
+from fake_telegram import FakeBotAPI
+from helpers import (
+    AUTHOR,
+    MODEL_CACHE,
+    admin_chat,
+    answer,
+    buttons,
+    datas,
+    polling,
+    press,
+    say,
+    text,
+)
+
+from bot.cli import main
 from bot.core.events import Command, Press, Reader
 
 CHANNEL = "@saggio_mkt"
@@ -115,3 +130,34 @@ async def test_a_channel_the_bot_may_not_post_in_gets_one_clear_line(
     assert fake.sent(channel["id"]) == []
     assert not any("Pubblicato" in t for t in fake.texts(42))
     fake.expect_rejection("sendMessage", error_code=400, contains="administrator rights")
+
+
+def test_essaybot_post_shows_the_post_then_publishes_it_or_nothing(
+    fake: FakeBotAPI,
+    build: Build,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    channel = fake.channel(CHANNEL)
+    services = build(admins={42}, fake=fake, channel=CHANNEL)
+    answer(services, ANNA, "integrate", "Integrati: il cliente è uno solo.")
+    for name in list(os.environ):
+        if name.startswith(("TELEGRAM_", "ESSAYBOT_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("TELEGRAM_API_URL", fake.base_url)
+    monkeypatch.setenv("ESSAYBOT_DATABASE", services.config.database)
+    monkeypatch.setenv("ESSAYBOT_CHANNEL", CHANNEL)
+    monkeypatch.setenv("ESSAYBOT_MODEL_CACHE", str(MODEL_CACHE))
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    assert main(["post", "parte", "2"]) == 1
+    shown = capsys.readouterr().out
+    assert (
+        "parte 2 di 7" in shown and "part-2__channel" in shown and "Nothing was posted." in shown
+    )
+    assert fake.sent(channel["id"]) == []
+    assert main(["post", "results", "--yes"]) == 0
+    assert "Posted on @saggio_mkt." in capsys.readouterr().out
+    chart, best = fake.sent(channel["id"])
+    assert "photo" in chart and "il cliente è uno solo" in best["text"]
+    assert main(["post", "nothing"]) == 2

@@ -11,6 +11,7 @@ from helpers import AUTHOR, answer, datas, say, text
 
 from bot.bootstrap import Services
 from bot.content.markup import markup_problems
+from bot.core.charts import draw
 from bot.core.events import Command, Offer, Press, Reader
 from bot.model import links
 from bot.storage import sources
@@ -192,3 +193,16 @@ def test_a_part_a_topic_card_and_the_answer_confirmation_each_offer_to_share(
     say(services, BEA, Press("skip"))
     confirmed = shares(services, BEA, Press("show:name"))
     assert confirmed == ["la mia risposta"]
+
+
+def test_the_stats_chart_has_readers_by_source(build: Build) -> None:
+    services = build(admins={42})
+    came(services, ANNA, "__blog")
+    came(services, BEA, "__newsletter")
+    answer(services, BEA, "depends", "Dipende, come sempre in azienda.")
+    turn = services.dialogue.speaking(AUTHOR)
+    data = services.dialogue.moderation.chart_data(turn)
+    assert ("blog", 1, 0, 0) in data.sources and ("newsletter", 1, 0, 1) in data.sources
+    assert data.sources_panel == "Da dove sono arrivati"
+    png = draw(data)
+    assert png.startswith(b"\x89PNG") and int.from_bytes(png[20:24]) == 1300  # six panels

@@ -30,7 +30,7 @@ def identity(config: Config) -> str:
     Telegram cannot say (for ``essaybot link``)."""
 
     async def ask(token: str) -> str:
-        bot = _bot(config, token)
+        bot = bot_for(config, token)
         try:
             check = await _token(bot, config)
             if check.failed:
@@ -44,7 +44,9 @@ def identity(config: Config) -> str:
     return asyncio.run(ask(config.token))
 
 
-def _bot(config: Config, token: str) -> Bot:
+def bot_for(config: Config, token: str) -> Bot:
+    """A Bot for the operator's commands: the configured Bot API, short timeouts."""
+
     def request() -> HTTPXRequest:
         return HTTPXRequest(
             connect_timeout=TIMEOUT, read_timeout=TIMEOUT, write_timeout=TIMEOUT, pool_timeout=1
@@ -65,7 +67,7 @@ async def _check_telegram(config: Config) -> dict[str, Check]:
             "token", "TELEGRAM_BOT_TOKEN is not set: get one from @BotFather and put it in .env"
         )
         return _skipping(token)
-    bot = _bot(config, config.token)
+    bot = bot_for(config, config.token)
     try:
         token = await _token(bot, config)
         if token.failed:

@@ -1,5 +1,6 @@
 """The author's statistics as one picture: the stance tally (everyone and readers who finished),
-minds changed (before → after), the reading funnel by part and the most asked topics.
+minds changed (before → after), the reading funnel by part, the most asked topics, and the readers
+by the way they came in.
 
 The numbers and every label arrive ready (in the admin's language) as :class:`ChartData`;
 :func:`draw` turns them into a PNG. matplotlib is imported only when a chart is drawn, so the bot
@@ -10,15 +11,17 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-#: The picture: 1200 × 900 pixels.
-SIZE, DPI = (12.0, 9.0), 100
+#: The picture: 1200 × 1300 pixels.
+SIZE, DPI = (12.0, 13.0), 100
+#: Ways in shown in the sources panel (the most readers first).
+MAX_SOURCES = 6
 #: Labels longer than this (in characters) are cut with an ellipsis, so the bars keep room.
 LABEL_LENGTH = 36
 #: The two tally series, then the single-series panels.
@@ -44,10 +47,15 @@ class ChartData:
     panels: tuple[str, str, str, str]
     #: What an empty panel says ("none yet").
     empty: str
+    #: (source label, readers, readers who finished, readers who answered), most readers
+    #: first; the panel's title and its three series' labels
+    sources: list[tuple[str, int, int, int]] = field(default_factory=list)
+    sources_panel: str = ""
+    source_series: tuple[str, str, str] = ("", "", "")
 
 
 def draw(data: ChartData) -> bytes:
-    """The chart as PNG bytes: four panels on one 1200 × 900 figure. Only the object API is
+    """The chart as PNG bytes: five panels on one 1200 × 1300 figure. Only the object API is
     used (no pyplot and its global state), so charts may be drawn on any thread."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -55,9 +63,12 @@ def draw(data: ChartData) -> bytes:
     figure = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     figure.suptitle(_text(data.title, 80), fontsize=16)
-    tally, moves, funnel, topics = figure.subplots(2, 2).flat
-    for axes, title in zip((tally, moves, funnel, topics), data.panels, strict=True):
+    tally, moves, funnel, topics, sources, spare = figure.subplots(3, 2).flat
+    titles = (*data.panels, data.sources_panel)
+    for axes, title in zip((tally, moves, funnel, topics, sources), titles, strict=True):
         axes.set_title(_text(title, 56), fontsize=12)
+    spare.set_axis_off()
+    _sources(sources, data)
     _tally(tally, data)
     half = (LABEL_LENGTH - 3) // 2  # both ends of a move stay readable, and the arrow
     moved = [(f"{_cut(b, half)} → {_cut(a, half)}", n) for b, a, n in data.moves]
@@ -87,6 +98,24 @@ def _tally(axes: Axes, data: ChartData) -> None:
     tallest = max(max(everyone, finished) for _, everyone, finished in data.tally)
     axes.set_ylim(0, tallest * 1.4)  # the legend's room, above the tallest bar
     axes.legend(loc="upper right")
+
+
+def _sources(axes: Axes, data: ChartData) -> None:
+    """Horizontal grouped bars: per way in, its readers, those who finished, those who
+    answered (the most readers on top)."""
+    shown = data.sources[:MAX_SOURCES]
+    if not any(readers for _, readers, _, _ in shown):
+        return _empty(axes, data.empty)
+    height, places = 0.27, range(len(shown))
+    for n, (label, colour) in enumerate(zip(data.source_series, COLOURS, strict=True)):
+        values = [row[1 + n] for row in shown]
+        bars = axes.barh([p + (n - 1) * height for p in places], values, height, color=colour)
+        bars.set_label(_text(label))
+        axes.bar_label(bars, padding=2, fontsize=8)
+    axes.set_yticks(list(places), [_text(label, 18) for label, *_ in shown])
+    axes.invert_yaxis()
+    axes.legend(loc="lower right", fontsize=8)
+    _counts(axes, "x")
 
 
 def _funnel(axes: Axes, data: ChartData) -> None:

@@ -221,11 +221,10 @@ class Moderation:
             turn.say("stats_minds_line", number=p, changed=c, kept=k)
             for p, c, k in numbers.minds_by_part
         ]
-        named = {"": "before", links.DIRECT: "direct", **{s: s for s in links.NAMED}}
         ways = [
             turn.say(
                 "stats_source_line",
-                source=turn.say(f"source_{named[s]}") if s in named else s,
+                source=_source_name(turn, s),
                 readers=r,
                 finished=f,
                 answered=a,
@@ -271,6 +270,13 @@ class Moderation:
                 to_plain(turn.say("chart_panel_topics")),
             ),
             empty=to_plain(turn.say("stats_none")),
+            sources=[(to_plain(_source_name(turn, s)), r, f, a) for s, r, f, a in numbers.sources],
+            sources_panel=to_plain(turn.say("chart_panel_sources")),
+            source_series=(
+                to_plain(turn.say("chart_series_readers")),
+                to_plain(turn.say("chart_series_finished")),
+                to_plain(turn.say("chart_series_answered")),
+            ),
         )
 
     def _topic_name(self, turn: Turn, topic_id: str) -> str:
@@ -320,3 +326,10 @@ class Moderation:
 def _nth(files: Callable[[], tuple[bytes, bytes]], n: int) -> bytes:
     """File ``n`` of the export (both are made at the first call)."""
     return files()[n]
+
+
+def _source_name(turn: Turn, source: str) -> Markup | str:
+    """A way in as the admin reads it: the bot's own named in their language, the author's
+    as they named it."""
+    named = {"": "before", links.DIRECT: "direct", **{s: s for s in links.NAMED}}
+    return turn.say(f"source_{named[source]}") if source in named else source

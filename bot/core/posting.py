@@ -62,6 +62,10 @@ class Posting:
         )
         return Outcome((Reply(turn.say("post_choose", channel=self.channel), rows),))
 
+    def choice(self, argument: str) -> str | None:
+        """What ``/post argument`` (or ``essaybot post ARGUMENT``) asks for, if anything."""
+        return _what(argument, self.content.essay.total)
+
     @action("post", "what", admin=True)
     def preview(self, turn: Turn, what: str) -> Outcome:
         """The post as the channel will show it, then "publish?"."""
