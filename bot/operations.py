@@ -71,8 +71,11 @@ def link(
     from bot.adapters.doctor import identity
     from bot.model import links
 
-    if not links.SOURCE.match(source):
-        print("essaybot: a source is 1-20 lower-case letters and digits", file=sys.stderr)
+    if not links.SOURCE.match(source) or source in links.RESERVED:
+        print(
+            "essaybot: a source is 1-20 lower-case letters and digits, not direct or share",
+            file=sys.stderr,
+        )
         return 2
     wanted = links.Link(target, source)
     if links.parse(target) != links.Link(target):

@@ -27,6 +27,13 @@ from bot.cli import main
 from bot.core.events import Command, Press, Reader
 
 CHANNEL = "@saggio_mkt"
+
+
+def confirm(message: dict[str, object]) -> str:
+    """The ✅ of a /post preview: its callback data (a token that publishes once)."""
+    return next(d for _, d in buttons(message) if d.startswith("postgo:"))  # type: ignore[arg-type]
+
+
 ANNA, BEA = Reader(1001, "Anna", "it"), Reader(1002, "Bea", "it")
 
 
@@ -59,10 +66,14 @@ def test_results_show_the_best_answer_of_each_stance_as_its_writer_chose(build: 
     assert "parlano lingue diverse" in shown and "Anna" not in shown  # anonymous, as chosen
     assert "il cliente è uno solo" in shown and "Bea" in shown
     assert "nascosta" not in shown
-    assert ("postgo:results" in datas(preview)) and ("postno" in datas(preview))
-    published = say(services, AUTHOR, Press("postgo:results"))
+    (go,) = [d for d in datas(preview) if d.startswith("postgo:")]
+    assert "postno" in datas(preview)
+    published = say(services, AUTHOR, Press(go))
     assert [r.channel_failed is not None for r in published.replies] == [True, True, False]
     assert "Pubblicato su @saggio_mkt" in text(published)
+    again = say(services, AUTHOR, Press(go))  # a double tap publishes nothing more
+    assert again.replies == () and again.notice
+    assert say(services, ANNA, Press(go)).replies == ()  # nor does a reader's forged press
 
 
 async def test_the_opening_goes_on_the_channel_with_links_counted_from_the_channel(
@@ -79,7 +90,7 @@ async def test_the_opening_goes_on_the_channel_with_links_counted_from_the_chann
         ask = await fake.await_until(
             lambda: next((m for m in fake.sent(42) if "Lo pubblico?" in m["text"]), None)
         )
-        await press(fake, author, ask["message_id"], "postgo:opening")
+        await press(fake, author, ask["message_id"], confirm(ask))
         await fake.await_until(lambda: "Pubblicato" in fake.last_sent(42)["text"])
     (post,) = fake.sent(channel["id"])
     assert "Marketing e IT" in post["text"]
@@ -102,7 +113,7 @@ async def test_the_results_go_on_the_channel_as_the_chart_and_the_best_answers(
             lambda: next((m for m in fake.sent(42) if "Lo pubblico?" in m.get("text", "")), None),
             timeout=20,
         )
-        await press(fake, author, ask["message_id"], "postgo:results")
+        await press(fake, author, ask["message_id"], confirm(ask))
         await fake.await_until(
             lambda: "Pubblicato" in fake.last_sent(42).get("text", ""), timeout=20
         )
@@ -122,7 +133,7 @@ async def test_a_channel_the_bot_may_not_post_in_gets_one_clear_line(
         ask = await fake.await_until(
             lambda: next((m for m in fake.sent(42) if "Lo pubblico?" in m["text"]), None)
         )
-        await press(fake, author, ask["message_id"], "postgo:p2")
+        await press(fake, author, ask["message_id"], confirm(ask))
         told = await fake.await_until(
             lambda: next((t for t in fake.texts(42) if "Non sono riuscito" in t), None)
         )

@@ -206,3 +206,12 @@ def test_the_stats_chart_has_readers_by_source(build: Build) -> None:
     assert data.sources_panel == "Da dove sono arrivati"
     png = draw(data)
     assert png.startswith(b"\x89PNG") and int.from_bytes(png[20:24]) == 1300  # six panels
+
+
+def test_stats_list_the_eight_biggest_sources_and_sum_the_rest(build: Build) -> None:
+    services = build(admins={42})
+    for n in range(11):  # anyone can make up a source in a link
+        came(services, Reader(3000 + n, f"R{n}", "it"), f"__made{n:02d}")
+    report = text(say(services, AUTHOR, Command("stats")))
+    assert report.count(": 1 · 0 · 0") == 8
+    assert "altri: 3 · 0 · 0" in report

@@ -40,7 +40,7 @@ FAMILIES = {
     "button_order_": ORDERS,
     "button_filter_": tuple(FILTERS),
     "button_tally_": ("all", "fin"),
-    "source_": ("before", "direct", *links.NAMED),
+    "source_": ("before", "direct", *links.NAMED, "others"),
 }
 
 

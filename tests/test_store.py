@@ -118,6 +118,22 @@ def test_stats_lists_the_newest_misses_of_both_kinds_newest_first() -> None:
     assert misses == expected[:MAX_MISSES] and len(expected) > MAX_MISSES
 
 
+def test_readers_from_before_sources_were_kept_count_as_before_whatever_link_follows() -> None:
+    db = sqlite3.connect(":memory:")
+    names = [name for name, _ in MIGRATIONS]
+    for _, function in MIGRATIONS[: names.index("m020_reader_sources")]:
+        function(db)
+    db.execute(
+        "INSERT INTO readers (user_id, first_name, language_code, created_at, seen_at)"
+        " VALUES (7, 'Ada', 'it', 'x', 'x')"
+    )
+    dict(MIGRATIONS)["m020_reader_sources"](db)
+    assert db.execute("SELECT source FROM readers").fetchone() == ("",)
+    assert db.execute("SELECT source, n FROM source_counts").fetchall() == [("", 1)]
+    db.execute("UPDATE readers SET source = 'blog' WHERE user_id = 7 AND source IS NULL")
+    assert db.execute("SELECT source FROM readers").fetchone() == ("",)
+
+
 def test_hashing_fingerprints_keeps_no_copy_of_a_comment() -> None:
     db = sqlite3.connect(":memory:")
     for _, function in MIGRATIONS[:3]:

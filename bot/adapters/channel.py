@@ -5,6 +5,8 @@ back as its words, for the admin to read."""
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Bot, InputFile, LinkPreviewOptions
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import TelegramError
@@ -13,6 +15,8 @@ from bot.adapters import offload
 from bot.adapters.sending import keyboard
 from bot.content.markup import fit
 from bot.core.events import Reply
+
+log = logging.getLogger(__name__)
 
 
 async def publish(bot: Bot, channel: str, reply: Reply) -> str | None:
@@ -36,4 +40,7 @@ async def publish(bot: Bot, channel: str, reply: Reply) -> str | None:
             )
     except TelegramError as error:
         return error.message
+    except Exception as error:  # the chart could not be drawn: said, not an incident
+        log.exception("could not make a post for %s", channel)
+        return f"{type(error).__name__}: {error}"
     return None

@@ -67,9 +67,12 @@ RATE_BURST = 1
 
 
 def chat_of(update: object) -> int:
-    """The chat an update belongs to (0 for updates without one)."""
+    """The chat an update belongs to (0 for updates without one; an inline query, which has
+    no chat, is its person's: different people's are answered side by side)."""
     if isinstance(update, Update) and update.effective_chat is not None:
         return update.effective_chat.id
+    if isinstance(update, Update) and update.inline_query is not None:
+        return update.inline_query.from_user.id
     return NO_CHAT
 
 
@@ -209,8 +212,9 @@ class ChatRateLimiter(BaseRateLimiter[None]):
         chat: int | str = data.get("chat_id") or NO_CHAT
         for attempt in range(1, MAX_RETRIES + 1):
             await self._wait_for(chat)
-            # Telegram's flood limits count messages: polling and answering presses are free
-            free = endpoint in ("getUpdates", "answerCallbackQuery")
+            # Telegram's flood limits count messages: polling, answering presses and inline
+            # queries are free (and due within seconds: never behind queued messages)
+            free = endpoint in ("getUpdates", "answerCallbackQuery", "answerInlineQuery")
             limiter = None if free else self._limiter
             try:
                 if free:  # a long poll, or a press's acknowledgement (due within seconds):

@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 
 from bot.adapters import sending
 from bot.adapters.sending import keyboard
+from bot.content.markup import fit
 from bot.core.events import Offer
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ async def answer(query: InlineQuery, offer: Offer) -> None:
             title=found.title,
             description=found.description,
             input_message_content=InputTextMessageContent(
-                str(found.text),
+                fit(found.text),
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             ),

@@ -36,7 +36,8 @@ class JournaledQueue(asyncio.Queue[object]):
     def put_nowait(self, item: object) -> None:
         """Queue ``item`` (``put`` ends here too) unless it is an update already kept or
         handled."""
-        if not isinstance(item, Update):
+        if not isinstance(item, Update) or item.inline_query is not None:
+            # an inline query is answered within seconds or never: not kept for a restart
             super().put_nowait(item)
             return
         if self.journal.keep(item.update_id, item.to_json()):
@@ -59,5 +60,5 @@ class JournaledQueue(asyncio.Queue[object]):
 
     def done(self, update: object) -> None:
         """``update`` went through every handler: it leaves the journal."""
-        if isinstance(update, Update):
+        if isinstance(update, Update) and update.inline_query is None:
             self.journal.done(update.update_id)

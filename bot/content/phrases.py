@@ -41,7 +41,7 @@ PHRASES: dict[str, frozenset[str]] = {
         **dict.fromkeys(("button_open_in_bot", "button_read_in_bot", "button_answer_in_bot"), ()),
         **dict.fromkeys(("button_share_passage", "button_share_topic", "button_share_answer"), ()),
         **dict.fromkeys(("embed_chart_label", "embed_best", "embed_cta"), ()),
-        **{f"source_{s}": () for s in ("direct", "before", "blog", "channel", "share")},
+        **{f"source_{s}": () for s in ("direct", "before", "blog", "channel", "share", "others")},
         **dict.fromkeys(("chart_panel_sources", "chart_series_readers"), ()),
         "chart_series_answered": set(),
         "embed_intro": {"count"},

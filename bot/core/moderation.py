@@ -30,6 +30,9 @@ from bot.model.limits import MAX_BANNED, MAX_PENDING, MISS_LENGTH, parse_id
 from bot.model.replies import card_id
 from bot.storage.store import Store
 
+#: Ways in listed one by one in /stats (most readers first; the others summed).
+MAX_SOURCES = 8
+
 
 class Moderation:
     """Verdicts, /pending, /stats and /export."""
@@ -229,8 +232,19 @@ class Moderation:
                 finished=f,
                 answered=a,
             )
-            for s, r, f, a in numbers.sources
+            for s, r, f, a in numbers.sources[:MAX_SOURCES]
         ]
+        if len(numbers.sources) > MAX_SOURCES:  # any link can name a source: the rest summed
+            rest = numbers.sources[MAX_SOURCES:]
+            ways.append(
+                turn.say(
+                    "stats_source_line",
+                    source=turn.say("source_others"),
+                    readers=sum(r for _, r, _, _ in rest),
+                    finished=sum(f for _, _, f, _ in rest),
+                    answered=sum(a for _, _, _, a in rest),
+                )
+            )
         brought, sharers, most = numbers.sharing
         shared = ", ".join(map(str, most)) or "0"
         sharing = turn.say("stats_sharing", brought=brought, sharers=sharers, most=shared)

@@ -5,6 +5,7 @@ never one hidden or waiting). Every button is a deep link counted as coming from
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from functools import partial
 
@@ -19,6 +20,8 @@ from bot.model import links
 from bot.model.answers import STANCES
 from bot.storage.store import Store
 
+#: Confirmations kept waiting at most.
+MAX_PENDING = 20
 #: Characters of the opening and of a part in a post (a message holds 4,096).
 OPENING, PART = 700, 3500
 EXCERPT = 500
@@ -41,6 +44,9 @@ class Posting:
         self.chart = chart
         #: the bot's username, once the adapter knows it (the posts' links need it)
         self.username: str | None = None
+        #: the confirmations shown and not pressed yet: each publishes once (a double tap, an
+        #: old confirmation or a restart in between finds it gone)
+        self._pending: dict[str, str] = {}
 
     @command("post", menu=6, admin=True, argument=True)
     def post(self, turn: Turn, argument: str = "") -> Outcome:
@@ -57,8 +63,7 @@ class Posting:
         rows = (
             (turn.button("button_post_opening", "post", "opening"),),
             (turn.button("button_post_results", "post", "results"),),
-            tuple(parts[:4]),
-            tuple(parts[4:]),
+            *(tuple(parts[n : n + 4]) for n in range(0, len(parts), 4)),
         )
         return Outcome((Reply(turn.say("post_choose", channel=self.channel), rows),))
 
@@ -72,19 +77,23 @@ class Posting:
         if self.channel is None or what not in _choices(self.content.essay.total):
             return turn.notice("notice_expired")
         shown = self.compose(what)
+        token = secrets.token_hex(4)
+        self._pending = {**dict(list(self._pending.items())[-MAX_PENDING + 1 :]), token: what}
         rows = (
             (
-                turn.button("button_post_publish", "postgo", what),
+                turn.button("button_post_publish", "postgo", token),
                 turn.button("button_cancel", "postno"),
             ),
         )
         ask = Reply(turn.say("post_confirm", channel=self.channel), rows)
         return Outcome((*shown, ask))
 
-    @action("postgo", "what", admin=True)
-    def publish(self, turn: Turn, what: str) -> Outcome:
-        """Publish: the posts go to the channel; the admin hears it went, or why not."""
-        if self.channel is None or what not in _choices(self.content.essay.total):
+    @action("postgo", "token", admin=True)
+    def publish(self, turn: Turn, token: str) -> Outcome:
+        """Publish (once per confirmation): the posts go to the channel; the admin hears it
+        went, or why not."""
+        what = self._pending.pop(token, None)
+        if self.channel is None or what is None:
             return turn.notice("notice_expired")
         failed = turn.say("post_failed", channel=self.channel)
         posts = (

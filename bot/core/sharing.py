@@ -70,8 +70,13 @@ class Sharing:
         """The result's button back into the bot, counted as a share by this reader."""
         if self.username is None:
             return ()
-        link = links.Link(target, links.SHARE, turn.reader.user_id)
-        return ((Button(to_plain(turn.say(key)), url=links.url(self.username, link)),),)
+        for link in (links.Link(target, links.SHARE, turn.reader.user_id), links.Link(target)):
+            try:  # the sharer's number in it, unless the link would pass Telegram's 64
+                url = links.url(self.username, link)
+            except ValueError:
+                continue
+            return ((Button(to_plain(turn.say(key)), url=url),),)
+        return ()
 
     def _topics(self, words: str) -> list[str]:
         decision = self.understanding.decide(words)

@@ -21,6 +21,8 @@ SOURCE = re.compile(r"^[a-z0-9]{1,20}$")
 #: The sources the bot itself puts in links (the author may name others).
 BLOG, CHANNEL, SHARE = "blog", "channel", "share"
 NAMED = (BLOG, CHANNEL, SHARE)
+#: Sources only the bot itself puts in links (the author's ``essaybot link`` may not).
+RESERVED = ("direct", SHARE)
 #: A reader who came with no source in their first link (or none: they just wrote).
 DIRECT = "direct"
 _TARGET = re.compile(r"^(|question|topic-[a-z0-9-]{1,40}|part-\d{1,3}|answer-\d{1,12})$")
@@ -52,7 +54,7 @@ def parse(payload: str) -> Link:
     source, _, referrer = way.partition("-")
     if not SOURCE.match(source):
         return Link(target)
-    number = int(referrer) if referrer.isdecimal() and len(referrer) <= 15 else None
+    number = int(referrer) if referrer.isdecimal() and len(referrer) <= 16 else None
     return Link(target, source, number if source == SHARE else None)
 
 

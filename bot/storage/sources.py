@@ -37,6 +37,9 @@ def statements() -> list[str]:
     return [
         "ALTER TABLE readers ADD COLUMN source TEXT",
         "ALTER TABLE readers ADD COLUMN referrer INTEGER",
+        # the readers already there came before sources were kept: a later link changes that
+        # no more than it changes any reader's first way in
+        "UPDATE readers SET source = ''",
         "CREATE INDEX readers_by_referrer ON readers (referrer) WHERE referrer IS NOT NULL",
         f"CREATE TABLE {_TABLE} (source TEXT NOT NULL, furthest_part INTEGER NOT NULL,"
         f" answered INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY ({_COLUMNS}))",
