@@ -215,3 +215,11 @@ def test_stats_list_the_eight_biggest_sources_and_sum_the_rest(build: Build) -> 
     report = text(say(services, AUTHOR, Command("stats")))
     assert report.count(": 1 · 0 · 0") == 8
     assert "altri: 3 · 0 · 0" in report
+
+
+def test_an_answer_waiting_for_approval_is_not_offered_for_sharing(build: Build) -> None:
+    services = build(admins={42}, moderation="pre")
+    say(services, BEA, Command("answer"))
+    say(services, BEA, Press("stance:integrate"))
+    say(services, BEA, Press("skip"))
+    assert shares(services, BEA, Press("show:name")) == []  # "my answer" would offer nothing

@@ -303,7 +303,8 @@ class Answering:
                 parts.append(answer_item(turn, other, EXCERPT, standing=standing, replies=replies))
                 mine = self.store.votes.mine(saved.user_id, [best]).get(best)
                 votes = vote_buttons(turn, other, standing, mine, "d")
-        said = [Reply(Markup("\n\n".join(parts)), discussion_rows(turn, votes))]
+        rows = discussion_rows(turn, votes, shareable=saved.status == "published")
+        said = [Reply(Markup("\n\n".join(parts)), rows)]
         notices = self.store.notices
         if notices.settings(saved.user_id)[0] is None and not notices.asked(saved.user_id):
             notices.set_asked(saved.user_id)  # asked once, after the first answer

@@ -289,7 +289,10 @@ class Discussion:
                 return None
             standing = self.store.votes.standings([answer_id]).get(answer_id, Standing())
             mine = self.store.votes.mine(turn.reader.user_id, [answer_id]).get(answer_id)
-            rows = discussion_rows(turn, vote_buttons(turn, answer, standing, mine, "d"))
+            own = self.answers.of_reader(turn.reader.user_id)
+            shareable = own is not None and own.status == "published"
+            buttons = vote_buttons(turn, answer, standing, mine, "d")
+            rows = discussion_rows(turn, buttons, shareable=shareable)
             return Outcome((Reply(Markup(""), rows, edit=True, keyboard_only=True),))
         kind, *rest = view.split(".")
         if kind == "t" and len(rest) == 1 and _page(rest[0]):

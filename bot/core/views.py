@@ -149,17 +149,19 @@ def tally(
 
 
 def discussion_rows(
-    turn: Turn, votes: tuple[Button, ...] | None
+    turn: Turn, votes: tuple[Button, ...] | None, *, shareable: bool
 ) -> tuple[tuple[Button, ...], ...]:
     """The buttons under the discussion after answering: agree and disagree with the other
-    reader's answer shown (if any), other answers, the tally of readers who finished, and
-    asking someone who sees it differently (sharing the reader's answer)."""
+    reader's answer shown (if any), other answers, the tally of readers who finished, and,
+    once the reader's answer is published (``shareable``), asking someone who sees it
+    differently (sharing it)."""
     rows: list[tuple[Button, ...]] = [votes] if votes else []
     rows += [
         (turn.button("button_more_answers", "answers", "0"),),
         (turn.button("button_tally_fin", "tally", "fin", "new"),),
-        (turn.share("button_share_answer", to_plain(turn.say("share_query_own"))),),
     ]
+    if shareable:
+        rows.append((turn.share("button_share_answer", to_plain(turn.say("share_query_own"))),))
     return tuple(rows)
 
 
