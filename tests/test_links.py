@@ -19,8 +19,8 @@ from bot.model.links import Link
         ("topic-millennium-bug", Link("topic-millennium-bug")),
         ("__blog", Link("", "blog")),
         ("part-1__channel", Link("part-1", "channel")),
-        ("answer-12__share-345", Link("answer-12", "share", 345)),
-        ("question__share-9", Link("question", "share", 9)),
+        ("answer-12__share-0123456789abcdef", Link("answer-12", "share", "0123456789abcdef")),
+        ("answer-12__share-345", Link("answer-12", "share")),  # a Telegram id is no code
         ("topic-cdo__newsletter2", Link("topic-cdo", "newsletter2")),
         ("__blog-7", Link("", "blog")),  # only a share names who shared
         ("part-3__Blog", Link("part-3")),  # a source is lower case
@@ -36,7 +36,7 @@ def test_a_payload_says_where_it_opens_and_which_way_in_it_counts(
 
 
 def test_a_link_the_bot_makes_is_one_telegram_takes_and_reads_back() -> None:
-    link = Link("topic-marketing-comeback", "share", 1234567890)
+    link = Link("topic-marketing-comeback", "share", "0123456789abcdef")
     made = links.payload(link)
     assert len(made) <= 64 and links.PAYLOAD.match(made)
     assert links.parse(made) == link
@@ -44,7 +44,7 @@ def test_a_link_the_bot_makes_is_one_telegram_takes_and_reads_back() -> None:
 
 
 def test_a_link_that_could_not_be_read_back_is_refused() -> None:
-    for bad in (Link("part-3", "Blog"), Link("nowhere"), Link("", "blog", 5)):
+    for bad in (Link("part-3", "Blog"), Link("nowhere"), Link("", "blog", "0123456789abcdef")):
         with pytest.raises(ValueError):
             links.payload(bad)
 

@@ -27,6 +27,13 @@ def came(services: Services, reader: Reader, payload: str = "") -> None:
     say(services, reader, Command("start", payload))
 
 
+def code(services: Services, reader: Reader) -> str:
+    """The reader's share code (what the links they share carry)."""
+    found = services.store.readers.share_code(reader.user_id)
+    assert found is not None and len(found) == 16
+    return found
+
+
 def source_of(services: Services, reader: Reader) -> tuple[str | None, int | None]:
     row = services.store.db.execute(
         "SELECT source, referrer FROM readers WHERE user_id = ?", (reader.user_id,)
@@ -46,9 +53,10 @@ def test_a_share_names_the_reader_who_shared_it_but_never_oneself_or_a_stranger(
     services: Services,
 ) -> None:
     came(services, ANNA)
-    came(services, BEA, f"question__share-{ANNA.user_id}")
-    came(services, CARLO, f"__share-{CARLO.user_id}")  # their own link
-    came(services, Reader(1004, "Dario", "it"), "__share-999999")  # nobody the bot knows
+    came(services, BEA, f"question__share-{code(services, ANNA)}")
+    say(services, CARLO, Command("help"))  # met before, with a code of their own...
+    came(services, CARLO, f"__share-{code(services, CARLO)}")  # ...and their own link
+    came(services, Reader(1004, "Dario", "it"), "__share-ffffffffffffffff")  # no such code
     assert source_of(services, BEA) == ("share", ANNA.user_id)
     assert source_of(services, CARLO) == ("share", None)
     assert source_of(services, Reader(1004, "Dario", "it")) == ("share", None)
@@ -60,11 +68,12 @@ def test_a_deep_link_opens_its_answer_and_a_hidden_one_opens_the_welcome(
     services = build(admins={42})
     answer(services, ANNA, "separate", "Separati, perché parlano lingue diverse.")
     number = services.store.answers.of_reader(ANNA.user_id).id  # type: ignore[union-attr]
-    opened = say(services, BEA, Command("start", f"answer-{number}__share-{ANNA.user_id}"))
+    shared = f"answer-{number}__share-{code(services, ANNA)}"
+    opened = say(services, BEA, Command("start", shared))
     assert "parlano lingue diverse" in text(opened)
     assert f"vote:{number}:up:t.0" in datas(opened)
     services.store.answers.set_status(number, "hidden")
-    hidden = say(services, CARLO, Command("start", f"answer-{number}__share-{ANNA.user_id}"))
+    hidden = say(services, CARLO, Command("start", shared))
     assert "parlano lingue diverse" not in text(hidden)
     assert "read" in datas(hidden)  # the welcome
 
@@ -78,7 +87,7 @@ def test_stats_count_readers_finishers_and_answers_by_source_and_what_shares_bro
     answer(services, ANNA, "integrate", "Integrati, senza dubbio alcuno.")
     for n in range(3):
         friend = Reader(2000 + n, f"Amico{n}", "it")
-        came(services, friend, f"answer-1__share-{ANNA.user_id}")
+        came(services, friend, f"answer-1__share-{code(services, ANNA)}")
         if n == 0:
             answer(services, friend, "separate", "Io invece li terrei separati, e ti dico perché.")
             say(services, friend, Command("story", "7"))  # reached the last part
@@ -93,7 +102,7 @@ def test_mydata_tells_how_many_readers_came_through_ones_shares_and_forget_unlin
     services: Services,
 ) -> None:
     came(services, ANNA)
-    came(services, BEA, f"__share-{ANNA.user_id}")
+    came(services, BEA, f"__share-{code(services, ANNA)}")
     mine = say(services, ANNA, Command("mydata"))
     assert "lettori arrivati da un tuo link condiviso: 1" in text(mine)
     theirs = say(services, BEA, Command("mydata")).replies[0].document
@@ -108,6 +117,8 @@ def test_mydata_tells_how_many_readers_came_through_ones_shares_and_forget_unlin
 
 
 def offer(services: Services, reader: Reader, query: str) -> Offer:
+    """What ``@essay_bot query`` offers ``reader``, who has met the bot (so has a code)."""
+    say(services, reader, Command("help"))
     services.dialogue.sharing.username = "essay_bot"
     return services.dialogue.inline(reader, query)
 
@@ -121,7 +132,7 @@ def test_an_empty_query_offers_the_opening_and_the_question_with_its_tally(
     question = found.results[1]
     assert "Dipende" in str(question.text) and "1" in str(question.text)
     link = question.buttons[0][0].url
-    assert link == f"https://t.me/essay_bot?start=question__share-{BEA.user_id}"
+    assert link == f"https://t.me/essay_bot?start=question__share-{code(services, BEA)}"
     assert found.personal and found.cache_time > 0
 
 
@@ -129,7 +140,8 @@ def test_words_offer_the_topic_the_bot_reads_in_them_first(services: Services) -
     found = offer(services, ANNA, "cdo")
     assert found.results[0].id == "topic-cdo"
     assert "CDO" in found.results[0].title
-    assert found.results[0].buttons[0][0].url.endswith(f"topic-cdo__share-{ANNA.user_id}")  # type: ignore[union-attr]
+    shared = f"topic-cdo__share-{code(services, ANNA)}"
+    assert found.results[0].buttons[0][0].url.endswith(shared)  # type: ignore[union-attr]
 
 
 def test_part_n_offers_that_passage_and_words_the_parts_that_hold_them(
@@ -149,13 +161,8 @@ def test_a_reader_who_answered_is_offered_their_answer_first_when_they_ask_for_i
     found = offer(services, ANNA, "la mia risposta")
     assert found.results[0].id == f"answer-{number}"
     assert "obiettivi diversi" in str(found.results[0].text)
-    assert (
-        found.results[0]
-        .buttons[0][0]
-        .url.endswith(  # type: ignore[union-attr]
-            f"answer-{number}__share-{ANNA.user_id}"
-        )
-    )
+    url = found.results[0].buttons[0][0].url or ""
+    assert url.endswith(f"answer-{number}__share-{code(services, ANNA)}")
     assert f"answer-{number}" not in [f.id for f in offer(services, BEA, "").results]
 
 

@@ -72,6 +72,7 @@ EFFECTS: dict[str, dict[str, set[str]]] = {
         "readers": {"source", "referrer"},
         "source_counts": {"source", "furthest_part", "answered", "n"},
     },
+    "m021_share_codes": {"readers": {"share_code"}},
 }
 
 

@@ -70,8 +70,9 @@ class Sharing:
         """The result's button back into the bot, counted as a share by this reader."""
         if self.username is None:
             return ()
-        for link in (links.Link(target, links.SHARE, turn.reader.user_id), links.Link(target)):
-            try:  # the sharer's number in it, unless the link would pass Telegram's 64
+        code = self.store.readers.share_code(turn.reader.user_id)
+        for link in (links.Link(target, links.SHARE, code), links.Link(target, links.SHARE)):
+            try:  # the sharer's code in it, unless the link would pass Telegram's 64
                 url = links.url(self.username, link)
             except ValueError:
                 continue

@@ -35,8 +35,7 @@ class Welcome:
         part, an answer or the question (see :mod:`bot.model.links`), and a reader's first one
         says which way they came (a share also says who shared)."""
         link = links.parse(payload)
-        referrer = link.referrer if link.referrer != turn.reader.user_id else None
-        self.store.readers.arrived(turn.reader.user_id, link.source or links.DIRECT, referrer)
+        self.store.readers.arrived(turn.reader.user_id, link.source or links.DIRECT, link.referrer)
         opener = self.openers.get(link.kind)
         opened = opener(turn, link.value) if opener is not None and link.target else None
         if opened is not None:

@@ -1,13 +1,14 @@
 """Deep links into the bot (``https://t.me/BOT?start=PAYLOAD``): where a link opens, and which
 way in it counts as. Telegram allows 1-64 characters of ``A-Z a-z 0-9 _ -`` in a payload.
 
-    PAYLOAD := [TARGET] ["__" SOURCE ["-" REFERRER]]
+    PAYLOAD := [TARGET] ["__" SOURCE ["-" CODE]]
     TARGET  := "topic-<id>" | "part-<n>" | "answer-<n>" | "question"
     SOURCE  := 1-20 of a-z 0-9 ("blog", "channel", "share", or one the author names)
 
+CODE is the sharing reader's share code (16 hex digits, random: a link names no Telegram id).
 ``part-3`` and ``topic-cdo`` are the links of earlier versions, still valid; ``__blog`` opens
-the welcome, counted as coming from the blog; ``answer-12__share-345`` opens answer 12, shared
-by reader 345.
+the welcome, counted as coming from the blog; ``answer-12__share-0123456789abcdef`` opens
+answer 12, shared by the reader with that code.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 #: A payload Telegram takes.
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SOURCE = re.compile(r"^[a-z0-9]{1,20}$")
+#: A reader's share code (migration m021).
+CODE = re.compile(r"^[0-9a-f]{16}$")
 #: The sources the bot itself puts in links (the author may name others).
 BLOG, CHANNEL, SHARE = "blog", "channel", "share"
 NAMED = (BLOG, CHANNEL, SHARE)
@@ -34,7 +37,7 @@ class Link:
 
     target: str = ""
     source: str | None = None
-    referrer: int | None = None
+    referrer: str | None = None
 
     @property
     def kind(self) -> str:
@@ -54,8 +57,8 @@ def parse(payload: str) -> Link:
     source, _, referrer = way.partition("-")
     if not SOURCE.match(source):
         return Link(target)
-    number = int(referrer) if referrer.isdecimal() and len(referrer) <= 16 else None
-    return Link(target, source, number if source == SHARE else None)
+    code = referrer if CODE.match(referrer) else None
+    return Link(target, source, code if source == SHARE else None)
 
 
 def payload(link: Link) -> str:

@@ -51,14 +51,21 @@ class ReaderStore:
             (user_id, first_name, language_code, now, now),
         )
 
-    def arrived(self, user_id: int, source: str, referrer: int | None) -> None:
-        """The reader came in through a link from ``source`` (shared by reader ``referrer``):
-        kept the first time only, so a reader counts for the way they first came."""
+    def arrived(self, user_id: int, source: str, code: str | None) -> None:
+        """The reader came in through a link from ``source`` (shared by the reader whose share
+        code is ``code``, not themselves): kept the first time only, so a reader counts for
+        the way they first came."""
         self.db.execute(
             "UPDATE readers SET source = ?, referrer = (SELECT user_id FROM readers"
-            " WHERE user_id = ?) WHERE user_id = ? AND source IS NULL",
-            (source, referrer, user_id),
+            " WHERE share_code = ? AND user_id != ?) WHERE user_id = ? AND source IS NULL",
+            (source, code, user_id, user_id),
         )
+
+    def share_code(self, user_id: int) -> str | None:
+        """The code the reader's shared links carry (None for someone the bot never met)."""
+        row = self.db.execute("SELECT share_code FROM readers WHERE user_id = ?", (user_id,))
+        found = row.fetchone()
+        return str(found[0]) if found and found[0] else None
 
     def brought(self, user_id: int) -> int:
         """How many readers came through links the reader shared."""
