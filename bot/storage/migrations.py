@@ -368,14 +368,8 @@ def m020_reader_sources(db: sqlite3.Connection) -> None:
 def m021_share_codes(db: sqlite3.Connection) -> None:
     """Each reader's share code, random, for the links they share: a link names no Telegram
     id, a share cannot be credited to someone by guessing, and /forget ends the code."""
-    db.execute("ALTER TABLE readers ADD COLUMN share_code TEXT")
-    db.execute("UPDATE readers SET share_code = lower(hex(randomblob(8)))")
-    db.execute("CREATE UNIQUE INDEX readers_by_share_code ON readers (share_code)")
-    db.execute(
-        "CREATE TRIGGER readers_share_code AFTER INSERT ON readers WHEN NEW.share_code IS NULL"
-        " BEGIN UPDATE readers SET share_code = lower(hex(randomblob(8)))"
-        " WHERE user_id = NEW.user_id; END"
-    )
+    for statement in sources.SHARE_CODES:
+        db.execute(statement)
 
 
 def applied(db: Database) -> list[str]:

@@ -19,6 +19,17 @@ _RECOUNT = (
 )
 
 
+#: Each reader's share code (migration m021): random, unique, given to every new reader.
+SHARE_CODES = (
+    "ALTER TABLE readers ADD COLUMN share_code TEXT",
+    "UPDATE readers SET share_code = lower(hex(randomblob(8)))",
+    "CREATE UNIQUE INDEX readers_by_share_code ON readers (share_code)",
+    "CREATE TRIGGER readers_share_code AFTER INSERT ON readers WHEN NEW.share_code IS NULL"
+    " BEGIN UPDATE readers SET share_code = lower(hex(randomblob(8)))"
+    " WHERE user_id = NEW.user_id; END",
+)
+
+
 def _key(row: str) -> str:
     """The count's key for reader ``row`` (NEW or OLD): source ('' before sources were kept),
     furthest part, answered."""
