@@ -364,7 +364,7 @@ def embed(config: Config, output: str, username: str | None) -> int:
     """Write the blog's page (``index.html``) and the fragment to paste under the post
     (``fragment.html``) into folder ``output``, from the database as it is now."""
     from bot.adapters.doctor import identity
-    from bot.core.embed import Embed
+    from bot.core.reach.embed import Embed
 
     name = username or identity(config)
     folder = Path(output)

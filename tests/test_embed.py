@@ -16,8 +16,8 @@ from conftest import Build
 from helpers import answer, say
 
 from bot.cli import main
-from bot.core.embed import Embed
 from bot.core.events import Press, Reader
+from bot.core.reach.embed import Embed
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 #: Where the browser test keeps its screenshot (ignored by git).

@@ -1,4 +1,4 @@
-"""Inline mode: ``@bot words`` in any chat. The core's offer (bot.core.sharing) becomes
+"""Inline mode: ``@bot words`` in any chat. The core's offer (bot.core.reach.sharing) becomes
 articles: a message the person sends in that chat, with a button back into the bot."""
 
 from __future__ import annotations

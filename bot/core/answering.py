@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.content.catalog import Content
 from bot.content.markup import Markup
 from bot.core.events import Outcome, Reply
-from bot.core.notify import given_back, tell_edited
+from bot.core.news.notify import given_back, tell_edited
 from bot.core.registry import action, command
 from bot.core.turn import Turn
 from bot.core.views import (

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from bot.content.catalog import Content
 from bot.content.markup import Markup
 from bot.core.events import Button, Outcome, Reply
-from bot.core.notify import reader_turn
+from bot.core.news.notify import reader_turn
 from bot.core.registry import action
 from bot.core.turn import Turn
 from bot.core.views import answer_item

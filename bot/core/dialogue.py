@@ -18,22 +18,22 @@ from bot.core import registry
 from bot.core.answering import Answering
 from bot.core.asking import Asking, Lookup
 from bot.core.card_bundles import CardBundles
-from bot.core.digests import Notifier
 from bot.core.discussion import Discussion
 from bot.core.events import Command, Event, Offer, Outcome, Press, Reader, Reply, Text
 from bot.core.incidents import Incident, Incidents
 from bot.core.learning import Learning
 from bot.core.moderation import Moderation
-from bot.core.notifications import Notifications
-from bot.core.notify import reader_turn
+from bot.core.news.digests import Notifier
+from bot.core.news.notifications import Notifications
+from bot.core.news.notify import reader_turn
 from bot.core.outbox import Outbox
-from bot.core.posting import Posting
 from bot.core.privacy import Privacy
+from bot.core.reach.posting import Posting
+from bot.core.reach.sharing import Sharing
 from bot.core.reading import Reading
 from bot.core.registry import ActionSpec, CommandSpec, action
 from bot.core.replies import Replies
 from bot.core.reply_moderation import ReplyModeration
-from bot.core.sharing import Sharing
 from bot.core.turn import Turn
 from bot.core.understanding.classifier import Classifier
 from bot.core.understanding.decide import Understanding

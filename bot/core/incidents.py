@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from bot.content.catalog import Content
 from bot.core.events import Outcome, Reply
-from bot.core.notify import Store, reader_turn
+from bot.core.news.notify import Store, reader_turn
 from bot.model.clock import Clock
 
 #: The shortest time between two reports of the same error.

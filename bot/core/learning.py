@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 from bot.content.catalog import ASPECTS, Content, Topic
 from bot.content.markup import Markup
 from bot.core.events import Outcome, Reply
-from bot.core.notify import reader_turn, tell
+from bot.core.news.notify import reader_turn, tell
 from bot.core.registry import action, command
 from bot.core.turn import Turn
 from bot.core.understanding.decide import Understanding

@@ -14,7 +14,7 @@ from bot.content.markup import Markup, clip, to_plain
 from bot.core.charts import ChartData, draw
 from bot.core.events import Document, Outcome, Reply
 from bot.core.exports import EXPORT_FIELDS, REPLY_EXPORT_FIELDS, ZIP_FROM, export_csv, export_zip
-from bot.core.notify import reader_turn, tell
+from bot.core.news.notify import reader_turn, tell
 from bot.core.registry import action, command
 from bot.core.turn import Turn
 from bot.core.views import (

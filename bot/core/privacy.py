@@ -8,7 +8,7 @@ import json
 from bot.content.catalog import Content
 from bot.content.markup import Markup
 from bot.core.events import Document, Outcome, Reply
-from bot.core.notify import given_back
+from bot.core.news.notify import given_back
 from bot.core.registry import action, command
 from bot.core.turn import Turn
 from bot.core.views import redrawn, withdrawn_cards

@@ -11,7 +11,7 @@ from dataclasses import replace
 from bot.content.catalog import Content
 from bot.content.markup import Markup, quote
 from bot.core.events import Keyboard, Outcome, Reply
-from bot.core.notify import tell_replied
+from bot.core.news.notify import tell_replied
 from bot.core.registry import action
 from bot.core.turn import Turn
 from bot.core.views import echo, redrawn, response_item, says_button

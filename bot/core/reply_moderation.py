@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.content.catalog import Content
 from bot.core.events import Outcome, Reply
-from bot.core.notify import reader_turn, tell, tell_replied
+from bot.core.news.notify import reader_turn, tell, tell_replied
 from bot.core.registry import action
 from bot.core.turn import Turn
 from bot.core.views import VERDICTS, redrawn, response_card

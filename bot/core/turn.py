@@ -42,7 +42,7 @@ class Turn:
 
     def share(self, key: str, query: str) -> Button:
         """A button labelled with phrase ``key`` that lets the reader pick a chat and offers
-        there what ``@bot query`` offers (bot.core.sharing)."""
+        there what ``@bot query`` offers (bot.core.reach.sharing)."""
         return Button(to_plain(self.say(key)), share=query)
 
     def reply(self, key: str, **params: object) -> Outcome:

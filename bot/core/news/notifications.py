@@ -4,7 +4,7 @@ first answer; ``/notify`` turns it on or off at any time."""
 from __future__ import annotations
 
 from bot.core.events import Outcome, Reply
-from bot.core.notify import BUNDLE_MINUTES
+from bot.core.news.notify import BUNDLE_MINUTES
 from bot.core.registry import action, command
 from bot.core.turn import Turn
 from bot.storage.store import Store
