@@ -116,3 +116,10 @@ def test_essaybot_embed_writes_the_page_and_the_fragment(build: Build, tmp_path:
     assert code == 0
     assert (out / "index.html").read_text().startswith("<!doctype html>")
     assert "Separati, punto." in (out / "fragment.html").read_text()
+
+
+def test_a_writers_name_is_shown_as_written_never_read_as_markup(build: Build) -> None:
+    services = build(on_disk=True)
+    answer(services, Reader(5, "Bo<b>b & Co", "it"), "depends", "Dipende da chi decide.")
+    fragment = Embed(services.content, services.store).fragment("essay_bot")
+    assert "— Bo&lt;b&gt;b &amp; Co · Dipende" in fragment

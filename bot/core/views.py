@@ -118,6 +118,13 @@ def tally_lines(turn: Turn, counts: dict[str, int]) -> list[Markup]:
     ]
 
 
+def tally_or_none(turn: Turn, counts: dict[str, int]) -> Markup:
+    """The tally's lines, or that nobody has answered yet (for a message that stands alone)."""
+    if not sum(counts.values()):
+        return turn.say("tally_empty")
+    return Markup("\n".join(tally_lines(turn, counts)))
+
+
 def tally(
     turn: Turn,
     counts: dict[str, int],

@@ -260,6 +260,12 @@ class AnswerStore:
         ids = [int(found[0]) for found in rows]
         return ids[::-1] if how == "before" else ids
 
+    def most_agreed(self, stance: str) -> Answer | None:
+        """The published answer of ``stance`` that ranks highest across sides (the first of
+        /answers by agreement, that stance only)."""
+        found = self.by_ids(self.page_ids("a", stance, 0, 1))
+        return found[0] if found else None
+
     def by_ids(self, ids: list[int]) -> list[Answer]:
         """These answers, in the order given (ids not found are left out)."""
         found = {a.id: a for a in self._many("id IN (SELECT value FROM json_each(?))", _ids(ids))}

@@ -7,7 +7,7 @@ no external asset; every text escaped."""
 from __future__ import annotations
 
 from bot.content.catalog import Content
-from bot.content.markup import clip, escape, to_plain
+from bot.content.markup import Markup, clip, escape, to_plain
 from bot.core.events import Reader
 from bot.core.turn import Turn
 from bot.core.views import reader_name
@@ -97,12 +97,11 @@ class Embed:
         """The most agreed-upon published answer of each stance, as its writer chose."""
         shown: list[str] = []
         for stance in STANCES:
-            found = self.store.answers.by_ids(self.store.answers.page_ids("a", stance, 0, 1))
-            if not found or found[0].status != "published" or not found[0].comment:
+            answer = self.store.answers.most_agreed(stance)
+            if answer is None or not answer.comment:
                 continue
-            answer = found[0]
-            named = reader_name(turn, answer.display_name) if answer.display_name else None
-            who = to_plain(named or turn.say("anonymous_author"))
+            name = reader_name(turn, answer.display_name or "")  # "" : shown anonymously
+            who = to_plain(name) if isinstance(name, Markup) else name
             side = to_plain(turn.say(f"stance_{stance}"))
             shown.append(
                 f"<blockquote><p>{escape(clip(answer.comment or '', EXCERPT))}</p>"

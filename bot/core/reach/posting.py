@@ -15,7 +15,7 @@ from bot.core.charts import ChartData, draw
 from bot.core.events import Button, Document, Keyboard, Outcome, Reader, Reply
 from bot.core.registry import action, command
 from bot.core.turn import Turn
-from bot.core.views import answer_item, tally_lines
+from bot.core.views import answer_item, tally_or_none
 from bot.model import links
 from bot.model.answers import STANCES
 from bot.storage.store import Store
@@ -131,10 +131,9 @@ class Posting:
         return (Reply(text, self._links(turn, links_)),)
 
     def _results(self, turn: Turn) -> tuple[Reply, ...]:
-        counts = self.store.answers.tally()
-        lines = tally_lines(turn, counts) if sum(counts.values()) else [turn.say("tally_empty")]
+        counts = tally_or_none(turn, self.store.answers.tally())
         title = self.content.essay.title_in(turn.lang)
-        caption = turn.say("post_results", question=title, tally=Markup("\n".join(lines)))
+        caption = turn.say("post_results", question=title, tally=counts)
         replies = []
         if self.chart is not None:
             render = partial(draw, self.chart(turn))
@@ -142,12 +141,8 @@ class Posting:
             replies.append(Reply(caption, document=chart))
         else:
             replies.append(Reply(caption))
-        best = []
-        for stance in STANCES:
-            ids = self.store.answers.page_ids("a", stance, 0, 1)
-            found = self.store.answers.by_ids(ids)
-            if found and found[0].status == "published":
-                best.append(answer_item(turn, found[0], excerpt=EXCERPT))
+        tops = (self.store.answers.most_agreed(stance) for stance in STANCES)
+        best = [answer_item(turn, answer, excerpt=EXCERPT) for answer in tops if answer]
         if best:
             text = Markup("\n\n".join([turn.say("post_best"), *best]))
             replies.append(Reply(text, self._links(turn, [("button_answer_in_bot", "question")])))

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 
 from bot.content.catalog import Content
-from bot.content.markup import Markup, clip, to_plain
+from bot.content.markup import clip, to_plain
 from bot.core.events import Button, Found, Offer
 from bot.core.topic_views import card
 from bot.core.turn import Turn
 from bot.core.understanding.decide import Understanding
-from bot.core.views import answer_item, tally_lines
+from bot.core.views import answer_item, tally_or_none
 from bot.model import links
 from bot.storage.store import Store
 
@@ -46,19 +46,20 @@ class Sharing:
     def offer(self, turn: Turn, query: str) -> Offer:
         """What ``@bot query`` offers the reader of ``turn``."""
         words = " ".join(query.split())[:200]
-        own = self._own(turn)
+        code = self.store.readers.share_code(turn.reader.user_id)  # in every result's link
+        own = self._own(turn, code)
         found: list[Found] = []
         if own is not None and _OWN & set(words.casefold().split()):
             found.append(own)
         if not words:
-            found.append(self._passage(turn, 1, None))
+            found.append(self._passage(turn, code, 1, None))
         elif (asked := _PART.match(words)) is not None:
             if self.content.essay.part(int(asked[1])) is not None:
-                found.append(self._passage(turn, int(asked[1]), None))
+                found.append(self._passage(turn, code, int(asked[1]), None))
         else:
-            found += [self._topic(turn, t) for t in self._topics(words)]
-            found += [self._passage(turn, n, words) for n in self._parts_with(turn, words)]
-        found.append(self._question(turn))
+            found += [self._topic(turn, code, t) for t in self._topics(words)]
+            found += [self._passage(turn, code, n, words) for n in self._parts_with(turn, words)]
+        found.append(self._question(turn, code))
         if own is not None and own not in found:
             found.append(own)
         unique = {result.id: result for result in found}
@@ -66,11 +67,13 @@ class Sharing:
 
     # --- the results -------------------------------------------------------------------------
 
-    def _open(self, turn: Turn, key: str, target: str) -> tuple[tuple[Button, ...], ...]:
-        """The result's button back into the bot, counted as a share by this reader."""
+    def _open(
+        self, turn: Turn, code: str | None, key: str, target: str
+    ) -> tuple[tuple[Button, ...], ...]:
+        """The result's button back into the bot, counted as a share by the reader whose
+        share code is ``code``."""
         if self.username is None:
             return ()
-        code = self.store.readers.share_code(turn.reader.user_id)
         for link in (links.Link(target, links.SHARE, code), links.Link(target, links.SHARE)):
             try:  # the sharer's code in it, unless the link would pass Telegram's 64
                 url = links.url(self.username, link)
@@ -84,7 +87,7 @@ class Sharing:
         ids = [decision.topic] if decision.topic else list(decision.choices)
         return [t for t in ids if t and self.content.topic(t) is not None][:MAX_TOPICS]
 
-    def _topic(self, turn: Turn, topic_id: str) -> Found:
+    def _topic(self, turn: Turn, code: str | None, topic_id: str) -> Found:
         topic = self.content.topic(topic_id)
         assert topic is not None
         text = card(turn, topic)
@@ -94,7 +97,7 @@ class Sharing:
             to_plain(turn.say("share_title_topic", name=name)),
             clip(topic.texts[turn.lang].answer, DESCRIPTION),
             text,
-            self._open(turn, "button_open_in_bot", f"topic-{topic.id}"),
+            self._open(turn, code, "button_open_in_bot", f"topic-{topic.id}"),
         )
 
     def _parts_with(self, turn: Turn, words: str) -> list[int]:
@@ -110,7 +113,7 @@ class Sharing:
                 found.append(part.number)
         return found[:MAX_PASSAGES]
 
-    def _passage(self, turn: Turn, number: int, words: str | None) -> Found:
+    def _passage(self, turn: Turn, code: str | None, number: int, words: str | None) -> Found:
         """Part ``number``: its text (from the first of ``words`` in it, if given)."""
         essay = self.content.essay
         part = essay.part(number)
@@ -131,24 +134,23 @@ class Sharing:
             to_plain(turn.say("share_title_part", number=number, total=essay.total)),
             clip(passage, DESCRIPTION),
             shown,
-            self._open(turn, "button_read_in_bot", f"part-{number}"),
+            self._open(turn, code, "button_read_in_bot", f"part-{number}"),
         )
 
-    def _question(self, turn: Turn) -> Found:
+    def _question(self, turn: Turn, code: str | None) -> Found:
         """The title's question, with the tally so far."""
         counts = self.store.answers.tally()
-        lines = tally_lines(turn, counts) if sum(counts.values()) else [turn.say("tally_empty")]
         question = self.content.essay.title_in(turn.lang)
-        shown = turn.say("share_question", question=question, tally=Markup("\n".join(lines)))
+        shown = turn.say("share_question", question=question, tally=tally_or_none(turn, counts))
         return Found(
             "question",
             question,
             to_plain(turn.say("share_question_description", count=sum(counts.values()))),
             shown,
-            self._open(turn, "button_answer_in_bot", "question"),
+            self._open(turn, code, "button_answer_in_bot", "question"),
         )
 
-    def _own(self, turn: Turn) -> Found | None:
+    def _own(self, turn: Turn, code: str | None) -> Found | None:
         """The reader's own published answer, to ask someone else's."""
         answer = self.store.answers.of_reader(turn.reader.user_id)
         if answer is None or answer.status != "published":
@@ -161,5 +163,5 @@ class Sharing:
             to_plain(turn.say("share_title_own")),
             clip(answer.comment or to_plain(turn.say(f"stance_{answer.stance}")), DESCRIPTION),
             shown,
-            self._open(turn, "button_answer_in_bot", f"answer-{answer.id}"),
+            self._open(turn, code, "button_answer_in_bot", f"answer-{answer.id}"),
         )
